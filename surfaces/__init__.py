@@ -1,0 +1,25 @@
+"""Loss surfaces: value, analytic gradient and Hessian, view window, known minima, a default start.
+
+>>> from surfaces import get_surface
+>>> s = get_surface("quadratic")
+>>> float(s.value([5.0])), float(s.grad([5.0])[0])
+(18.0, 8.0)
+"""
+
+from .analytic import build_analytic
+from .base import Surface
+
+SURFACES: dict[str, Surface] = {s.name: s for s in build_analytic()}
+
+
+def get_surface(name: str) -> Surface:
+    """The registered surface called `name`; ValueError listing the valid names otherwise."""
+    try:
+        return SURFACES[name]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"unknown surface {name!r}; choose one of: {', '.join(SURFACES)}"
+        ) from None
+
+
+__all__ = ["SURFACES", "Surface", "get_surface"]
