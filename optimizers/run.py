@@ -35,13 +35,13 @@ class Trajectory:
     losses (k+1,) + batch          the full-data loss at each iterate
     grads (k,) + batch + (dim,)    the gradient each step used (noise, mini-batch and clipping
                                    included; 0 for steps a stopped run did not take)
-    lrs (k,) + batch               the learning rate each step used
+    lrs (k,) + batch               the learning rate each step used (0 once a run has stopped)
     epochs (k,)                    the epoch (1-based pass over the data) each step belongs to
     batch_rows (k, b) or None      the data rows of each step's mini-batch (-1 pads a short batch)
     converged_at, diverged_at      first iterate with ||grad|| <= tol / step that left the finite
                                    world, per run; -1 if never
     With record=False, path and losses hold the first and last iterates only, and grads and lrs
-    the last step only.
+    the last step only (none if no step ran).
     """
 
     path: np.ndarray
@@ -160,31 +160,38 @@ def _limits(s):
     return s.center, DIVERGENCE_FACTOR * s.size
 
 
-def _run_arrays(s, opt, sched, x, lr0, steps, tol, noise, rng, clip, sampler, record):
-    """The NumPy loop: any optimizer, any batch of runs, mini-batches."""
-    batch = x.shape[:-1]
-    center, limit = _limits(s)
-    f, g_true = s.value_and_grad(x)
-    converged_at = np.full(batch, -1)
-    diverged_at = np.full(batch, -1)
-    small = _small(g_true, tol)
-    stopped = np.zeros(batch, dtype=bool) if small is None else small
-    converged_at[stopped] = 0
-    any_stopped = small is not None
+def _run_arrays(s, opt, sched, x0, lr0, steps, tol, noise, rng, clip, sampler, record):
+    """The NumPy loop: any optimizer, any batch of runs, mini-batches.
 
-    rows = steps + 1 if record else 2
-    path = np.empty((rows,) + x.shape)
-    losses = np.empty((rows,) + batch)
+    A run that stops is frozen in place (its point, loss and gradient put back after each step)
+    and, once a quarter of the working arrays are frozen, dropped from them and from the
+    optimizer's and schedule's state, so the work per step follows the runs still moving.
+    """
+    batch, dim = x0.shape[:-1], x0.shape[-1]
+    n = int(np.prod(batch, dtype=int))
+    x = x0.reshape(n, dim)
+    f, g_true = s.value_and_grad(x)
+    converged_at = np.full(n, -1)
+    diverged_at = np.full(n, -1)
+    ostate = opt.init(x)
+    sstate = sched.init(lr0 if np.ndim(lr0) == 0 else lr0.reshape(n), (n,))
+
+    act = np.arange(n)  # the runs in the working arrays x, f, g_true and the states
+    small = _small(g_true, tol)
+    frozen = np.flatnonzero(small) if small is not None else np.empty(0, dtype=int)  # stopped, in act
+    converged_at[frozen] = 0
+    X, F = x.copy(), f.copy()  # every run's latest point and loss (for runs dropped from act)
+    rows = steps + 1 if record else 1
+    path, losses = np.empty((rows, n, dim)), np.empty((rows, n))
     path[0], losses[0] = x, f
-    grads = np.zeros((steps if record else 1,) + x.shape)
-    lrs = np.zeros((steps if record else 1,) + batch)
+    grads = np.zeros((steps if record else 1, n, dim))
+    lrs = np.zeros((steps if record else 1, n))
     batch_rows = None if sampler is None else np.full((steps, sampler.size), -1)
     epochs = np.arange(1, steps + 1)
-    ostate = opt.init(x)
-    sstate = sched.init(lr0, batch)
+    last = None
 
     k = 0
-    while k < steps and not (any_stopped and stopped.all()):
+    while k < steps and len(frozen) < len(act):
         lr_k, sstate = sched.update(k, f, sstate)
         if sampler is None:
             g = g_true
@@ -196,43 +203,83 @@ def _run_arrays(s, opt, sched, x, lr0, steps, tol, noise, rng, clip, sampler, re
             g = g + noise * rng.standard_normal(x.shape)
         if clip is not None:
             g = clip_grad_norm(g, clip)
-        lr_x = lr_k[..., None] if np.ndim(lr_k) else lr_k
-        x_new, ostate = opt.update(g, ostate, x, lr_x, s)
+        x_new, ostate = opt.update(g, ostate, x, lr_k[:, None] if np.ndim(lr_k) else lr_k, s)
         f_new, g_new = s.value_and_grad(x_new)
         k += 1
-        bad = _left_the_world(x_new, f_new, center, limit)
-        if any_stopped or bad is not None:  # freeze stopped and newly diverged runs
-            new_bad = np.zeros(batch, dtype=bool) if bad is None else bad & ~stopped
-            diverged_at[new_bad] = k
-            freeze = stopped | new_bad
-            x_new = np.where(freeze[..., None], x, x_new)
-            f_new = np.where(freeze, f, f_new)
-            g = np.where(stopped[..., None] | ~np.isfinite(g), 0.0, g)
-            stopped = freeze
-            any_stopped = True
-        x, f, g_true = x_new, f_new, g_new  # g_true is stale for frozen runs; they never read it
-        done = _small(g_true, tol)
+        stay = frozen
+        bad = _left_the_world(x_new, f_new, s)
+        if bad is not None:  # diverged: freeze at the last finite point
+            bad[frozen] = False
+            bad = np.flatnonzero(bad)
+            diverged_at[act[bad]] = k
+            stay = np.concatenate([frozen, bad])
+            g = np.where(np.isfinite(g), g, 0.0)
+        x_new[stay], f_new[stay], g_new[stay] = x[stay], f[stay], g_true[stay]
+        done = _small(g_new, tol)
         if done is not None:
-            done &= ~stopped
-            converged_at[done] = k
-            stopped = stopped | done
-            any_stopped = True
-        i = k if record else 1
-        path[i], losses[i] = x, f
-        grads[i - 1], lrs[i - 1] = g, lr_k
+            done[stay] = False
+            done = np.flatnonzero(done)
+            converged_at[act[done]] = k
+        lr_used = np.broadcast_to(lr_k, f.shape)
+        if len(frozen):  # a stopped run takes no step: its gradient and lr are recorded as 0
+            g, lr_used = g.copy(), lr_used.copy()
+            g[frozen], lr_used[frozen] = 0.0, 0.0
+        if not record:
+            last = (act, g, lr_used)
+        elif len(act) == n:
+            path[k], losses[k], grads[k - 1], lrs[k - 1] = x_new, f_new, g, lr_used
+        else:
+            path[k], losses[k] = path[k - 1], losses[k - 1]
+            path[k, act], losses[k, act], grads[k - 1, act], lrs[k - 1, act] = x_new, f_new, g, lr_used
+        x, f, g_true = x_new, f_new, g_new
+        if bad is not None or done is not None:
+            frozen = np.concatenate([stay] + ([done] if done is not None else []))
+        if len(frozen) > max(64, len(act) // 4):  # drop the frozen runs from the working arrays
+            keep = np.ones(len(act), dtype=bool)
+            keep[frozen] = False
+            X[act[frozen]], F[act[frozen]] = x[frozen], f[frozen]
+            m = len(act)
+            act, x, f, g_true = act[keep], x[keep], f[keep], g_true[keep]
+            ostate, sstate = _take(ostate, keep, m), _take(sstate, keep, m)
+            frozen = frozen[:0]
 
-    if not record:
-        return Trajectory(path, losses, grads[: min(k, 1)], lrs[: min(k, 1)], epochs[:k],
-                          None if batch_rows is None else batch_rows[max(k - 1, 0) : k],
-                          converged_at, diverged_at, k)
-    return Trajectory(path[: k + 1], losses[: k + 1], grads[:k], lrs[:k], epochs[:k],
-                      None if batch_rows is None else batch_rows[:k], converged_at, diverged_at, k)
+    if record:
+        path, losses, grads, lrs = path[: k + 1], losses[: k + 1], grads[:k], lrs[:k]
+        if batch_rows is not None:
+            batch_rows = batch_rows[:k]
+    else:
+        X[act], F[act] = x, f
+        path, losses = np.stack([path[0], X]), np.stack([losses[0], F])
+        if last is not None:
+            last_act, last_g, last_lr = last
+            grads[0, last_act], lrs[0, last_act] = last_g, last_lr
+        grads, lrs = grads[:k], lrs[:k]
+        if batch_rows is not None:
+            batch_rows = batch_rows[max(k - 1, 0) : k]
+    lead = path.shape[:1]
+    return Trajectory(
+        path.reshape(lead + batch + (dim,)), losses.reshape(lead + batch),
+        grads.reshape(grads.shape[:1] + batch + (dim,)), lrs.reshape(lrs.shape[:1] + batch),
+        epochs[:k], batch_rows, converged_at.reshape(batch), diverged_at.reshape(batch), k,
+    )
 
 
-def _left_the_world(x, f, center, limit):
+def _take(state, keep, n):
+    """The rows `keep` of every array in an optimizer or schedule state whose leading axis is the
+    batch of n runs (state arrays have the batch as leading axis; other fields pass through)."""
+    if isinstance(state, np.ndarray):
+        return state[keep] if state.ndim and len(state) == n else state
+    if isinstance(state, tuple):
+        fields = [_take(v, keep, n) for v in state]
+        return type(state)(*fields) if hasattr(state, "_fields") else tuple(fields)
+    return state
+
+
+def _left_the_world(x, f, s):
     """Which runs just left the finite world (non-finite loss or point beyond the limit), or None
     if none did. Cheap whole-batch tests first (a NaN fails them); the per-run mask only when
     they fail."""
+    center, limit = _limits(s)
     margin = 0.999 * limit
     if np.isfinite(f.sum()) and x.max() <= center.min() + margin and x.min() >= center.max() - margin:
         return None
@@ -328,7 +375,7 @@ def _small(g, tol):
         sq = g[..., 0] * g[..., 0]
         for i in range(1, g.shape[-1]):
             sq += g[..., i] * g[..., i]
-        if not sq.min() <= (1.01 * tol) ** 2:  # NaN also fails this
+        if sq.min() > (1.01 * tol) ** 2:  # a NaN makes this False: then test run by run
             return None
         small = np.sqrt(sq) <= tol
     return small if small.any() else None

@@ -1,0 +1,127 @@
+"""Engine benchmarks: print each figure, its target, and torch.optim's figure where torch is installed.
+
+    python bench/engine.py            # all figures
+    python bench/engine.py --quick    # fewer repeats
+
+Timings are medians of repeated runs after a warm-up, measured in this one process, so the
+ratios compare like with like on a shared, noisy machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from optimizers import run  # noqa: E402
+
+try:
+    import torch
+except ImportError:  # the comparison is optional
+    torch = None
+
+
+def median_time(fn, repeats):
+    fn()  # warm-up
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def verdict(ok):
+    return "PASS" if ok else "MISS"
+
+
+# ------------------------------------------------------------------ one Adam trajectory on rosenbrock
+def ours_single(steps=1000):
+    return run("rosenbrock", "adam", x0=[-1.5, 2.0], lr=0.01, steps=steps, tol=0)
+
+
+def torch_single(steps=1000):
+    p = torch.tensor([-1.5, 2.0], dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.Adam([p], lr=0.01)
+    path = np.empty((steps + 1, 2))
+    path[0] = [-1.5, 2.0]
+    for k in range(steps):
+        opt.zero_grad()
+        loss = (1 - p[0]) ** 2 + 100 * (p[1] - p[0] ** 2) ** 2
+        loss.backward()
+        opt.step()
+        path[k + 1] = p.detach().numpy()
+    return path
+
+
+# ------------------------------------------------------------------ 40,000 starts on himmelblau
+N_STARTS = 40_000
+
+
+def starts(n=N_STARTS):
+    return np.random.default_rng(0).uniform(-5, 5, size=(n, 2))
+
+
+def ours_batch(X0, steps, tol=1e-8):
+    return run("himmelblau", "adam", x0=X0, lr=0.01, steps=steps, tol=tol, record=False)
+
+
+def torch_batch(X0, steps):
+    p = torch.tensor(X0, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.Adam([p], lr=0.01)
+    for _ in range(steps):
+        opt.zero_grad()
+        x, y = p[:, 0], p[:, 1]
+        ((x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2).sum().backward()
+        opt.step()
+    return p.detach().numpy()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="fewer repeats and steps")
+    args = ap.parse_args()
+    repeats = 3 if args.quick else 7
+    batch_steps = 200 if args.quick else 1000
+
+    print(f"numpy {np.__version__}; torch {torch.__version__ if torch else 'not installed'}")
+    print()
+    dt = median_time(ours_single, repeats) / 1000
+    print(f"One 2-D Adam trajectory on rosenbrock, 1,000 steps: {dt * 1e6:.1f} us/step "
+          f"(target <= 20) {verdict(dt <= 20e-6)}")
+    if torch:
+        ref = torch_single()
+        diff = np.abs(ours_single().path - ref).max()
+        dt_t = median_time(torch_single, max(1, repeats // 2)) / 1000
+        print(f"  torch.optim.Adam + autograd, float64: {dt_t * 1e6:.1f} us/step -> ours is "
+              f"{dt_t / dt:.0f}x faster (target >= 10x) {verdict(dt_t / dt >= 10)}; max |path difference| {diff:.1e}")
+    print()
+    X0 = starts()
+    dt = median_time(lambda: ours_batch(X0, batch_steps), max(1, repeats // 2))
+    rate = N_STARTS * batch_steps / dt
+    stopped = int(ours_batch(X0, batch_steps).converged.sum())
+    print(f"{N_STARTS:,} starts x {batch_steps:,} steps of Adam on himmelblau, record=False: "
+          f"{rate:.3g} point-steps/s (target >= 2e7) {verdict(rate >= 2e7)}")
+    print(f"  ({stopped:,} runs converge to tol=1e-8 on the way and stop stepping)")
+    dt0 = median_time(lambda: ours_batch(X0, batch_steps, tol=0), max(1, repeats // 2))
+    rate0 = N_STARTS * batch_steps / dt0
+    print(f"  with tol=0, every run takes every step: {rate0:.3g} point-steps/s {verdict(rate0 >= 2e7)}")
+    if torch:
+        dt_t = median_time(lambda: torch_batch(X0, batch_steps), max(1, repeats // 2))
+        rate_t = N_STARTS * batch_steps / dt_t
+        final = ours_batch(X0, 50).path[-1]
+        diff = np.abs(final - torch_batch(X0, 50)).max()
+        print(f"  torch batched float64 tensors ({torch.get_num_threads()} threads, every run every step): "
+              f"{rate_t:.3g} point-steps/s -> ours/torch = {rate / rate_t:.2f} (target >= 1) "
+              f"{verdict(rate >= rate_t)}; with tol=0 {rate0 / rate_t:.2f} {verdict(rate0 >= rate_t)}; "
+              f"max |difference| after 50 steps {diff:.1e}")
+
+
+if __name__ == "__main__":
+    main()
