@@ -103,25 +103,36 @@ def main():
               f"{dt_t / dt:.0f}x faster (target >= 10x) {verdict(dt_t / dt >= 10)}; max |path difference| {diff:.1e}")
     print()
     X0 = starts()
-    dt = median_time(lambda: ours_batch(X0, batch_steps), max(1, repeats // 2))
-    rate = N_STARTS * batch_steps / dt
+    ours = {"tol=1e-8": lambda: ours_batch(X0, batch_steps), "tol=0": lambda: ours_batch(X0, batch_steps, tol=0)}
+    contenders = dict(ours, **({"torch": lambda: torch_batch(X0, batch_steps)} if torch else {}))
+    rates = interleaved_rates(contenders, N_STARTS * batch_steps, max(1, repeats // 2))
     stopped = int(ours_batch(X0, batch_steps).converged.sum())
+    rate, rate0 = rates["tol=1e-8"], rates["tol=0"]
     print(f"{N_STARTS:,} starts x {batch_steps:,} steps of Adam on himmelblau, record=False: "
           f"{rate:.3g} point-steps/s (target >= 2e7) {verdict(rate >= 2e7)}")
     print(f"  ({stopped:,} runs converge to tol=1e-8 on the way and stop stepping)")
-    dt0 = median_time(lambda: ours_batch(X0, batch_steps, tol=0), max(1, repeats // 2))
-    rate0 = N_STARTS * batch_steps / dt0
     print(f"  with tol=0, every run takes every step: {rate0:.3g} point-steps/s {verdict(rate0 >= 2e7)}")
     if torch:
-        dt_t = median_time(lambda: torch_batch(X0, batch_steps), max(1, repeats // 2))
-        rate_t = N_STARTS * batch_steps / dt_t
-        final = ours_batch(X0, 50).path[-1]
-        diff = np.abs(final - torch_batch(X0, 50)).max()
+        rate_t = rates["torch"]
+        diff = np.abs(ours_batch(X0, 50, tol=0).path[-1] - torch_batch(X0, 50)).max()
         print(f"  torch batched float64 tensors ({torch.get_num_threads()} threads, every run every step): "
               f"{rate_t:.3g} point-steps/s -> ours/torch = {rate / rate_t:.2f} (target >= 1) "
               f"{verdict(rate >= rate_t)}; with tol=0 {rate0 / rate_t:.2f} {verdict(rate0 >= rate_t)}; "
               f"max |difference| after 50 steps {diff:.1e}")
 
+
+def interleaved_rates(contenders, work, repeats):
+    """Median rate of each contender, timed in turns (a, b, c, a, b, c, ...) after a warm-up, so
+    that a shared machine's slow spells fall on all of them alike."""
+    times = {name: [] for name in contenders}
+    for fn in contenders.values():
+        fn()
+    for _ in range(repeats):
+        for name, fn in contenders.items():
+            t0 = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - t0)
+    return {name: work / statistics.median(ts) for name, ts in times.items()}
 
 if __name__ == "__main__":
     main()

@@ -164,7 +164,7 @@ def _run_arrays(s, opt, sched, x0, lr0, steps, tol, noise, rng, clip, sampler, r
     """The NumPy loop: any optimizer, any batch of runs, mini-batches.
 
     A run that stops is frozen in place (its point, loss and gradient put back after each step)
-    and, once a quarter of the working arrays are frozen, dropped from them and from the
+    and, once an eighth of the working arrays are frozen, dropped from them and from the
     optimizer's and schedule's state, so the work per step follows the runs still moving.
     """
     batch, dim = x0.shape[:-1], x0.shape[-1]
@@ -221,20 +221,20 @@ def _run_arrays(s, opt, sched, x0, lr0, steps, tol, noise, rng, clip, sampler, r
             done = np.flatnonzero(done)
             converged_at[act[done]] = k
         lr_used = np.broadcast_to(lr_k, f.shape)
-        if len(frozen):  # a stopped run takes no step: its gradient and lr are recorded as 0
+        if not record:  # only the last step is kept: zero the stopped runs' entries at the end
+            last = (act, g, lr_used, frozen)
+        elif len(frozen):  # a stopped run takes no step: its gradient and lr are recorded as 0
             g, lr_used = g.copy(), lr_used.copy()
             g[frozen], lr_used[frozen] = 0.0, 0.0
-        if not record:
-            last = (act, g, lr_used)
-        elif len(act) == n:
+        if record and len(act) == n:
             path[k], losses[k], grads[k - 1], lrs[k - 1] = x_new, f_new, g, lr_used
-        else:
+        elif record:
             path[k], losses[k] = path[k - 1], losses[k - 1]
             path[k, act], losses[k, act], grads[k - 1, act], lrs[k - 1, act] = x_new, f_new, g, lr_used
         x, f, g_true = x_new, f_new, g_new
         if bad is not None or done is not None:
             frozen = np.concatenate([stay] + ([done] if done is not None else []))
-        if len(frozen) > max(64, len(act) // 4):  # drop the frozen runs from the working arrays
+        if len(frozen) > max(64, len(act) // 8):  # drop the frozen runs from the working arrays
             keep = np.ones(len(act), dtype=bool)
             keep[frozen] = False
             X[act[frozen]], F[act[frozen]] = x[frozen], f[frozen]
@@ -251,8 +251,9 @@ def _run_arrays(s, opt, sched, x0, lr0, steps, tol, noise, rng, clip, sampler, r
         X[act], F[act] = x, f
         path, losses = np.stack([path[0], X]), np.stack([losses[0], F])
         if last is not None:
-            last_act, last_g, last_lr = last
+            last_act, last_g, last_lr, last_frozen = last
             grads[0, last_act], lrs[0, last_act] = last_g, last_lr
+            grads[0, last_act[last_frozen]], lrs[0, last_act[last_frozen]] = 0.0, 0.0
         grads, lrs = grads[:k], lrs[:k]
         if batch_rows is not None:
             batch_rows = batch_rows[max(k - 1, 0) : k]

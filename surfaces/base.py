@@ -70,7 +70,11 @@ class Surface:
         return P
 
     def _coords(self, P) -> tuple:
+        """The coordinate arrays of P; contiguous copies for large P (strided views of an
+        (n, dim) array make every arithmetic pass about twice as slow)."""
         P = self._points(P)
+        if P.size >= 4096:
+            return tuple(np.ascontiguousarray(np.moveaxis(P, -1, 0)))
         return tuple(P[..., i] for i in range(self.dim))
 
     def value_and_grad(self, P) -> tuple[Array, Array]:
