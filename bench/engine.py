@@ -19,7 +19,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from optimizers import run  # noqa: E402
+from optimizers import run
 
 try:
     import torch
@@ -93,32 +93,43 @@ def main():
     print(f"numpy {np.__version__}; torch {torch.__version__ if torch else 'not installed'}")
     print()
     dt = median_time(ours_single, repeats) / 1000
-    print(f"One 2-D Adam trajectory on rosenbrock, 1,000 steps: {dt * 1e6:.1f} us/step "
-          f"(target <= 20) {verdict(dt <= 20e-6)}")
+    print(
+        f"One 2-D Adam trajectory on rosenbrock, 1,000 steps: {dt * 1e6:.1f} us/step "
+        f"(target <= 20) {verdict(dt <= 20e-6)}"
+    )
     if torch:
         ref = torch_single()
         diff = np.abs(ours_single().path - ref).max()
         dt_t = median_time(torch_single, max(1, repeats // 2)) / 1000
-        print(f"  torch.optim.Adam + autograd, float64: {dt_t * 1e6:.1f} us/step -> ours is "
-              f"{dt_t / dt:.0f}x faster (target >= 10x) {verdict(dt_t / dt >= 10)}; max |path difference| {diff:.1e}")
+        print(
+            f"  torch.optim.Adam + autograd, float64: {dt_t * 1e6:.1f} us/step -> ours is "
+            f"{dt_t / dt:.0f}x faster (target >= 10x) {verdict(dt_t / dt >= 10)}; max |path difference| {diff:.1e}"
+        )
     print()
     X0 = starts()
-    ours = {"tol=1e-8": lambda: ours_batch(X0, batch_steps), "tol=0": lambda: ours_batch(X0, batch_steps, tol=0)}
+    ours = {
+        "tol=1e-8": lambda: ours_batch(X0, batch_steps),
+        "tol=0": lambda: ours_batch(X0, batch_steps, tol=0),
+    }
     contenders = dict(ours, **({"torch": lambda: torch_batch(X0, batch_steps)} if torch else {}))
     rates = interleaved_rates(contenders, N_STARTS * batch_steps, max(1, repeats // 2))
     stopped = int(ours_batch(X0, batch_steps).converged.sum())
     rate, rate0 = rates["tol=1e-8"], rates["tol=0"]
-    print(f"{N_STARTS:,} starts x {batch_steps:,} steps of Adam on himmelblau, record=False: "
-          f"{rate:.3g} point-steps/s (target >= 2e7) {verdict(rate >= 2e7)}")
+    print(
+        f"{N_STARTS:,} starts x {batch_steps:,} steps of Adam on himmelblau, record=False: "
+        f"{rate:.3g} point-steps/s (target >= 2e7) {verdict(rate >= 2e7)}"
+    )
     print(f"  ({stopped:,} runs converge to tol=1e-8 on the way and stop stepping)")
     print(f"  with tol=0, every run takes every step: {rate0:.3g} point-steps/s {verdict(rate0 >= 2e7)}")
     if torch:
         rate_t = rates["torch"]
         diff = np.abs(ours_batch(X0, 50, tol=0).path[-1] - torch_batch(X0, 50)).max()
-        print(f"  torch batched float64 tensors ({torch.get_num_threads()} threads, every run every step): "
-              f"{rate_t:.3g} point-steps/s -> ours/torch = {rate / rate_t:.2f} (target >= 1) "
-              f"{verdict(rate >= rate_t)}; with tol=0 {rate0 / rate_t:.2f} {verdict(rate0 >= rate_t)}; "
-              f"max |difference| after 50 steps {diff:.1e}")
+        print(
+            f"  torch batched float64 tensors ({torch.get_num_threads()} threads, every run every step): "
+            f"{rate_t:.3g} point-steps/s -> ours/torch = {rate / rate_t:.2f} (target >= 1) "
+            f"{verdict(rate >= rate_t)}; with tol=0 {rate0 / rate_t:.2f} {verdict(rate0 >= rate_t)}; "
+            f"max |difference| after 50 steps {diff:.1e}"
+        )
 
 
 def interleaved_rates(contenders, work, repeats):
@@ -133,6 +144,7 @@ def interleaved_rates(contenders, work, repeats):
             fn()
             times[name].append(time.perf_counter() - t0)
     return {name: work / statistics.median(ts) for name, ts in times.items()}
+
 
 if __name__ == "__main__":
     main()

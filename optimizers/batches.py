@@ -28,8 +28,14 @@ class BatchSampler:
                 f"batch_size needs a loss built from data rows (such as linreg or logreg); "
                 f"{surface.name} has no data"
             )
-        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or not 1 <= batch_size <= n:
-            raise ValueError(f"batch_size must be a whole number from 1 to {n} (the number of rows), got {batch_size!r}")
+        if (
+            isinstance(batch_size, bool)
+            or not isinstance(batch_size, (int, np.integer))
+            or not 1 <= batch_size <= n
+        ):
+            raise ValueError(
+                f"batch_size must be a whole number from 1 to {n} (the number of rows), got {batch_size!r}"
+            )
         return cls(n, int(batch_size), bool(shuffle), rng)
 
     def next(self) -> tuple[np.ndarray, int]:

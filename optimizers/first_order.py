@@ -23,9 +23,9 @@ class SGDState(NamedTuple):
 def sgd(momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0, clip_norm=None):
     """torch.optim.SGD:
 
-        b_t = g_t (t = 1),  b_t = mu b_{t-1} + (1 - dampening) g_t (t > 1)
-        d_t = g_t + mu b_t (nesterov)  or  b_t  (mu > 0)  or  g_t (mu = 0)
-        x_t = x_{t-1} - lr d_t
+    b_t = g_t (t = 1),  b_t = mu b_{t-1} + (1 - dampening) g_t (t > 1)
+    d_t = g_t + mu b_t (nesterov)  or  b_t  (mu > 0)  or  g_t (mu = 0)
+    x_t = x_{t-1} - lr d_t
     """
     mu = check_range("momentum", momentum, 0, 1)
     damp = check_range("dampening", dampening, 0, 1, hi_open=False)
@@ -67,9 +67,9 @@ class AdagradState(NamedTuple):
 def adagrad(lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0.0, eps=1e-10, clip_norm=None):
     """torch.optim.Adagrad:
 
-        S_t = S_{t-1} + g_t^2   (S_0 = initial_accumulator_value)
-        clr = lr / (1 + (t - 1) lr_decay)
-        x_t = x_{t-1} - clr g_t / (sqrt(S_t) + eps)
+    S_t = S_{t-1} + g_t^2   (S_0 = initial_accumulator_value)
+    clr = lr / (1 + (t - 1) lr_decay)
+    x_t = x_{t-1} - clr g_t / (sqrt(S_t) + eps)
     """
     decay = check_range("lr_decay", lr_decay, 0, np.inf)
     wd = check_range("weight_decay", weight_decay, 0, np.inf)
@@ -95,10 +95,10 @@ class RMSpropState(NamedTuple):
 def rmsprop(alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False, clip_norm=None):
     """torch.optim.RMSprop (no bias correction):
 
-        v_t = alpha v_{t-1} + (1 - alpha) g_t^2
-        centered: a_t = alpha a_{t-1} + (1 - alpha) g_t,  v~_t = v_t - a_t^2;  else v~_t = v_t
-        mu > 0:  b_t = mu b_{t-1} + g_t / (sqrt(v~_t) + eps),  x_t = x_{t-1} - lr b_t
-        mu = 0:  x_t = x_{t-1} - lr g_t / (sqrt(v~_t) + eps)
+    v_t = alpha v_{t-1} + (1 - alpha) g_t^2
+    centered: a_t = alpha a_{t-1} + (1 - alpha) g_t,  v~_t = v_t - a_t^2;  else v~_t = v_t
+    mu > 0:  b_t = mu b_{t-1} + g_t / (sqrt(v~_t) + eps),  x_t = x_{t-1} - lr b_t
+    mu = 0:  x_t = x_{t-1} - lr g_t / (sqrt(v~_t) + eps)
     """
     alpha = check_range("alpha", alpha, 0, 1, hi_open=False)
     eps = check_range("eps", eps, 0, np.inf)
@@ -135,9 +135,9 @@ class AdamState(NamedTuple):
 def adam(betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False, clip_norm=None):
     """torch.optim.Adam (L2 weight decay added to the gradient, as torch's Adam does):
 
-        m_t = b1 m_{t-1} + (1 - b1) g_t,   v_t = b2 v_{t-1} + (1 - b2) g_t^2
-        amsgrad: v_t <- max(v_max, v_t)
-        x_t = x_{t-1} - (lr / (1 - b1^t)) m_t / (sqrt(v_t) / sqrt(1 - b2^t) + eps)
+    m_t = b1 m_{t-1} + (1 - b1) g_t,   v_t = b2 v_{t-1} + (1 - b2) g_t^2
+    amsgrad: v_t <- max(v_max, v_t)
+    x_t = x_{t-1} - (lr / (1 - b1^t)) m_t / (sqrt(v_t) / sqrt(1 - b2^t) + eps)
     """
     try:
         b1, b2 = betas
@@ -158,4 +158,6 @@ def adam(betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False, clip_nor
         denom = xp.sqrt(v_max if amsgrad else v) / (1 - b2**t) ** 0.5 + eps
         return x - (lr / (1 - b1**t)) * (m / denom), (m, v, v_max)
 
-    return elementwise_optimizer(AdamState, lambda zeros: (zeros, zeros, zeros if amsgrad else None), rule, clip, wd)
+    return elementwise_optimizer(
+        AdamState, lambda zeros: (zeros, zeros, zeros if amsgrad else None), rule, clip, wd
+    )

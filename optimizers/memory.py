@@ -21,6 +21,8 @@ def keep_freed_memory(trim_bytes: int = 256 << 20, mmap_bytes: int = 32 << 20) -
     """Raise glibc's trim and mmap thresholds; True if the C library took them."""
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        return bool(libc.mallopt(M_TRIM_THRESHOLD, trim_bytes)) and bool(libc.mallopt(M_MMAP_THRESHOLD, mmap_bytes))
+        return bool(libc.mallopt(M_TRIM_THRESHOLD, trim_bytes)) and bool(
+            libc.mallopt(M_MMAP_THRESHOLD, mmap_bytes)
+        )
     except (OSError, AttributeError):
         return False

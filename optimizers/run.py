@@ -65,7 +65,9 @@ class Trajectory:
     @property
     def stopped_at(self) -> np.ndarray:
         """The iterate at which each run stopped (the last one, k, if it never stopped)."""
-        return np.where(self.converged, self.converged_at, np.where(self.diverged, self.diverged_at - 1, self.steps))
+        return np.where(
+            self.converged, self.converged_at, np.where(self.diverged, self.diverged_at - 1, self.steps)
+        )
 
 
 def _number(name, value, lo, *, integer=False, lo_open=False, hi=math.inf):
@@ -76,7 +78,9 @@ def _number(name, value, lo, *, integer=False, lo_open=False, hi=math.inf):
     v = int(value) if integer else float(value)
     if not (math.isfinite(v) and (v > lo if lo_open else v >= lo) and v <= hi):
         bound = f"> {lo:g}" if lo_open else f">= {lo:g}"
-        raise ValueError(f"{name} must be {bound}" + (f" and <= {hi:,}" if hi < math.inf else "") + f", got {value!r}")
+        raise ValueError(
+            f"{name} must be {bound}" + (f" and <= {hi:,}" if hi < math.inf else "") + f", got {value!r}"
+        )
     return v
 
 
@@ -259,9 +263,15 @@ def _run_arrays(s, opt, sched, x0, lr0, steps, tol, noise, rng, clip, sampler, r
             batch_rows = batch_rows[max(k - 1, 0) : k]
     lead = path.shape[:1]
     return Trajectory(
-        path.reshape(lead + batch + (dim,)), losses.reshape(lead + batch),
-        grads.reshape(grads.shape[:1] + batch + (dim,)), lrs.reshape(lrs.shape[:1] + batch),
-        epochs[:k], batch_rows, converged_at.reshape(batch), diverged_at.reshape(batch), k,
+        path.reshape(lead + batch + (dim,)),
+        losses.reshape(lead + batch),
+        grads.reshape(grads.shape[:1] + batch + (dim,)),
+        lrs.reshape(lrs.shape[:1] + batch),
+        epochs[:k],
+        batch_rows,
+        converged_at.reshape(batch),
+        diverged_at.reshape(batch),
+        k,
     )
 
 
@@ -360,8 +370,15 @@ def _first_and_last(t: Trajectory) -> Trajectory:
         return t
     last = slice(max(t.steps - 1, 0), t.steps)
     return Trajectory(
-        t.path[[0, -1]], t.losses[[0, -1]], t.grads[last], t.lrs[last], t.epochs,
-        None if t.batch_rows is None else t.batch_rows[last], t.converged_at, t.diverged_at, t.steps,
+        t.path[[0, -1]],
+        t.losses[[0, -1]],
+        t.grads[last],
+        t.lrs[last],
+        t.epochs,
+        None if t.batch_rows is None else t.batch_rows[last],
+        t.converged_at,
+        t.diverged_at,
+        t.steps,
     )
 
 
@@ -404,7 +421,9 @@ def _optimizer(optimizer, hyper):
     """The Optimizer to step with, and the clip_norm that run() applies (so grads record it)."""
     if isinstance(optimizer, Optimizer):
         if hyper:
-            raise ValueError("pass hyperparameters to OPTIMIZERS[name](...), not to run(), with an Optimizer object")
+            raise ValueError(
+                "pass hyperparameters to OPTIMIZERS[name](...), not to run(), with an Optimizer object"
+            )
         return optimizer, None
     clip = hyper.pop("clip_norm", None)
     opt = make_optimizer(optimizer, **hyper)

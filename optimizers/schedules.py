@@ -19,7 +19,8 @@ iterate (only `plateau` reads it). The closed forms, with lr0 the initial learni
 from __future__ import annotations
 
 import math
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 

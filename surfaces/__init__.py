@@ -17,9 +17,7 @@ def get_surface(name: str) -> Surface:
     try:
         return SURFACES[name]
     except (KeyError, TypeError):
-        raise ValueError(
-            f"unknown surface {name!r}; choose one of: {', '.join(SURFACES)}"
-        ) from None
+        raise ValueError(f"unknown surface {name!r}; choose one of: {', '.join(SURFACES)}") from None
 
 
 __all__ = ["SURFACES", "Surface", "get_surface"]

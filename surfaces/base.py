@@ -19,7 +19,7 @@ per-call overhead would dominate.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 

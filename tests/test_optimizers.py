@@ -20,7 +20,16 @@ def grads_along(x0, x1):
 
 
 def test_registry_names_and_torch_defaults():
-    assert set(OPTIMIZERS) >= {"gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "newton", "linesearch"}
+    assert set(OPTIMIZERS) >= {
+        "gd",
+        "momentum",
+        "nesterov",
+        "adagrad",
+        "rmsprop",
+        "adam",
+        "newton",
+        "linesearch",
+    }
     assert hyperparameters(OPTIMIZERS["momentum"])["momentum"] == 0.9
     assert hyperparameters(OPTIMIZERS["nesterov"])["momentum"] == 0.9
     assert hyperparameters(OPTIMIZERS["gd"])["momentum"] == 0.0
@@ -187,7 +196,10 @@ CASES = [
     ("adam", 5e-2, {"betas": (0.8, 0.99), "eps": 1e-6, "amsgrad": True, "weight_decay": 0.01}),
     ("adam", 5e-2, {"clip_norm": 5.0}),
 ]
-STARTS = {"rosenbrock": [[-1.5, 2.0], [0.5, -0.5], [1.8, 2.9]], "himmelblau": [[0.0, 0.0], [-4.0, 4.5], [1.0, -3.0]]}
+STARTS = {
+    "rosenbrock": [[-1.5, 2.0], [0.5, -0.5], [1.8, 2.9]],
+    "himmelblau": [[0.0, 0.0], [-4.0, 4.5], [1.0, -3.0]],
+}
 
 
 def torch_path(torch, name, fun, x0, lr, steps, hyper):
@@ -198,9 +210,9 @@ def torch_path(torch, name, fun, x0, lr, steps, hyper):
         mu = hyper.pop("momentum", 0.0 if name == "gd" else 0.9)
         opt = torch.optim.SGD([p], lr=lr, momentum=mu, nesterov=name == "nesterov", **hyper)
     else:
-        opt = {"adagrad": torch.optim.Adagrad, "rmsprop": torch.optim.RMSprop, "adam": torch.optim.Adam}[name](
-            [p], lr=lr, **hyper
-        )
+        opt = {"adagrad": torch.optim.Adagrad, "rmsprop": torch.optim.RMSprop, "adam": torch.optim.Adam}[
+            name
+        ]([p], lr=lr, **hyper)
     path = [p.detach().clone().numpy()]
     for _ in range(steps):
         opt.zero_grad()

@@ -36,7 +36,9 @@ def test_each_run_of_a_batch_equals_its_single_run_bit_for_bit(surface, optimize
 
 @pytest.mark.parametrize("optimizer", ["gd", "momentum", "adagrad", "rmsprop", "adam"])
 def test_float_loop_and_numpy_loop_agree_with_noise_clipping_and_schedules(optimizer):
-    kw = dict(lr=0.02, steps=200, noise=3.0, seed=7, clip_norm=20.0, schedule=SCHEDULES["plateau"](patience=3))
+    kw = dict(
+        lr=0.02, steps=200, noise=3.0, seed=7, clip_norm=20.0, schedule=SCHEDULES["plateau"](patience=3)
+    )
     one = run("rosenbrock", optimizer, x0=[-1.5, 2.0], **kw)  # Python floats
     arr = run("rosenbrock", optimizer, x0=[[-1.5, 2.0]], **kw)  # NumPy
     assert np.array_equal(one.path, arr.path[:, 0])
@@ -177,4 +179,6 @@ def test_never_raises_never_nan_and_flags_match_the_path(kw):
             assert (paths[c:, i] == paths[c, i]).all()
         if d >= 0:
             assert d >= 1 and (paths[d - 1 :, i] == paths[d - 1, i]).all()
-        np.testing.assert_allclose(np.atleast_2d(t.losses.reshape(t.steps + 1, -1))[:, i], s.value(paths[:, i]), rtol=1e-12)
+        np.testing.assert_allclose(
+            np.atleast_2d(t.losses.reshape(t.steps + 1, -1))[:, i], s.value(paths[:, i]), rtol=1e-12
+        )

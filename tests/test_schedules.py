@@ -45,7 +45,15 @@ def test_plateau_lowers_the_rate_when_the_loss_stops_falling():
 
 
 def test_run_uses_the_schedule_and_records_it():
-    t = run("quadratic", "gd", x0=[5.0], lr=0.4, steps=30, tol=0, schedule=SCHEDULES["step"](step_size=5, gamma=0.5))
+    t = run(
+        "quadratic",
+        "gd",
+        x0=[5.0],
+        lr=0.4,
+        steps=30,
+        tol=0,
+        schedule=SCHEDULES["step"](step_size=5, gamma=0.5),
+    )
     assert t.lrs[:10].tolist() == [0.4] * 5 + [0.2] * 5
     t2 = run("quadratic", "gd", x0=[5.0], lr=0.4, steps=30, schedule="cosine")
     assert t2.lrs[1] == pytest.approx(0.2 * (1 + math.cos(math.pi / 100)))
@@ -53,7 +61,9 @@ def test_run_uses_the_schedule_and_records_it():
 
 def test_a_schedule_rescues_a_too_large_rate():
     plain = run("quadratic", "gd", x0=[5.0], lr=1.05, steps=200)
-    decayed = run("quadratic", "gd", x0=[5.0], lr=1.05, steps=200, schedule=SCHEDULES["exponential"](gamma=0.95))
+    decayed = run(
+        "quadratic", "gd", x0=[5.0], lr=1.05, steps=200, schedule=SCHEDULES["exponential"](gamma=0.95)
+    )
     assert abs(plain.path[-1, 0] - 1) > abs(plain.path[0, 0] - 1)  # |1 - 2 lr| > 1: grows
     assert decayed.converged
 

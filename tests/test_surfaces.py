@@ -37,8 +37,19 @@ def central_difference(fun, P, h):
 
 
 def test_registry_has_the_contract_names():
-    for name in ["quadratic", "rosenbrock", "himmelblau", "double_well", "wavy", "bowl", "ravine",
-                 "saddle", "rastrigin", "beale", "six_hump_camel"]:
+    for name in [
+        "quadratic",
+        "rosenbrock",
+        "himmelblau",
+        "double_well",
+        "wavy",
+        "bowl",
+        "ravine",
+        "saddle",
+        "rastrigin",
+        "beale",
+        "six_hump_camel",
+    ]:
         s = get_surface(name)
         assert s.name == name and s.latex and s.description and s.title
     with pytest.raises(ValueError, match="choose one of"):
