@@ -1,0 +1,60 @@
+"""App benchmarks, server side (streamlit.testing's AppTest runs the real script):
+
+    python bench/app.py
+
+- the Plotly payload of the main chart for 3 optimizers x 1,000 steps on rosenbrock (target <= 1 MB)
+- the time of a warm rerun after changing the learning rate, median of 20 (target <= 150 ms)
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+
+def main():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["surface"] = "rosenbrock"
+    at.session_state["optimizers"] = ["gd", "momentum", "adam"]
+    at.session_state["x0"], at.session_state["y0"] = -1.5, 2.0
+    at.session_state["steps"] = 1000
+    at.session_state["lr"] = 0.001
+    at.run()
+    assert not at.exception, at.exception
+    specs = {c.proto.id: len(c.proto.spec.encode()) for c in at.get("plotly_chart")}
+    main_chart = max(specs.values())
+    print(
+        f"Plotly payload, main chart, 3 optimizers x 1,000 steps on rosenbrock: {main_chart / 1e6:.3f} MB "
+        f"(target <= 1 MB) {'PASS' if main_chart <= 1e6 else 'MISS'}"
+    )
+    print(f"  all charts on the page: {sum(specs.values()) / 1e6:.3f} MB")
+
+    for lr in (0.0011, 0.0012):  # warm-up: imports, the contour grid, caches
+        at.number_input(key="lr").set_value(lr).run()
+    times = []
+    for i in range(20):
+        at.number_input(key="lr").set_value(round(0.0005 + 0.00005 * i, 6))
+        t0 = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - t0)
+        assert not at.exception, at.exception
+    med = statistics.median(times) * 1e3
+    print(
+        f"Warm rerun after changing lr (new runs and figures each time), median of 20: {med:.0f} ms "
+        f"(target <= 150 ms) {'PASS' if med <= 150 else 'MISS'}; min {min(times) * 1e3:.0f}, max {max(times) * 1e3:.0f}"
+    )
+    at.number_input(key="lr").set_value(0.0005).run()
+    t0 = time.perf_counter()
+    at.run()
+    print(f"Rerun with nothing changed (all cached): {(time.perf_counter() - t0) * 1e3:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,186 @@
+"""The Streamlit app, driven by streamlit.testing's AppTest: what a person sees on the page."""
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from optimizers import OPTIMIZERS
+from surfaces import SURFACES
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def fresh(**state) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in state.items():
+        at.session_state[key] = value
+    return at.run()
+
+
+def chart_spec(at, key="chart") -> dict:
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        if chart.proto.id and key in chart.proto.id:
+            return spec
+    raise AssertionError(f"no chart with key {key!r}")
+
+
+def no_exception(at):
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def finite_numbers(node):
+    """Every number in a JSON tree (base64 typed arrays are decoded)."""
+    import base64
+
+    import numpy as np
+
+    if isinstance(node, dict):
+        if "bdata" in node and "dtype" in node:
+            yield from np.frombuffer(base64.b64decode(node["bdata"]), dtype=node["dtype"]).tolist()
+            return
+        for v in node.values():
+            yield from finite_numbers(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from finite_numbers(v)
+    elif isinstance(node, float):
+        yield node
+
+
+def test_default_page_is_the_seeds_example():
+    at = fresh()
+    no_exception(at)
+    assert at.selectbox(key="surface").value == "quadratic"
+    assert at.multiselect(key="optimizers").value == ["gd"]
+    assert at.number_input(key="lr").value == 0.1
+    assert at.number_input(key="x0").value == 5.0
+    assert at.number_input(key="steps").value == 100
+    table = at.dataframe[-1].value  # the step-by-step table
+    assert table["w_k"].iloc[0] == 5.0 and table["w_k"].iloc[1] == pytest.approx(4.2, abs=1e-15)
+    assert table["L'(w_k)"].iloc[0] == 8.0 and table["step Δw"].iloc[0] == pytest.approx(-0.8)
+    assert table["lr·λmax"].iloc[0] == pytest.approx(0.2)
+
+
+def test_main_figure_has_frames_fixed_axes_and_no_nan():
+    at = fresh()
+    spec = chart_spec(at)
+    assert 2 <= len(spec["frames"]) <= 301
+    for axis in ("xaxis", "yaxis"):
+        assert spec["layout"][axis]["autorange"] is False and len(spec["layout"][axis]["range"]) == 2
+    assert all(math.isfinite(v) for v in finite_numbers(spec))
+    assert "NaN" not in at.get("plotly_chart")[0].proto.spec
+
+
+@pytest.mark.parametrize("surface", sorted(SURFACES))
+def test_every_surface_renders(surface):
+    at = fresh()
+    at.selectbox(key="surface").set_value(surface).run()
+    no_exception(at)
+    s = SURFACES[surface]
+    assert at.number_input(key="x0").value == s.start[0]  # the start follows the surface
+    if s.dim == 2:
+        assert at.number_input(key="y0").value == s.start[1]
+        assert at.multiselect(key="optimizers").value == ["gd", "momentum", "adam"]
+        spec = chart_spec(at)
+        assert spec["data"][0]["type"] == "contour" and spec["frames"]
+        assert all(math.isfinite(v) for v in finite_numbers(spec))
+        at.radio(key="view").set_value("3d").run()
+        no_exception(at)
+        assert chart_spec(at)["data"][0]["type"] == "surface"
+
+
+@pytest.mark.parametrize("optimizer", sorted(OPTIMIZERS))
+def test_every_optimizer_renders_in_1d_and_2d(optimizer):
+    at = fresh(optimizers=[optimizer])
+    no_exception(at)
+    at.selectbox(key="surface").set_value("himmelblau").run()
+    at.multiselect(key="optimizers").set_value([optimizer]).run()
+    no_exception(at)
+    assert len(chart_spec(at)["frames"]) > 1
+
+
+def test_lr_10_on_the_quadratic_shows_the_divergence_note_and_a_finite_chart():
+    at = fresh()
+    at.number_input(key="lr").set_value(10.0).run()
+    no_exception(at)
+    notes = " ".join(w.value for w in at.warning)
+    assert "diverged at step" in notes and "lr × λmax" in notes
+    assert not at.error
+    spec = chart_spec(at)
+    assert all(math.isfinite(v) for v in finite_numbers(spec))
+    summary = at.dataframe[0].value
+    assert summary["status"].iloc[0].startswith("diverged at step")
+
+
+def test_lr_presets_set_the_seeds_values_exactly():
+    at = fresh()
+    for text, value in (("0.001", 0.001), ("0.4", 0.4), ("10", 10.0)):
+        at.button(key=f"lr_preset_{text}").click().run()
+        assert at.number_input(key="lr").value == value
+
+
+def test_comparing_the_seeds_learning_rates_in_one_picture():
+    at = fresh(lrs=[0.4, 0.001, 10.0])
+    no_exception(at)
+    names = [d["name"] for d in chart_spec(at)["data"]]
+    assert {"GD · lr 0.1", "GD · lr 0.4", "GD · lr 0.001", "GD · lr 10"} <= set(names)
+    assert any("diverged" in w.value for w in at.warning)
+
+
+def test_bad_input_gets_a_message_and_the_page_keeps_working():
+    at = fresh()
+    at.multiselect(key="optimizers").set_value([]).run()
+    no_exception(at)
+    assert any("at least one optimizer" in i.value for i in at.info)
+    at.multiselect(key="optimizers").set_value(["gd"]).run()
+    at.number_input(key="x0").set_value(1e8).run()
+    no_exception(at)
+    assert any("too far from the view" in i.value for i in at.info)
+    assert at.number_input(key="x0").value == 1e8  # the user's value is kept
+    at.number_input(key="x0").set_value(2.0).run()
+    no_exception(at)
+    assert chart_spec(at)["frames"]
+
+
+def test_a_run_that_diverges_at_once_is_a_note_not_an_error():
+    at = fresh()
+    at.selectbox(key="surface").set_value("rosenbrock").run()
+    at.number_input(key="lr").set_value(10.0).run()
+    no_exception(at)
+    assert not at.error
+    notes = [w.value for w in at.warning]
+    assert any(n.startswith("**GD · lr 10 diverged at step 2**") for n in notes)
+    assert chart_spec(at)["frames"]
+
+
+def test_changing_the_surface_resets_start_and_optimizers():
+    at = fresh()
+    at.selectbox(key="surface").set_value("saddle").run()
+    assert at.multiselect(key="optimizers").value == ["gd", "momentum", "adam"]
+    assert (at.number_input(key="x0").value, at.number_input(key="y0").value) == (1.5, 0.0)
+    at.selectbox(key="surface").set_value("double_well").run()
+    no_exception(at)
+    assert at.multiselect(key="optimizers").value == ["gd"] and at.number_input(key="x0").value == 1.8
+
+
+def test_an_optimizer_gets_its_own_learning_rate():
+    at = fresh()
+    at.selectbox(key="surface").set_value("rosenbrock").run()
+    at.checkbox(key="adam_own_lr").check().run()
+    at.number_input(key="adam_lr").set_value(0.05).run()
+    no_exception(at)
+    names = [d["name"] for d in chart_spec(at)["data"]]
+    assert "Adam · lr 0.05" in names and "GD · lr 0.001" in names
+
+
+def test_a_click_on_the_map_sets_the_start():
+    at = fresh()
+    at.selectbox(key="surface").set_value("himmelblau").run()
+    at.session_state["chart"] = {"selection": {"points": [{"x": 1.5, "y": -2.0}]}}
+    at.run()
+    no_exception(at)
+    assert (at.number_input(key="x0").value, at.number_input(key="y0").value) == (1.5, -2.0)

@@ -1,0 +1,215 @@
+"""The 2-D view: a contour map with log-spaced levels, the known minima, each run's path, and per
+frame the current points with two arrows each: -lr * gradient (the step plain gradient descent
+would take) and the step actually taken (they differ for momentum, Adam and Newton). Steps too
+short to see are drawn enlarged, both arrows by the same factor, so their ratio stays true."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import marks
+from .animation import controls, frame_steps
+from .figure import rounded, typed
+from .runs import fmt, path_trace, pin, shown, style
+from .style import AXIS, CONTOUR_SCALE, GRADIENT_ARROW, LINE_WIDTH, MARKER_SIZE, MINIMUM_COLOR, base_layout
+
+GRID = 150  # contour resolution per axis
+CLICK_GRID = 41  # invisible points a click on the map can select as the new start
+
+
+def view_box(surface, bounds=None) -> tuple[np.ndarray, np.ndarray]:
+    b = np.asarray(surface.bounds if bounds is None else bounds, dtype=float)
+    return b[:, 0], b[:, 1]
+
+
+def level_values(Z: np.ndarray, floor=None) -> tuple[np.ndarray, float]:
+    """log10(Z - m + d): contour levels evenly spaced in log(L - L_min), so a deep narrow valley
+    (rosenbrock) shows its floor as well as its walls. m is the lowest value on the grid (or
+    a known lower minimum), d a small offset relative to the spread."""
+    m = float(np.nanmin(Z)) if floor is None else min(float(floor), float(np.nanmin(Z)))
+    spread = float(np.nanpercentile(Z, 95)) - m
+    d = max(1e-3 * spread, 1e-12)
+    return np.log10(np.maximum(Z - m, 0.0) + d), d
+
+
+def contour_figure(surface, runs, bounds=None, height=620, clickable=True) -> dict:
+    """Plotly JSON of the animated contour view for `runs` (from optimizers.experiment.simulate)."""
+    lo, hi = view_box(surface, bounds)
+    xs, ys = np.linspace(lo[0], hi[0], GRID), np.linspace(lo[1], hi[1], GRID)
+    X, Y = np.meshgrid(xs, ys)
+    Z = surface.value(np.stack([X, Y], axis=-1))
+    levels, _ = level_values(np.where(np.isfinite(Z), Z, np.nan), surface.f_min)
+    data = [
+        dict(
+            type="contour",
+            x=typed(xs),
+            y=typed(ys),
+            z=typed(levels),
+            colorscale=CONTOUR_SCALE,
+            showscale=False,
+            ncontours=28,
+            contours=dict(coloring="fill", showlines=True),
+            line=dict(color="rgba(60,72,92,0.35)", width=1),
+            hoverinfo="skip",
+            name="loss",
+        )
+    ]
+    if clickable:
+        data.append(_click_grid(surface, lo, hi))
+    if len(surface.minima):
+        data.append(
+            dict(
+                type="scatter",
+                x=rounded(surface.minima[:, 0]),
+                y=rounded(surface.minima[:, 1]),
+                mode="markers",
+                name="minimum",
+                marker=dict(
+                    symbol="star", size=17, color=MINIMUM_COLOR, line=dict(color="#FFFFFF", width=1.5)
+                ),
+                customdata=rounded(surface.minima_values, 8),
+                hovertemplate="minimum (%{x:.4g}, %{y:.4g})<br>L = %{customdata:.6g}<extra></extra>",
+            )
+        )
+
+    tracks = [_track(run, lo, hi) for run in runs]
+    starts = {}
+    digits = marks.digits_for(hi - lo)
+    for run, tr in zip(runs, tracks):
+        starts.setdefault(tuple(run.path[0]), style(run)["color"])
+        hover_rows = np.column_stack([tr["raw"], run.losses[: tr["n"]]])
+        data.append(
+            path_trace(
+                run,
+                runs,
+                tr["pinned"],
+                tr["off"],
+                hover_rows,
+                "(%{customdata[0]}, %{customdata[1]})<br>L = %{customdata[2]}",
+                digits,
+                LINE_WIDTH,
+                MARKER_SIZE - 2,
+                lo,
+                hi,
+            )
+        )
+    data.append(
+        dict(
+            type="scatter",
+            x=[p[0] for p in starts],
+            y=[p[1] for p in starts],
+            mode="markers",
+            name="start",
+            marker=dict(symbol="circle-open", size=20, color="#1B1F24", line=dict(width=3)),
+            hoverinfo="skip",
+        )
+    )
+
+    last = max((shown(r) - 1 for r in runs), default=0)
+    steps = frame_steps(last)
+    frames = [
+        dict(name=str(int(k)), layout=m) for k, m in zip(steps, _frame_marks(steps, runs, tracks, lo, hi))
+    ]
+    updatemenus, sliders = controls(steps)
+    aspect = (hi[1] - lo[1]) / (hi[0] - lo[0])
+    square = dict(scaleanchor="x", scaleratio=1, constrain="domain") if 0.5 <= aspect <= 2 else {}
+    layout = base_layout(
+        height,
+        xaxis=dict(AXIS, title=dict(text="x"), range=[lo[0], hi[0]], autorange=False, constrain="domain"),
+        yaxis=dict(AXIS, title=dict(text="y"), range=[lo[1], hi[1]], autorange=False, **square),
+        updatemenus=updatemenus,
+        sliders=sliders,
+        margin=dict(l=70, r=20, t=50, b=140),
+        dragmode=False,
+        clickmode="event+select",
+        hovermode="closest",
+        **(frames[0]["layout"] if frames else {}),
+    )
+    return dict(data=data, layout=layout, frames=frames)
+
+
+def _click_grid(surface, lo, hi) -> dict:
+    """Invisible, selectable points over the map: Streamlit forwards only selections, so a click
+    that selects one of them is how the app learns where to start."""
+    xs, ys = np.linspace(lo[0], hi[0], CLICK_GRID), np.linspace(lo[1], hi[1], CLICK_GRID)
+    X, Y = np.meshgrid(xs, ys)
+    P = np.stack([X.ravel(), Y.ravel()], axis=-1)
+    return dict(
+        type="scatter",
+        x=rounded(P[:, 0], 5),
+        y=rounded(P[:, 1], 5),
+        mode="markers",
+        name="click to start here",
+        showlegend=False,
+        marker=dict(size=14, color="rgba(0,0,0,0)"),
+        customdata=rounded(surface.value(P), 6),
+        hovertemplate="click to start at (%{x:.3g}, %{y:.3g})<br>L = %{customdata:.4g}<extra></extra>",
+        selected=dict(marker=dict(opacity=0)),
+        unselected=dict(marker=dict(opacity=0)),
+    )
+
+
+def _track(run, lo, hi) -> dict:
+    n = shown(run)
+    raw = run.path[:n]
+    pinned, off = pin(raw, lo, hi)
+    return dict(raw=raw, pinned=pinned, off=off, n=n)
+
+
+def _frame_marks(steps, runs, tracks, lo, hi) -> list[dict]:
+    """Per frame: each run's current point, -lr * gradient and the step taken (or a pinned label).
+    The geometry of all frames is computed with NumPy first, then written out as dicts."""
+    digits = marks.digits_for(hi - lo)
+    per_run = []
+    for run, tr in zip(runs, tracks):
+        j = np.minimum(steps, tr["n"] - 1)
+        nxt = np.minimum(j + 1, tr["n"] - 1)
+        P = tr["raw"][j]
+        g = np.minimum(j, max(len(run.grads) - 1, 0))
+        gradient_step = -run.lrs[g][:, None] * run.grads[g] if len(run.grads) else np.zeros_like(P)
+        V = np.stack([gradient_step, tr["raw"][nxt] - P], axis=1)  # (frames, 2 arrows, dim)
+        inside = ~tr["off"][j]
+        V = np.where(inside[:, None, None], V, 0.0)
+        ends = marks.clip_segments(
+            P[:, None, :], P[:, None, :] + marks.visible_scale(V, lo, hi)[:, None, None] * V, lo, hi
+        )
+        show = (
+            (j + 1 < tr["n"])[:, None]
+            & inside[:, None]
+            & marks.long_enough(P[:, None, :], ends, lo, hi, 0.004)
+        )
+        per_run.append(
+            dict(
+                color=style(run)["color"],
+                inside=inside,
+                show=show,
+                P=np.round(np.where(inside[:, None], P, tr["pinned"][j]), digits).tolist(),
+                ends=np.round(np.where(np.isfinite(ends), ends, 0.0), digits).tolist(),
+                raw=P,
+            )
+        )
+    frames = []
+    for f in range(len(steps)):
+        shapes, notes = [], []
+        for r in per_run:
+            x, y = r["P"][f]
+            if not r["inside"][f]:
+                raw = r["raw"][f]
+                shapes.append(marks.dot(x, y, r["color"], open_=True))
+                notes.append(
+                    marks.note(
+                        x,
+                        y,
+                        f"({fmt(raw[0])}, {fmt(raw[1])})",
+                        r["color"],
+                        xanchor="left" if x <= lo[0] else "right" if x >= hi[0] else "center",
+                        yanchor="top" if y >= hi[1] else "bottom",
+                    )
+                )
+                continue
+            for i, (col, width) in enumerate(((GRADIENT_ARROW, 2.0), (r["color"], 3.5))):
+                if r["show"][f, i]:
+                    notes.append(marks.arrow((x, y), r["ends"][f][i], col, width))
+            shapes.append(marks.dot(x, y, r["color"]))
+        frames.append(dict(shapes=shapes, annotations=notes))
+    return frames

@@ -1,0 +1,158 @@
+"""The 1-D view: the loss curve, each run's iterates joined in order, and per frame the current
+point with its tangent line (the first-order Taylor view L(w + d) ~ L(w) + L'(w) d) and the step
+along it."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import marks
+from .animation import controls, frame_steps
+from .figure import rounded
+from .runs import fmt, path_trace, pin, shown, style
+from .style import AXIS, LINE_WIDTH, MARKER_SIZE, MINIMUM_COLOR, base_layout
+
+CURVE_POINTS = 400
+
+
+def curve_window(surface, bounds=None) -> tuple[np.ndarray, np.ndarray]:
+    """The fixed view box (lo, hi) in (w, L): the surface's w range and the curve's L range."""
+    w_lo, w_hi = np.asarray(surface.bounds if bounds is None else bounds, dtype=float)[0]
+    w = np.linspace(w_lo, w_hi, CURVE_POINTS)
+    L = surface.value(w[:, None])
+    pad = 0.08 * (L.max() - L.min() or 1.0)
+    return np.array([w_lo, L.min() - pad]), np.array([w_hi, L.max() + pad])
+
+
+def curve_figure(surface, runs, bounds=None, height=560) -> dict:
+    """Plotly JSON of the animated 1-D view for `runs` (from optimizers.experiment.simulate)."""
+    lo, hi = curve_window(surface, bounds)
+    w = np.linspace(lo[0], hi[0], CURVE_POINTS)
+    data = [
+        dict(
+            type="scatter",
+            x=rounded(w),
+            y=rounded(surface.value(w[:, None])),
+            mode="lines",
+            name="loss L(w)",
+            line=dict(color="#5A6270", width=3),
+            hoverinfo="skip",
+        )
+    ]
+    if len(surface.minima):
+        m = surface.minima[:, 0]
+        data.append(
+            dict(
+                type="scatter",
+                x=rounded(m),
+                y=rounded(surface.value(m[:, None])),
+                mode="markers",
+                name="minimum",
+                marker=dict(
+                    symbol="star", size=16, color=MINIMUM_COLOR, line=dict(color="#FFFFFF", width=1.5)
+                ),
+                hovertemplate="minimum<br>w = %{x:.6g}<br>L = %{y:.6g}<extra></extra>",
+            )
+        )
+
+    tracks = [_track(surface, run, lo, hi) for run in runs]
+    digits = marks.digits_for(hi - lo)
+    for run, tr in zip(runs, tracks):
+        data.append(
+            path_trace(
+                run,
+                runs,
+                tr["pinned"],
+                tr["off"],
+                tr["raw"],
+                "w = %{customdata[0]}<br>L = %{customdata[1]}",
+                digits,
+                LINE_WIDTH - 1,
+                MARKER_SIZE,
+                lo,
+                hi,
+            )
+        )
+
+    last = max((shown(r) - 1 for r in runs), default=0)
+    steps = frame_steps(last)
+    frames = [
+        dict(name=str(int(k)), layout=m) for k, m in zip(steps, _frame_marks(steps, runs, tracks, lo, hi))
+    ]
+    updatemenus, sliders = controls(steps)
+    layout = base_layout(
+        height,
+        xaxis=dict(AXIS, title=dict(text="w (the parameter)"), range=[lo[0], hi[0]], autorange=False),
+        yaxis=dict(AXIS, title=dict(text="loss L(w)"), range=[lo[1], hi[1]], autorange=False),
+        updatemenus=updatemenus,
+        sliders=sliders,
+        margin=dict(l=75, r=30, t=50, b=140),
+        **(frames[0]["layout"] if frames else {}),
+    )
+    return dict(data=data, layout=layout, frames=frames)
+
+
+def _track(surface, run, lo, hi) -> dict:
+    """A run's iterates as (w, L) points, pinned into the view, with the true slope at each."""
+    n = shown(run)
+    raw = np.stack([run.path[:n, 0], run.losses[:n]], axis=-1)
+    pinned, off = pin(raw, lo, hi)
+    slope = surface.grad(run.path[:n])[:, 0]
+    return dict(raw=raw, pinned=pinned, off=off, slope=slope, n=n)
+
+
+def _frame_marks(steps, runs, tracks, lo, hi) -> list[dict]:
+    """Per frame and run: the current point, its tangent and the step along it (or a pinned label).
+    Geometry for all frames with NumPy first, then plain dicts."""
+    span = hi - lo
+    digits = marks.digits_for(span)
+    per_run = []
+    for run, tr in zip(runs, tracks):
+        j = np.minimum(steps, tr["n"] - 1)
+        P = tr["raw"][j]
+        slope = tr["slope"][j]
+        half = np.minimum(span[0] / 8, 0.25 * span[1] / np.maximum(np.abs(slope), 1e-12))
+        tangent = np.stack(
+            [P - np.stack([half, slope * half], -1), P + np.stack([half, slope * half], -1)], axis=1
+        )
+        dw = tr["raw"][np.minimum(j + 1, tr["n"] - 1), 0] - P[:, 0]
+        head = np.stack([P[:, 0] + dw, P[:, 1] + slope * dw], axis=-1)  # where the linear model lands
+        inside = ~tr["off"][j]
+        end = marks.clip_segments(np.where(inside[:, None], P, tr["pinned"][j]), head, lo, hi)
+        show = (j + 1 < tr["n"]) & inside & marks.long_enough(P, end, lo, hi)
+        per_run.append(
+            dict(
+                color=style(run)["color"],
+                inside=inside,
+                show=show,
+                raw=P,
+                P=np.round(np.where(inside[:, None], P, tr["pinned"][j]), digits).tolist(),
+                tangent=np.round(tangent, digits).tolist(),
+                end=np.round(end, digits).tolist(),
+            )
+        )
+    frames = []
+    for f in range(len(steps)):
+        shapes, notes = [], []
+        for r in per_run:
+            x, y = r["P"][f]
+            if not r["inside"][f]:
+                w, L = r["raw"][f]
+                shapes.append(marks.dot(x, y, r["color"], open_=True))
+                notes.append(
+                    marks.note(
+                        x,
+                        y,
+                        f"w = {fmt(w)}<br>L = {fmt(L)}",
+                        r["color"],
+                        xanchor="left" if x <= lo[0] else "right" if x >= hi[0] else "center",
+                        yanchor="top" if y >= hi[1] else "bottom",
+                    )
+                )
+                continue
+            shapes.append(marks.segment(*r["tangent"][f], r["color"], 2.5, "dot"))
+            if r["show"][f]:
+                notes.append(marks.arrow((x, y), r["end"][f], r["color"]))
+            shapes.append(marks.dot(x, y, r["color"]))
+        frames.append(dict(shapes=shapes, annotations=notes))
+    return frames

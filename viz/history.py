@@ -1,0 +1,72 @@
+"""Under the main chart: loss against step (as L - L* on a log axis when the minimum is known,
+so linear convergence is a straight line) and the learning rate each step used."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .figure import sig
+from .runs import label, style
+from .style import AXIS, LINE_WIDTH, base_layout
+
+FLOOR = 1e-16  # L - L* below this (or exactly 0) is drawn at the floor of the log axis
+
+
+def history_figure(runs, f_star=None, height=360, epochs=False) -> dict:
+    """Two panels side by side: the loss and the learning rate of every run, step by step
+    (or epoch by epoch: the x value of step k is the epoch it ended in, fractions included)."""
+    data = []
+    for run in runs:
+        n = run.steps_taken + 1
+        st = style(run)
+        x = np.arange(n) if not epochs else np.concatenate([[0.0], run.epochs[: n - 1]])
+        y = run.losses[:n] if f_star is None else np.maximum(run.losses[:n] - f_star, FLOOR)
+        common = dict(
+            mode="lines",
+            legendgroup=label(run, runs),
+            line=dict(color=st["color"], width=LINE_WIDTH - 0.5, dash=st["dash"]),
+        )
+        data.append(
+            dict(
+                type="scatter",
+                x=x.tolist(),
+                y=sig(y, 6),
+                name=label(run, runs),
+                **common,
+                hovertemplate="step %{x}<br>%{y:.4g}<extra>" + label(run, runs) + "</extra>",
+            )
+        )
+        if n > 1:
+            data.append(
+                dict(
+                    type="scatter",
+                    x=x[1:].tolist(),
+                    y=sig(run.lrs[: n - 1], 6),
+                    name=label(run, runs),
+                    showlegend=False,
+                    xaxis="x2",
+                    yaxis="y2",
+                    **common,
+                    hovertemplate="step %{x}<br>lr %{y:.4g}<extra>" + label(run, runs) + "</extra>",
+                )
+            )
+    x_title = "epoch" if epochs else "step"
+    loss_title = "loss" if f_star is None else "L − L*  (log)"
+    layout = base_layout(
+        height,
+        xaxis=dict(AXIS, domain=[0, 0.6], title=dict(text=x_title)),
+        yaxis=dict(
+            AXIS,
+            title=dict(text=loss_title),
+            type="log" if f_star is not None else "linear",
+            exponentformat="power",
+            dtick=3 if f_star is not None else None,
+        ),
+        xaxis2=dict(AXIS, domain=[0.7, 1], anchor="y2", title=dict(text=x_title)),
+        yaxis2=dict(
+            AXIS, anchor="x2", title=dict(text="learning rate"), type="log", exponentformat="power", dtick=1
+        ),
+        margin=dict(l=80, r=20, t=40, b=60),
+        showlegend=False,
+    )
+    return dict(data=data, layout=layout)
