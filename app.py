@@ -6,6 +6,8 @@ No math and no figure code here; every widget has a stable key (tests and share 
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 import streamlit as st
 
@@ -25,7 +27,10 @@ from viz.tables import step_rows
 
 DEFAULT_OPTIMIZERS = {1: ["gd"], 2: ["gd", "momentum", "adam"]}
 DEFAULT_STEPS = {1: 100, 2: 300}
-DEFAULT_LR = {1: 0.1, 2: 0.001}
+GOOD_LR = {  # a first learning rate that shows each surface at its most instructive
+    "quadratic": 0.1, "double_well": 0.05, "wavy": 0.05, "bowl": 0.1, "ravine": 0.035, "rosenbrock": 0.001,
+    "himmelblau": 0.005, "saddle": 0.05, "rastrigin": 0.002, "beale": 0.001, "six_hump_camel": 0.01,
+}
 LR_PRESETS = [0.001, 0.01, 0.1, 0.4, 1.0, 10.0]
 EXTRA_LRS = [
     1e-4,
@@ -91,7 +96,7 @@ def surface_defaults(name: str) -> dict:
         "x0": float(s.start[0]),
         "optimizers": list(DEFAULT_OPTIMIZERS[s.dim]),
         "steps": DEFAULT_STEPS[s.dim],
-        "lr": DEFAULT_LR[s.dim],
+        "lr": GOOD_LR.get(name, 0.01),
         "lrs": [],
         "view": next(iter(VIEWS[s.dim])),
     }
@@ -435,6 +440,17 @@ PAGE_CSS = "<style>.block-container {padding-top: 2.2rem; padding-bottom: 2rem;}
 def main() -> None:
     st.set_page_config(page_title="Gradient descent, visualized", page_icon="⛰️", layout="wide")
     st.markdown(PAGE_CSS, unsafe_allow_html=True)
+    try:
+        page()
+    except Exception as err:  # a last resort: a bug must not put a traceback in front of a class
+        logging.getLogger(__name__).exception("the page failed")
+        st.warning(f"{FAILED} ({type(err).__name__}: {err}). Change a setting or reload the page.", icon="🛠️")
+
+
+FAILED = "Sorry, this view could not be drawn"
+
+
+def page() -> None:
     init_state()
     apply_clicked_start()
     with st.sidebar:

@@ -44,6 +44,8 @@ def find_minima(grad, hessian, bounds, starts=None, tol=1e-10, iters=200) -> np.
             length = np.linalg.norm(step, axis=-1, keepdims=True)
             x = x - step * np.minimum(1.0, cap / np.maximum(length, 1e-300))
             x = np.where(np.isfinite(x), x, starts)
+            if not (length > 1e-13 * cap).any():  # every start has stopped moving
+                break
         g = grad(x)
         ok = np.isfinite(x).all(-1) & (np.linalg.norm(g, axis=-1) <= tol)
         lam = np.linalg.eigvalsh(hessian(x))

@@ -30,6 +30,7 @@ def chart_spec(at, key="chart") -> dict:
 
 def no_exception(at):
     assert not at.exception, [e.value for e in at.exception]
+    assert not [w.value for w in at.warning if "could not be drawn" in w.value]
 
 
 def finite_numbers(node):

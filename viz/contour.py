@@ -119,7 +119,7 @@ def contour_figure(surface, runs, bounds=None, height=620, clickable=True) -> di
         yaxis=dict(AXIS, title=dict(text="y"), range=[lo[1], hi[1]], autorange=False, **square),
         updatemenus=updatemenus,
         sliders=sliders,
-        margin=dict(l=70, r=20, t=50, b=140),
+        margin=dict(l=70, r=20, t=50, b=150),
         dragmode=False,
         clickmode="event+select",
         hovermode="closest",

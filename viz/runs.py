@@ -57,7 +57,7 @@ def fmt(v: float) -> str:
 
 
 def path_trace(
-    run, runs, pinned, off, raw_hover, hover: str, digits: int, width: float, size: float, lo, hi
+    run, runs, pinned, off, raw_hover, hover: str, digits: int, width: float, size: float, lo, hi, markers: int = 80
 ) -> dict:
     """A run's iterates as one scatter trace: a line through the points pinned into the view, open
     triangles for the ones outside, and a hover that shows the true values (raw_hover columns
@@ -76,7 +76,7 @@ def path_trace(
         mode="lines+markers",
         name=label(run, runs),
         line=dict(color=st["color"], width=width, dash=st["dash"]),
-        marker=dict(size=size, symbol=symbol, color=st["color"], maxdisplayed=80),
+        marker=dict(size=size, symbol=symbol, color=st["color"], maxdisplayed=markers),
         customdata=sig(raw_hover, 6),
         hovertemplate="step %{pointNumber}<br>" + hover + "<extra>" + label(run, runs) + "</extra>",
     )
