@@ -28,8 +28,17 @@ from viz.tables import step_rows
 DEFAULT_OPTIMIZERS = {1: ["gd"], 2: ["gd", "momentum", "adam"]}
 DEFAULT_STEPS = {1: 100, 2: 300}
 GOOD_LR = {  # a first learning rate that shows each surface at its most instructive
-    "quadratic": 0.1, "double_well": 0.05, "wavy": 0.05, "bowl": 0.1, "ravine": 0.035, "rosenbrock": 0.001,
-    "himmelblau": 0.005, "saddle": 0.05, "rastrigin": 0.002, "beale": 0.001, "six_hump_camel": 0.01,
+    "quadratic": 0.1,
+    "double_well": 0.05,
+    "wavy": 0.05,
+    "bowl": 0.1,
+    "ravine": 0.035,
+    "rosenbrock": 0.001,
+    "himmelblau": 0.005,
+    "saddle": 0.05,
+    "rastrigin": 0.002,
+    "beale": 0.001,
+    "six_hump_camel": 0.01,
 }
 LR_PRESETS = [0.001, 0.01, 0.1, 0.4, 1.0, 10.0]
 EXTRA_LRS = [

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import Surface
-from .minima import find_minima, grid_starts
+from .minima import grid_starts
 
 # ---------------------------------------------------------------------------------- 1-D
 # Each surface: fg(coords) -> (value, gradient tuple) sharing subexpressions, and
@@ -171,12 +171,8 @@ def six_hump_camel_hess(x, y):
 
 # ---------------------------------------------------------------------------------- registry
 def _surface(name, title, fns, bounds, start, latex, description, minima=None, starts=None):
-    """Build a Surface; minima given exactly, or found by Newton from `starts` (default: a grid)."""
-    s = Surface(name, title, *fns, bounds, start, [], latex, description)
-    if minima is None:
-        minima = find_minima(s.grad, s.hessian, bounds, starts)
-    s.minima = np.array(minima, dtype=float).reshape(-1, s.dim)
-    return s
+    """A Surface; minima given exactly, or found by Newton from `starts` (default: a grid)."""
+    return Surface(name, title, *fns, bounds, start, minima, latex, description, minima_starts=starts)
 
 
 def _integer_points(lo, hi):

@@ -31,7 +31,8 @@ class Surface:
 
     `fg` and `hess` are functions of the coordinates (see the module docstring). `minima`
     holds every known minimum (global and local) in the view, each exact or polished by
-    Newton's method to a gradient norm below 1e-10.
+    Newton's method to a gradient norm below 1e-10: pass them, or None to have them found
+    (by surfaces.minima.find_minima, from `minima_starts` or a grid) the first time they are read.
     """
 
     def __init__(
@@ -45,6 +46,7 @@ class Surface:
         minima,
         latex: str,
         description: str,
+        minima_starts=None,
     ):
         self.name = name
         self.title = title
@@ -52,7 +54,8 @@ class Surface:
         self.dim = len(self.bounds)
         self._fg, self._hess = fg, hess
         self.start = np.array(start, dtype=float).reshape(self.dim)
-        self.minima = np.array(minima, dtype=float).reshape(-1, self.dim)
+        self._minima = None if minima is None else np.array(minima, dtype=float).reshape(-1, self.dim)
+        self.minima_starts = minima_starts
         self.latex = latex
         self.description = description
 
@@ -107,6 +110,19 @@ class Surface:
         return self._fg
 
     # -- derived facts used by views and summaries ----------------------------------------
+    @property
+    def minima(self) -> Array:
+        """Every known minimum in the view, shape (k, dim) (found once, on first use)."""
+        if self._minima is None:
+            from .minima import find_minima
+
+            self._minima = find_minima(self.grad, self.hessian, self.bounds, self.minima_starts)
+        return self._minima
+
+    @minima.setter
+    def minima(self, value) -> None:
+        self._minima = np.array(value, dtype=float).reshape(-1, self.dim)
+
     @property
     def minima_values(self) -> Array:
         """f at each known minimum, shape (k,)."""

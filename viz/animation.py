@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 MAX_FRAMES = 300
+MAX_SLIDER_STEPS = 100  # every slider step is drawn on each frame: 300 of them cost ~15% of the frame rate
 SPEEDS = {"▶ Play": 60, "▶▶ Fast": 15}  # ms per frame
 
 
@@ -24,6 +25,14 @@ def frame_steps(steps: int, max_frames: int = MAX_FRAMES) -> np.ndarray:
     if steps + 1 <= max_frames:
         return np.arange(steps + 1)
     return np.unique(np.round(np.linspace(0, steps, max_frames)).astype(int))
+
+
+def slider_steps(steps: np.ndarray, most: int = MAX_SLIDER_STEPS) -> np.ndarray:
+    """The frames the slider can stop at: all of them up to `most`, else an even subset with the
+    first and the last (while playing, the slider moves whenever a frame is one of them)."""
+    if len(steps) <= most:
+        return steps
+    return steps[np.unique(np.round(np.linspace(0, len(steps) - 1, most)).astype(int))]
 
 
 def controls(steps: np.ndarray, redraw: bool = False, prefix: str = "step ") -> tuple[list, list]:
@@ -97,7 +106,7 @@ def controls(steps: np.ndarray, redraw: bool = False, prefix: str = "step ") -> 
                         },
                     ],
                 )
-                for k in steps
+                for k in slider_steps(steps)
             ],
         )
     ]

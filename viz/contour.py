@@ -14,7 +14,7 @@ from .runs import fmt, path_trace, pin, shown, style
 from .style import AXIS, CONTOUR_SCALE, GRADIENT_ARROW, LINE_WIDTH, MARKER_SIZE, MINIMUM_COLOR, base_layout
 
 GRID = 150  # contour resolution per axis
-CLICK_GRID = 41  # invisible points a click on the map can select as the new start
+CLICK_GRID = 31  # invisible points a click on the map can select as the new start
 
 
 def view_box(surface, bounds=None) -> tuple[np.ndarray, np.ndarray]:

@@ -57,7 +57,18 @@ def fmt(v: float) -> str:
 
 
 def path_trace(
-    run, runs, pinned, off, raw_hover, hover: str, digits: int, width: float, size: float, lo, hi, markers: int = 80
+    run,
+    runs,
+    pinned,
+    off,
+    raw_hover,
+    hover: str,
+    digits: int,
+    width: float,
+    size: float,
+    lo,
+    hi,
+    markers: int = 80,
 ) -> dict:
     """A run's iterates as one scatter trace: a line through the points pinned into the view, open
     triangles for the ones outside, and a hover that shows the true values (raw_hover columns

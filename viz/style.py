@@ -92,7 +92,6 @@ def base_layout(height: int = 560, **extra) -> dict:
             bgcolor="rgba(255,255,255,0.8)",
         ),
         hoverlabel=dict(font=dict(size=15)),
-        template="none",
     )
     layout.update(extra)
     return layout

@@ -1,0 +1,163 @@
+"""Browser benchmarks: the app in Debian's Chromium, as a person uses it.
+
+    python bench/browser.py [--repeats 3] [--changes 20]
+
+- cold start: from launching `streamlit run app.py` (Chromium already running) to the first
+  chart visible, median of 3 (target <= 4 s)
+- interaction: from changing the learning rate in the sidebar to the updated chart drawn,
+  median of 20 changes (target <= 300 ms)
+- animation: frames per second while playing 3 optimizers x 300 frames on the contour view
+  (target >= 30), counted with plotly_animatingframe events and requestAnimationFrame callbacks,
+  with a check that the contour stays drawn while playing
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from playwright.sync_api import sync_playwright
+
+from tests.e2e.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    free_port,
+    settle,
+    start_server,
+    stop_server,
+    wait_healthy,
+)
+
+MAIN = """[...document.querySelectorAll('.js-plotly-plot')]
+          .find(d => d.layout && d.layout.sliders && d.layout.sliders.length)"""
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
+
+
+def cold_start(browser, repeats: int) -> list[float]:
+    """One address for all repeats, as a teacher reopens the same app: the first load finds the
+    browser's cache empty, the later ones find Streamlit's and Plotly's scripts in it."""
+    times = []
+    port = free_port()
+    for _ in range(repeats):
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        t0 = time.perf_counter()
+        proc = start_server(port)
+        try:
+            url = f"http://127.0.0.1:{port}"
+            while True:  # navigate as soon as the server accepts connections
+                try:
+                    page.goto(url, timeout=2000)
+                    break
+                except Exception:
+                    if proc.poll() is not None or time.perf_counter() - t0 > 60:
+                        raise
+                    time.sleep(0.05)
+            page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+            times.append(time.perf_counter() - t0)
+        finally:
+            page.close()
+            stop_server(proc)
+    return times
+
+
+def interaction(page, changes: int) -> list[float]:
+    box = page.locator("[data-testid='stSidebar'] input[aria-label='Learning rate']")
+    times = []
+    for i in range(changes):
+        lr = round(0.05 + 0.01 * i, 4)
+        name = f"GD · lr {lr:.4g}"
+        box.fill(str(lr))
+        t0 = page.evaluate("() => performance.now()")
+        box.press("Enter")
+        page.wait_for_function(
+            f"() => {{ const g = {MAIN}; return g && g.data.some(t => t.name === {name!r}); }}", polling="raf"
+        )
+        times.append((page.evaluate("() => performance.now()") - t0) / 1000)
+    return times
+
+
+def animation(page, seconds: float = 4.0) -> dict:
+    page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
+    page.get_by_role("option", name="2-D · Rosenbrock banana").click()
+    settle(page)
+    steps = page.locator("[data-testid='stSidebar'] input[aria-label='Steps']")
+    steps.fill("299")
+    steps.press("Enter")
+    page.wait_for_function(
+        f"() => {{ const g = {MAIN}; return g && g._transitionData._frames.length === 300; }}"
+    )
+    settle(page)
+    page.evaluate(f"""() => {{
+        const g = {MAIN};
+        window.__frames = 0; window.__raf = 0; window.__contourMin = Infinity;
+        g.on('plotly_animatingframe', () => {{
+            window.__frames++;
+            window.__contourMin = Math.min(window.__contourMin, g.querySelectorAll('.contour path').length);
+        }});
+        const tick = () => {{ window.__raf++; window.__rafId = requestAnimationFrame(tick); }};
+        tick();
+    }}""")
+    t0 = page.evaluate("() => performance.now()")
+    page.get_by_text("▶▶ Fast", exact=True).click()
+    page.wait_for_timeout(seconds * 1000)
+    result = page.evaluate("""() => ({frames: window.__frames, raf: window.__raf, contour: window.__contourMin,
+                                      now: performance.now()})""")
+    elapsed = (result["now"] - t0) / 1000
+    return dict(
+        fps=result["frames"] / elapsed,
+        raf=result["raf"] / elapsed,
+        contour_paths=result["contour"],
+        frames=result["frames"],
+        seconds=elapsed,
+    )
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--changes", type=int, default=20)
+    args = ap.parse_args()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        starts = cold_start(browser, args.repeats)
+        med = statistics.median(starts)
+        print(
+            f"Cold start, server launch to first chart visible, median of {len(starts)}: {med:.2f} s "
+            f"(target <= 4 s) {verdict(med <= 4)}; each: {', '.join(f'{t:.2f}' for t in starts)}"
+        )
+
+        port = free_port()
+        proc = start_server(port)
+        try:
+            wait_healthy(port, proc)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"http://127.0.0.1:{port}", timeout=60_000)
+            settle(page)
+            times = interaction(page, args.changes)
+            med = statistics.median(times) * 1000
+            print(
+                f"Interaction, lr changed to chart redrawn, median of {len(times)}: {med:.0f} ms "
+                f"(target <= 300 ms) {verdict(med <= 300)}; min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f}"
+            )
+            a = animation(page)
+            print(
+                f"Animation, 3 optimizers x 300 frames on the contour view (Fast): {a['fps']:.1f} frames/s "
+                f"(target >= 30) {verdict(a['fps'] >= 30)}; {a['frames']} frames in {a['seconds']:.1f} s, "
+                f"requestAnimationFrame {a['raf']:.0f}/s, contour paths while playing >= {a['contour_paths']} "
+                f"{'(stays drawn)' if a['contour_paths'] > 0 else '(WIPED)'}"
+            )
+        finally:
+            stop_server(proc)
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
