@@ -6,6 +6,7 @@ No math and no figure code here; every widget has a stable key (tests and share 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 import numpy as np
@@ -14,7 +15,8 @@ import streamlit as st
 from optimizers import OPTIMIZERS, SCHEDULES, hyperparameters
 from optimizers.experiment import Setup, simulate
 from optimizers.stability import regime, sharpness
-from surfaces import SURFACES, get_surface
+from surfaces import SURFACES, data_surface, get_surface, synthetic
+from surfaces.data import KINDS, parse_csv
 from viz.contour import contour_figure
 from viz.curve import curve_figure
 from viz.figure import PreparedFigure
@@ -39,6 +41,9 @@ GOOD_LR = {  # a first learning rate that shows each surface at its most instruc
     "rastrigin": 0.002,
     "beale": 0.001,
     "six_hump_camel": 0.01,
+    "linreg_slope": 0.05,
+    "linreg": 0.05,
+    "logreg": 0.5,
 }
 LR_PRESETS = [0.001, 0.01, 0.1, 0.4, 1.0, 10.0]
 EXTRA_LRS = [
@@ -111,6 +116,8 @@ def surface_defaults(name: str) -> dict:
     }
     if s.dim == 2:
         values["y0"] = float(s.start[1])
+    if name in KINDS:  # a data loss opens on the seeds' comparison: SGD against full batch, one optimizer
+        values.update(optimizers=["gd"], batch_sizes=[1, int(st.session_state.get("data_n", 50))])
     return values
 
 
@@ -121,7 +128,20 @@ def init_state() -> None:
     for key, value in surface_defaults(ss["surface"]).items():
         ss.setdefault(key, value)
     ss.setdefault("y0", 0.0)
-    for key, value in (("schedule", "constant"), ("tol", 1e-8), ("noise", 0.0), ("seed", 0)):
+    defaults = {
+        "schedule": "constant",
+        "tol": 1e-8,
+        "noise": 0.0,
+        "seed": 0,
+        "data_n": 50,
+        "data_noise": 1.0,
+        "data_w": 2.0,
+        "data_b": 1.0,
+        "data_seed": 0,
+        "data_standardize": False,
+        "history_x": "step",
+    }
+    for key, value in defaults.items():
         ss.setdefault(key, value)
 
 
@@ -217,6 +237,71 @@ def number_widget(key: str, param: str, default):
     )
 
 
+BATCH_CHOICES = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000]
+
+
+def data_ui(name: str) -> tuple[tuple, tuple]:
+    """The data a data loss is built from (seeded synthetic points, or an uploaded CSV) and the
+    batch sizes to compare. Returns (Setup.data, Setup.batch_sizes)."""
+    kind = KINDS[name]
+    with st.expander("Data", expanded=True):
+        c1, c2 = st.columns(2)
+        n = int(c1.number_input("points n", 2, 10_000, key="data_n", step=10))
+        noise = float(c2.number_input("noise", 0.0, 100.0, key="data_noise", step=0.1, format="%g"))
+        c1, c2, c3 = st.columns(3)
+        w = float(c1.number_input("true w", -100.0, 100.0, key="data_w", step=0.5, format="%g"))
+        b = float(c2.number_input("true b", -100.0, 100.0, key="data_b", step=0.5, format="%g"))
+        seed = int(c3.number_input("data seed", 0, 2**31 - 1, key="data_seed", step=1))
+        standardize = st.checkbox("standardize x", key="data_standardize")
+        data = ("synthetic", n, noise, seed, w, b, standardize)
+        upload = st.file_uploader(
+            "or upload a CSV (columns x, y" + (", y in {0, 1})" if kind == "classification" else ")"),
+            type=["csv"],
+            key="data_csv",
+        )
+        accepted = csv_data(upload, kind, standardize)
+        if accepted:
+            data = accepted
+            n = st.session_state["_csv_dataset"].n
+    sizes = sorted({v for v in BATCH_CHOICES if v < n} | {n})
+    old_n = st.session_state.get("_batch_n", n)  # "full batch" stays full batch when n changes
+    chosen = [n if v == old_n else v for v in st.session_state.get("batch_sizes", [])]
+    st.session_state["batch_sizes"] = list(dict.fromkeys(v for v in chosen if v in sizes)) or [n]
+    st.session_state["_batch_n"] = n
+    picked = st.multiselect(
+        "Batch sizes to compare",
+        sizes,
+        key="batch_sizes",
+        format_func=lambda v: f"{v} (full batch)" if v == n else "1 (SGD)" if v == 1 else f"{v} (mini-batch)",
+        help="1 is SGD: one point per step, n steps per epoch. n is full batch: one smooth step per epoch.",
+    )
+    return data, tuple(None if v == n else int(v) for v in picked) or (None,)
+
+
+def csv_data(upload, kind: str, standardize: bool):
+    """Setup.data for an uploaded CSV: the new file if it is valid, else the last valid one (with a
+    message saying what is wrong with the new one), else None (the synthetic data stays)."""
+    ss = st.session_state
+    if upload is not None and ss.get("_csv_file") != (upload.file_id, kind, standardize):
+        ss["_csv_file"] = (upload.file_id, kind, standardize)
+        content = upload.getvalue()
+        try:
+            dataset = parse_csv(content, kind, standardize, upload.name)
+        except ValueError as err:
+            ss["_csv_error"] = f"{upload.name}: {err} The previous data stays in use."
+        else:
+            digest = hashlib.sha1(content + bytes([standardize])).hexdigest()
+            ss["_csv_data"], ss["_csv_dataset"], ss["_csv_error"] = ("csv", digest, kind), dataset, None
+    if ss.get("_csv_error"):
+        st.warning(ss["_csv_error"], icon="📄")
+    accepted = ss.get("_csv_data")
+    if accepted and accepted[2] == kind:
+        dataset = ss["_csv_dataset"]
+        st.caption(f"Using {dataset.source}: {dataset.n} rows.")
+        return accepted[:2]
+    return None
+
+
 def set_lr(value: float) -> None:
     st.session_state["lr"] = value
 
@@ -306,13 +391,32 @@ SETUP_HASH = {Setup: repr}  # a Setup is plain tuples and numbers: its repr iden
 @st.cache_data(max_entries=256, show_spinner=False, hash_funcs=SETUP_HASH)
 def compute(setup: Setup):
     """The runs of a setup (cached: a rerun with the same inputs never recomputes)."""
-    return simulate(setup)
+    return simulate(setup, surface_of(setup))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def surface_for(name: str, data: tuple, _uploaded=None):
+    """The surface a setup names: from the registry, or a data loss over the chosen data (an
+    uploaded Dataset is keyed by the digest of its file, in `data`)."""
+    if not data:
+        return get_surface(name)
+    if data[0] == "csv":
+        return data_surface(name, _uploaded)
+    _, n, noise, seed, w, b, standardize = data
+    return data_surface(
+        name, synthetic(KINDS[name], n=n, w=w, b=b, noise=noise, seed=seed, standardize=standardize)
+    )
+
+
+def surface_of(setup: Setup):
+    uploaded = st.session_state.get("_csv_dataset") if setup.data[:1] == ("csv",) else None
+    return surface_for(setup.surface, setup.data, uploaded)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=SETUP_HASH)
 def figure_json(setup: Setup, view: str) -> dict:
     """The main chart's Plotly JSON (cached as is: it is never modified after it is built)."""
-    s = get_surface(setup.surface)
+    s = surface_of(setup)
     runs = compute(setup)
     if s.dim == 1:
         return curve_figure(s, runs)
@@ -320,8 +424,8 @@ def figure_json(setup: Setup, view: str) -> dict:
 
 
 @st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=SETUP_HASH)
-def history_json(setup: Setup) -> dict:
-    return history_figure(compute(setup), get_surface(setup.surface).f_min)
+def history_json(setup: Setup, epochs: bool = False) -> dict:
+    return history_figure(compute(setup), surface_of(setup).f_min, epochs=epochs)
 
 
 def problems(s, setup: Setup) -> list[str]:
@@ -465,6 +569,7 @@ def page() -> None:
     with st.sidebar:
         st.markdown("### Set up the descent")
         s = surface_ui()
+        data, batch_sizes = data_ui(s.name) if s.name in KINDS else ((), ())
         names, hyper = optimizers_ui(s.dim)
         lr, lrs = lr_ui()
         schedule, schedule_params = schedule_ui()
@@ -484,7 +589,10 @@ def page() -> None:
         tol=tol,
         noise=noise,
         seed=seed,
+        data=data,
+        batch_sizes=batch_sizes,
     )
+    s = surface_of(setup)
     header(s)
     issues = problems(s, setup)
     for text in issues:
@@ -518,8 +626,14 @@ def page() -> None:
         )
         st.caption(
             "Coloured arrow: the step each optimizer took. Grey arrow: −lr·∇L, the step plain gradient descent "
-            "would take from the same point (tiny steps are drawn enlarged, both arrows alike). Click the map "
-            "to start there. Press ▶ Play, or drag the slider."
+            "would take from the same point (tiny steps are drawn enlarged, both arrows alike)"
+            + (
+                "; for a mini-batch run the grey arrow uses the batch's gradient and the black one the full "
+                "data's: their difference is why SGD wobbles"
+                if any(r.batch_size for r in runs)
+                else ""
+            )
+            + ". Click the map to start there. Press ▶ Play, or drag the slider."
         )
     else:
         st.plotly_chart(fig, key="chart", config={"displayModeBar": False})
@@ -530,7 +644,12 @@ def page() -> None:
             else "Drag to turn the surface. Press ▶ Play to move the markers."
         )
     st.markdown("#### Loss and learning rate, step by step")
-    st.plotly_chart(PreparedFigure(history_json(setup)), key="history", config={"displayModeBar": False})
+    epochs = False
+    if s.name in KINDS:
+        epochs = st.radio("x axis", ["step", "epoch"], key="history_x", horizontal=True) == "epoch"
+    st.plotly_chart(
+        PreparedFigure(history_json(setup, epochs)), key="history", config={"displayModeBar": False}
+    )
     summary_ui(s, runs)
     steps_ui(s, runs)
 

@@ -17,6 +17,11 @@ class BatchSampler:
         self._order = np.arange(n_rows)
         self._pos = n_rows  # start a new epoch on the first call
 
+    @property
+    def per_epoch(self) -> int:
+        """Batches (steps) in one epoch: ceil(n / size)."""
+        return -(-self.n // self.size)
+
     @classmethod
     def for_surface(cls, surface, batch_size, shuffle, rng):
         """A sampler for `surface`'s data rows, or None for full-batch steps (batch_size None)."""
@@ -46,5 +51,7 @@ class BatchSampler:
             if self.shuffle:
                 self._order = self.rng.permutation(self.n)
         idx = self._order[self._pos : self._pos + self.size]
+        if self.size > 1:
+            idx = np.sort(idx)  # a set of rows: kept in data order
         self._pos += self.size
         return idx, self.epoch

@@ -36,6 +36,9 @@ class Setup:
     tol: float = 1e-8
     noise: float = 0.0
     seed: int = 0
+    batch_sizes: tuple = ()  # data surfaces: () or (None,) is full batch; 1 is SGD; k mini-batches of k rows
+    shuffle: bool = True
+    data: tuple = ()  # what the data surface was built from (it keys caches; the Surface is passed in)
 
     def hyper_for(self, optimizer: str) -> dict:
         return dict(dict(self.hyper).get(optimizer, ()))
@@ -57,6 +60,9 @@ class Run:
     converged_at: int
     diverged_at: int
     hyper: dict = field(default_factory=dict)
+    batch_size: int | None = None  # None: full batch
+    per_epoch: int = 1  # steps in one pass over the data
+    batch_rows: np.ndarray | None = None  # (k, batch_size) rows of each step's mini-batch
 
     @property
     def steps_taken(self) -> int:
@@ -75,49 +81,66 @@ class Run:
 
 
 def simulate(setup: Setup, surface=None) -> list[Run]:
-    """Run every optimizer of `setup` at every learning rate from every start.
+    """Run every optimizer of `setup` at every learning rate, from every start, with every batch
+    size. `surface` overrides setup.surface with a Surface object (a custom or data surface)."""
+    from surfaces import get_surface
 
-    `surface` overrides setup.surface with a Surface object (a custom or data surface).
-    """
-    s = surface if surface is not None else setup.surface
+    s = surface if surface is not None else get_surface(setup.surface)
     starts = [tuple(setup.x0), *[tuple(p) for p in setup.starts]]
+    batch_sizes = list(setup.batch_sizes) or [None]
     runs: list[Run] = []
     for name in setup.optimizers:
         hyper = setup.hyper_for(name)
         own_lr = float(hyper.pop("lr", setup.lr))
         lrs = list(dict.fromkeys([own_lr, *map(float, setup.lrs)]))
         combos = [(lr, i) for i in range(len(starts)) for lr in lrs]
-        x0 = np.array([starts[i] for _, i in combos], dtype=float)
-        lr = np.array([lr for lr, _ in combos])
-        schedule = make_schedule(setup.schedule, **dict(setup.schedule_params))
-        t = run(
-            s,
-            name,
-            x0=x0[0] if len(combos) == 1 else x0,
-            lr=lr[0] if len(combos) == 1 else lr,
-            steps=setup.steps,
-            schedule=schedule,
-            tol=setup.tol,
-            noise=setup.noise,
-            seed=setup.seed,
-            **hyper,
-        )
-        for j, (lr_j, start) in enumerate(combos):
-            pick = (slice(None),) if len(combos) == 1 else (slice(None), j)
-            runs.append(
-                Run(
-                    optimizer=name,
-                    lr=lr_j,
-                    start=start,
-                    variant=j,
-                    path=t.path[pick],
-                    losses=t.losses[pick],
-                    grads=t.grads[pick],
-                    lrs=t.lrs[pick],
-                    epochs=t.epochs,
-                    converged_at=int(np.ravel(t.converged_at)[j]),
-                    diverged_at=int(np.ravel(t.diverged_at)[j]),
-                    hyper=hyper,
+        variant = 0
+        for batch_size in batch_sizes:
+            t = _run_combos(s, name, starts, combos, setup, hyper, batch_size)
+            n_rows = getattr(s, "n_rows", None)
+            per_epoch = 1 if batch_size is None or n_rows is None else -(-n_rows // batch_size)
+            for j, (lr_j, start) in enumerate(combos):
+                pick = (slice(None),) if len(combos) == 1 else (slice(None), j)
+                runs.append(
+                    Run(
+                        optimizer=name,
+                        lr=lr_j,
+                        start=start,
+                        variant=variant,
+                        path=t.path[pick],
+                        losses=t.losses[pick],
+                        grads=t.grads[pick],
+                        lrs=t.lrs[pick],
+                        epochs=t.epochs,
+                        converged_at=int(np.ravel(t.converged_at)[j]),
+                        diverged_at=int(np.ravel(t.diverged_at)[j]),
+                        hyper=hyper,
+                        batch_size=batch_size,
+                        per_epoch=per_epoch,
+                        batch_rows=t.batch_rows,
+                    )
                 )
-            )
+                variant += 1
     return runs
+
+
+def _run_combos(s, name, starts, combos, setup: Setup, hyper: dict, batch_size):
+    """One vectorized run() for every (lr, start) pair of one optimizer and batch size."""
+    x0 = np.array([starts[i] for _, i in combos], dtype=float)
+    lr = np.array([lr for lr, _ in combos])
+    one = len(combos) == 1
+    schedule = make_schedule(setup.schedule, **dict(setup.schedule_params))
+    return run(
+        s,
+        name,
+        x0=x0[0] if one else x0,
+        lr=lr[0] if one else lr,
+        steps=setup.steps,
+        schedule=schedule,
+        tol=setup.tol,
+        noise=setup.noise,
+        seed=setup.seed,
+        batch_size=batch_size,
+        shuffle=setup.shuffle,
+        **hyper,
+    )

@@ -152,8 +152,8 @@ def run(
         if not np.isfinite(s.value(x)).all():
             raise ValueError("the loss is not a finite number at the start point: pick another start")
         spec = getattr(opt.update, "elementwise", None)
-        if x.ndim == 1 and sampler is None and spec is not None and getattr(s, "scalar", None):
-            t = _run_floats(s, spec, sched, x, lr0, steps, tol, noise, rng, clip)
+        if x.ndim == 1 and spec is not None and getattr(s, "scalar", None):
+            t = _run_floats(s, spec, sched, x, lr0, steps, tol, noise, rng, clip, sampler)
         else:
             t = _run_arrays(s, opt, sched, x, lr0, steps, tol, noise, rng, clip, sampler, record)
     return t if record else _first_and_last(t)
@@ -180,6 +180,7 @@ def _run_arrays(s, opt, sched, x0, lr0, steps, tol, noise, rng, clip, sampler, r
     ostate = opt.init(x)
     sstate = sched.init(lr0 if np.ndim(lr0) == 0 else lr0.reshape(n), (n,))
 
+    world = _world(s)
     act = np.arange(n)  # the runs in the working arrays x, f, g_true and the states
     small = _small(g_true, tol)
     frozen = np.flatnonzero(small) if small is not None else np.empty(0, dtype=int)  # stopped, in act
@@ -211,7 +212,7 @@ def _run_arrays(s, opt, sched, x0, lr0, steps, tol, noise, rng, clip, sampler, r
         f_new, g_new = s.value_and_grad(x_new)
         k += 1
         stay = frozen
-        bad = _left_the_world(x_new, f_new, s)
+        bad = _left_the_world(x_new, f_new, world)
         if bad is not None:  # diverged: freeze at the last finite point
             bad[frozen] = False
             bad = np.flatnonzero(bad)
@@ -286,21 +287,27 @@ def _take(state, keep, n):
     return state
 
 
-def _left_the_world(x, f, s):
+def _left_the_world(x, f, world):
     """Which runs just left the finite world (non-finite loss or point beyond the limit), or None
     if none did. Cheap whole-batch tests first (a NaN fails them); the per-run mask only when
-    they fail."""
-    center, limit = _limits(s)
-    margin = 0.999 * limit
-    if np.isfinite(f.sum()) and x.max() <= center.min() + margin and x.min() >= center.max() - margin:
+    they fail. world = (center, limit, lowest sure-safe value, highest sure-safe value)."""
+    center, limit, safe_lo, safe_hi = world
+    if np.isfinite(f.sum()) and x.max() <= safe_hi and x.min() >= safe_lo:
         return None
     bad = ~(np.isfinite(f) & (np.abs(x - center) <= limit).all(axis=-1))
     return bad if bad.any() else None
 
 
-def _run_floats(s, spec, sched, x0, lr0, steps, tol, noise, rng, clip):
+def _world(s):
+    center, limit = _limits(s)
+    margin = 0.999 * limit
+    return center, limit, center.max() - margin, center.min() + margin
+
+
+def _run_floats(s, spec, sched, x0, lr0, steps, tol, noise, rng, clip, sampler=None):
     """The Python-float loop for one run: the same rule and surface functions as _run_arrays,
-    coordinate by coordinate. Returns a recorded Trajectory."""
+    coordinate by coordinate (a mini-batch gradient comes from the surface's array code, as in
+    _run_arrays). Returns a recorded Trajectory."""
     fg = s.scalar
     dim = s.dim
     center, limit = _limits(s)
@@ -310,7 +317,7 @@ def _run_floats(s, spec, sched, x0, lr0, steps, tol, noise, rng, clip):
     zeros = spec.init_slots(0.0)
     slots = [zeros] * dim
     sstate = sched.init(lr0, ())
-    path, losses, grads, lrs = [x], [f], [], []
+    path, losses, grads, lrs, epochs, rows = [x], [f], [], [], [], []
     converged_at = diverged_at = -1
     if _small_floats(g_true, tol):
         converged_at = 0
@@ -318,7 +325,14 @@ def _run_floats(s, spec, sched, x0, lr0, steps, tol, noise, rng, clip):
     while k < steps and converged_at < 0 and diverged_at < 0:
         lr_k, sstate = sched.update(k, f, sstate)
         lr_k = float(lr_k)
-        g = g_true
+        if sampler is None:
+            g = g_true
+            epochs.append(k + 1)
+        else:
+            idx, epoch = sampler.next()
+            epochs.append(epoch)
+            rows.append(np.pad(idx, (0, sampler.size - len(idx)), constant_values=-1))
+            g = tuple(s.grad(np.array(x), idx).tolist())
         if noise:
             z = rng.standard_normal(dim)
             g = tuple(gi + noise * zi for gi, zi in zip(g, z))
@@ -356,8 +370,8 @@ def _run_floats(s, spec, sched, x0, lr0, steps, tol, noise, rng, clip):
         np.array(losses, dtype=float),
         np.array(grads, dtype=float).reshape(k, dim),
         np.array(lrs, dtype=float),
-        np.arange(1, k + 1),
-        None,
+        np.array(epochs, dtype=int),
+        None if sampler is None else np.array(rows, dtype=int).reshape(k, sampler.size),
         np.array(converged_at),
         np.array(diverged_at),
         k,

@@ -8,8 +8,9 @@
 
 from .analytic import build_analytic
 from .base import Surface
+from .data import Dataset, DataSurface, data_surface, default_data_surfaces, synthetic
 
-SURFACES: dict[str, Surface] = {s.name: s for s in build_analytic()}
+SURFACES: dict[str, Surface] = {s.name: s for s in build_analytic() + default_data_surfaces()}
 
 
 def get_surface(name: str) -> Surface:
@@ -20,4 +21,4 @@ def get_surface(name: str) -> Surface:
         raise ValueError(f"unknown surface {name!r}; choose one of: {', '.join(SURFACES)}") from None
 
 
-__all__ = ["SURFACES", "Surface", "get_surface"]
+__all__ = ["SURFACES", "DataSurface", "Dataset", "Surface", "data_surface", "get_surface", "synthetic"]

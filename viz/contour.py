@@ -9,9 +9,19 @@ import numpy as np
 
 from . import marks
 from .animation import controls, frame_steps
+from .data_panel import DOMAIN_LOSS, data_axes, data_frames, data_traces, has_data
 from .figure import rounded, typed
 from .runs import fmt, path_trace, pin, shown, style
-from .style import AXIS, CONTOUR_SCALE, GRADIENT_ARROW, LINE_WIDTH, MARKER_SIZE, MINIMUM_COLOR, base_layout
+from .style import (
+    AXIS,
+    CONTOUR_SCALE,
+    FULL_GRADIENT_ARROW,
+    GRADIENT_ARROW,
+    LINE_WIDTH,
+    MARKER_SIZE,
+    MINIMUM_COLOR,
+    base_layout,
+)
 
 GRID = 150  # contour resolution per axis
 CLICK_GRID = 31  # invisible points a click on the map can select as the new start
@@ -107,16 +117,30 @@ def contour_figure(surface, runs, bounds=None, height=620, clickable=True) -> di
 
     last = max((shown(r) - 1 for r in runs), default=0)
     steps = frame_steps(last)
-    frames = [
-        dict(name=str(int(k)), layout=m) for k, m in zip(steps, _frame_marks(steps, runs, tracks, lo, hi))
-    ]
+    marks_per_frame = _frame_marks(steps, runs, tracks, lo, hi, surface)
+    panel = {}
+    if has_data(surface):
+        data += data_traces(surface)
+        panel = dict(data_axes(surface))
+        for m, extra in zip(marks_per_frame, data_frames(surface, runs, steps), strict=True):
+            m["shapes"] += extra
+    frames = [dict(name=str(int(k)), layout=m) for k, m in zip(steps, marks_per_frame, strict=True)]
     updatemenus, sliders = controls(steps)
     aspect = (hi[1] - lo[1]) / (hi[0] - lo[0])
+    axis_names = ("w (slope)", "b (intercept)") if has_data(surface) else ("x", "y")
     square = dict(scaleanchor="x", scaleratio=1, constrain="domain") if 0.5 <= aspect <= 2 else {}
     layout = base_layout(
         height,
-        xaxis=dict(AXIS, title=dict(text="x"), range=[lo[0], hi[0]], autorange=False, constrain="domain"),
-        yaxis=dict(AXIS, title=dict(text="y"), range=[lo[1], hi[1]], autorange=False, **square),
+        xaxis=dict(
+            AXIS,
+            title=dict(text=axis_names[0]),
+            range=[lo[0], hi[0]],
+            autorange=False,
+            constrain="domain",
+            domain=DOMAIN_LOSS if panel else [0, 1],
+        ),
+        yaxis=dict(AXIS, title=dict(text=axis_names[1]), range=[lo[1], hi[1]], autorange=False, **square),
+        **panel,
         updatemenus=updatemenus,
         sliders=sliders,
         margin=dict(l=70, r=20, t=50, b=150),
@@ -156,8 +180,9 @@ def _track(run, lo, hi) -> dict:
     return dict(raw=raw, pinned=pinned, off=off, n=n)
 
 
-def _frame_marks(steps, runs, tracks, lo, hi) -> list[dict]:
-    """Per frame: each run's current point, -lr * gradient and the step taken (or a pinned label).
+def _frame_marks(steps, runs, tracks, lo, hi, surface) -> list[dict]:
+    """Per frame: each run's current point, -lr * gradient and the step taken (or a pinned label);
+    for a mini-batch run also -lr * the full-data gradient, to show why its steps wobble.
     The geometry of all frames is computed with NumPy first, then written out as dicts."""
     digits = marks.digits_for(hi - lo)
     per_run = []
@@ -166,8 +191,12 @@ def _frame_marks(steps, runs, tracks, lo, hi) -> list[dict]:
         nxt = np.minimum(j + 1, tr["n"] - 1)
         P = tr["raw"][j]
         g = np.minimum(j, max(len(run.grads) - 1, 0))
-        gradient_step = -run.lrs[g][:, None] * run.grads[g] if len(run.grads) else np.zeros_like(P)
-        V = np.stack([gradient_step, tr["raw"][nxt] - P], axis=1)  # (frames, 2 arrows, dim)
+        lr = run.lrs[g][:, None] if len(run.lrs) else np.zeros((len(P), 1))
+        gradient_step = -lr * run.grads[g] if len(run.grads) else np.zeros_like(P)
+        arrows = [gradient_step, tr["raw"][nxt] - P]
+        if run.batch_size is not None:
+            arrows.append(-lr * surface.grad(P))  # the full-data gradient at the same point
+        V = np.stack(arrows, axis=1)  # (frames, arrows, dim)
         inside = ~tr["off"][j]
         V = np.where(inside[:, None, None], V, 0.0)
         ends = marks.clip_segments(
@@ -207,8 +236,10 @@ def _frame_marks(steps, runs, tracks, lo, hi) -> list[dict]:
                     )
                 )
                 continue
-            for i, (col, width) in enumerate(((GRADIENT_ARROW, 2.0), (r["color"], 3.5))):
-                if r["show"][f, i]:
+            for i, (col, width) in enumerate(
+                ((GRADIENT_ARROW, 2.0), (r["color"], 3.5), (FULL_GRADIENT_ARROW, 2.0))
+            ):
+                if i < r["show"].shape[1] and r["show"][f, i]:
                     notes.append(marks.arrow((x, y), r["ends"][f][i], col, width))
             shapes.append(marks.dot(x, y, r["color"]))
         frames.append(dict(shapes=shapes, annotations=notes))

@@ -13,13 +13,13 @@ FLOOR = 1e-16  # L - L* below this (or exactly 0) is drawn at the floor of the l
 
 
 def history_figure(runs, f_star=None, height=360, epochs=False) -> dict:
-    """Two panels side by side: the loss and the learning rate of every run, step by step
-    (or epoch by epoch: the x value of step k is the epoch it ended in, fractions included)."""
+    """Two panels side by side: the loss and the learning rate of every run, step by step (or by
+    epoch: step k of a run with m batches per epoch is at k / m passes over the data)."""
     data = []
     for run in runs:
         n = run.steps_taken + 1
         st = style(run)
-        x = np.arange(n) if not epochs else np.concatenate([[0.0], run.epochs[: n - 1]])
+        x = np.arange(n) / (run.per_epoch if epochs else 1)  # epochs: passes over the data so far
         y = run.losses[:n] if f_star is None else np.maximum(run.losses[:n] - f_star, FLOOR)
         common = dict(
             mode="lines",

@@ -13,11 +13,20 @@ from .style import DASHES, SHORT_LABELS, SYMBOLS, color_of, format_lr
 
 
 def label(run, runs) -> str:
-    """'GD · lr 0.1', with the start added when one optimizer runs from several starts."""
+    """'GD · lr 0.1', with the start and the batch size added where runs differ in them."""
     text = f"{SHORT_LABELS.get(run.optimizer, run.optimizer)} · lr {format_lr(run.lr)}"
     if len({r.start for r in runs if r.optimizer == run.optimizer}) > 1:
         text += f" · start {run.start + 1}"
+    if any(r.batch_size is not None for r in runs):
+        text += " · " + batch_label(run.batch_size)
     return text
+
+
+def batch_label(batch_size) -> str:
+    """'full batch', 'SGD (batch 1)' or 'batch 10'."""
+    if batch_size is None:
+        return "full batch"
+    return "SGD (batch 1)" if batch_size == 1 else f"batch {batch_size}"
 
 
 def style(run) -> dict:

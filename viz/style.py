@@ -56,7 +56,8 @@ LINE_WIDTH = 3.5
 MARKER_SIZE = 8
 CURRENT_RADIUS = 9  # px: the moving marker
 MINIMUM_COLOR = "#1B1F24"
-GRADIENT_ARROW = "#3B4252"
+GRADIENT_ARROW = "#6B7280"  # -lr * the gradient the step used (a mini-batch's, for SGD)
+FULL_GRADIENT_ARROW = "#111111"  # -lr * the full-data gradient (drawn for mini-batch runs)
 CONTOUR_SCALE = [[0.0, "#FFFFFF"], [0.4, "#EDF1F6"], [0.75, "#CBD4DF"], [1.0, "#A3AFBF"]]
 SURFACE_SCALE = [[0.0, "#F4F1E8"], [0.5, "#C9D3E0"], [1.0, "#6F7F96"]]
 

@@ -1,0 +1,328 @@
+"""Losses of real data: linear regression (MSE) and logistic regression (cross-entropy).
+
+Seed 003: regression is trained with the mean squared error, classification with log loss.
+A DataSurface is a Surface over the model's parameters whose value, gradient and Hessian are over
+the full dataset, and which also answers for a mini-batch of rows:
+
+    value(P, idx), grad(P, idx)     the same mean over the rows idx only
+
+    linreg_slope  L(w)    = mean_i (w x_i - y_i)^2                         1-D
+    linreg        L(w, b) = mean_i (w x_i + b - y_i)^2                     2-D
+    logreg        L(w, b) = mean_i [log(1 + e^{z_i}) - y_i z_i] + (lam/2)(w^2 + b^2),  z_i = w x_i + b
+
+The MSE losses are exact quadratics: L(theta) = L* + (theta - theta*)^T A (theta - theta*) with the
+least-squares minimum theta* and A = mean of [x, 1][x, 1]^T (or mean x^2), which is also how they
+are evaluated over the full data (exact, and independent of the number of rows). Cross-entropy is
+computed stably with log1p/logaddexp; its minimum comes from Newton's method to 1e-12.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .base import Surface
+
+LOGREG_L2 = 0.01  # a small ridge so that a minimum exists even on separable data
+KINDS = {"linreg_slope": "regression", "linreg": "regression", "logreg": "classification"}
+
+
+@dataclass(frozen=True)
+class Dataset:
+    x: np.ndarray
+    y: np.ndarray
+    source: str = "synthetic"  # or the uploaded file's name
+
+    @property
+    def n(self) -> int:
+        return len(self.x)
+
+
+def synthetic(
+    kind: str,
+    n: int = 50,
+    w: float = 2.0,
+    b: float = 1.0,
+    noise: float = 1.0,
+    seed: int = 0,
+    standardize: bool = False,
+) -> Dataset:
+    """A seeded dataset: y = w x + b + noise * N(0, 1) (regression), or labels
+    y = [w x + b + noise * N(0, 1) > 0] (classification), with x ~ N(0, 1.5^2)."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(0.0, 1.5, size=n)
+    eps = rng.normal(0.0, 1.0, size=n)
+    y = w * x + b + noise * eps
+    if kind == "classification":
+        y = (y > 0).astype(float)
+    return prepare(x, y, standardize)
+
+
+def prepare(x, y, standardize: bool = False, source: str = "synthetic") -> Dataset:
+    x = np.asarray(x, dtype=float)
+    if standardize and x.std() > 0:
+        x = (x - x.mean()) / x.std()
+    return Dataset(x, np.asarray(y, dtype=float), source)
+
+
+class DataSurface(Surface):
+    """A loss over model parameters built from a Dataset (see the module docstring)."""
+
+    def __init__(self, name, data: Dataset, **kwargs):
+        self.data = data
+        self.kind = KINDS[name]
+        super().__init__(name, **kwargs)
+
+    @property
+    def n_rows(self) -> int:
+        return self.data.n
+
+    def _rows(self, idx):
+        return (self.data.x, self.data.y) if idx is None else (self.data.x[idx], self.data.y[idx])
+
+    def value(self, P, idx=None):
+        return super().value(P) if idx is None else self.batch_value(P, idx)
+
+    def grad(self, P, idx=None):
+        return super().grad(P) if idx is None else self.batch_grad(P, idx)
+
+    def batch_grad(self, P, idx):
+        """The gradient over the rows idx only (the mean over the mini-batch)."""
+        P = self._points(P)
+        x, y = self._rows(idx)
+        w, b = self._params(P)
+        z = w[..., None] * x + b[..., None]
+        k = len(x)
+        if self.kind == "regression":
+            r = z - y
+            r += r  # 2 r: d/dz of (z - y)^2
+            gw, gb = np.add.reduce(r * x, axis=-1) / k, np.add.reduce(r, axis=-1) / k
+        else:
+            d = 0.5 * (1 + np.tanh(0.5 * z)) - y
+            gw = np.add.reduce(d * x, axis=-1) / k + LOGREG_L2 * w
+            gb = np.add.reduce(d, axis=-1) / k + LOGREG_L2 * b
+        if self.dim == 1:
+            return gw[..., None]
+        out = np.empty(gw.shape + (2,))
+        out[..., 0], out[..., 1] = gw, gb
+        return out
+
+    def predict(self, P, x) -> np.ndarray:
+        """The model's output at inputs x for parameters P (..., dim): (..., len(x))."""
+        w, b = self._params(np.asarray(P, dtype=float))
+        z = w[..., None] * x + b[..., None]
+        return z if self.kind == "regression" else 0.5 * (1 + np.tanh(0.5 * z))
+
+    def _params(self, P):
+        return (P[..., 0], np.zeros(P.shape[:-1])) if self.dim == 1 else (P[..., 0], P[..., 1])
+
+    def batch_value_and_grad(self, P, idx):
+        """Loss and gradient over the rows idx, computed from the rows themselves."""
+        return self.batch_value(P, idx), self.batch_grad(P, idx)
+
+    def batch_value(self, P, idx):
+        """The loss over the rows idx only."""
+        P = self._points(P)
+        x, y = self._rows(idx)
+        w, b = self._params(P)
+        z = w[..., None] * x + b[..., None]
+        if self.kind == "regression":
+            r = z - y
+            return np.mean(r * r, axis=-1)
+        return np.mean(np.logaddexp(0.0, z) - y * z, axis=-1) + 0.5 * LOGREG_L2 * (w * w + b * b)
+
+
+CHUNK = 2_000_000  # parameter points x rows evaluated at once (bounds memory for big grids)
+
+
+def _in_chunks(fn, w, b, n_rows):
+    """fn(w, b) over arrays of parameters, a slice at a time so that no temporary exceeds CHUNK
+    elements; results (a value and a tuple, or a tuple) reassembled in the input's shape."""
+    w, b = np.broadcast_arrays(np.asarray(w, dtype=float), np.asarray(b, dtype=float))
+    if w.size * n_rows <= CHUNK:
+        return fn(w, b) if w.ndim else fn(float(w), float(b))
+    flat_w, flat_b = w.ravel(), b.ravel()
+    step = max(1, CHUNK // n_rows)
+    parts = [fn(flat_w[i : i + step], flat_b[i : i + step]) for i in range(0, flat_w.size, step)]
+
+    def join(items):
+        if isinstance(items[0], tuple):
+            return tuple(join([it[k] for it in items]) for k in range(len(items[0])))
+        return np.concatenate(items).reshape(w.shape)
+
+    return join(parts)
+
+
+def _bounds_around(center, spread, dim):
+    """A view of whole numbers around the minimum."""
+    return [[float(np.floor(c - s)), float(np.ceil(c + s))] for c, s in zip(center, spread, strict=True)][
+        :dim
+    ]
+
+
+def linreg_surface(data: Dataset, slope_only: bool = False) -> DataSurface:
+    """MSE of y = w x (+ b): an exact quadratic around its least-squares minimum."""
+    x, y = data.x, data.y
+    if slope_only:
+        A = np.array([[np.mean(x * x)]])
+        theta = np.array([np.sum(x * y) / np.sum(x * x)])
+        design = x[:, None]
+    else:
+        design = np.stack([x, np.ones_like(x)], axis=-1)
+        theta = np.linalg.lstsq(design, y, rcond=None)[0]
+        A = design.T @ design / len(x)
+    resid = design @ theta - y
+    L_star = float(np.mean(resid * resid))
+    dim = len(theta)
+
+    def fg(*c):
+        d = [ci - ti for ci, ti in zip(c, theta, strict=True)]
+        Ad = [sum(A[i, j] * d[j] for j in range(dim)) for i in range(dim)]
+        value = L_star + sum(d[i] * Ad[i] for i in range(dim))
+        return value, tuple(2 * a for a in Ad)
+
+    def hess(*c):
+        return tuple(2 * A[i, j] for i in range(dim) for j in range(i, dim))
+
+    spread = np.maximum(3 * np.abs(theta), 3.0)
+    name = "linreg_slope" if slope_only else "linreg"
+    start = np.round(theta + np.array([-0.8, 0.7][:dim]) * spread, 1)
+    return DataSurface(
+        name,
+        data,
+        title="Linear regression, slope only" if slope_only else "Linear regression (w, b)",
+        fg=fg,
+        hess=hess,
+        bounds=_bounds_around(theta, spread, dim),
+        start=start,
+        minima=[theta],
+        latex=r"L(w) = \frac{1}{n}\sum_i (w x_i - y_i)^2"
+        if slope_only
+        else r"L(w, b) = \frac{1}{n}\sum_i (w x_i + b - y_i)^2",
+        description="The mean squared error of a straight line through the data, as a function of its "
+        + ("slope." if slope_only else "slope w and intercept b."),
+    )
+
+
+def logreg_surface(data: Dataset) -> DataSurface:
+    """Mean binary cross-entropy of sigmoid(w x + b), plus a small ridge."""
+    x, y = data.x, data.y
+
+    def fg_rows(w, b):
+        z = np.multiply.outer(w, x) + np.multiply.outer(b, np.ones_like(x))
+        p = 0.5 * (1 + np.tanh(0.5 * z))  # sigmoid, without overflow
+        value = np.mean(np.logaddexp(0.0, z) - y * z, axis=-1) + 0.5 * LOGREG_L2 * (w * w + b * b)
+        d = p - y
+        return value, (np.mean(d * x, axis=-1) + LOGREG_L2 * w, np.mean(d, axis=-1) + LOGREG_L2 * b)
+
+    def hess_rows(w, b):
+        z = np.multiply.outer(w, x) + np.multiply.outer(b, np.ones_like(x))
+        p = 0.5 * (1 + np.tanh(0.5 * z))
+        s = p * (1 - p)
+        return (
+            np.mean(s * x * x, axis=-1) + LOGREG_L2,
+            np.mean(s * x, axis=-1),
+            np.mean(s, axis=-1) + LOGREG_L2,
+        )
+
+    def fg(w, b):
+        return _in_chunks(fg_rows, w, b, len(x))
+
+    def hess(w, b):
+        return _in_chunks(hess_rows, w, b, len(x))
+
+    theta = np.zeros(2)
+    for _ in range(100):  # Newton's method on a strictly convex loss
+        g = np.array(fg(*theta)[1])
+        hxx, hxy, hyy = hess(*theta)
+        theta = theta - np.linalg.solve(np.array([[hxx, hxy], [hxy, hyy]]), g)
+        if np.linalg.norm(g) < 1e-12:
+            break
+    spread = np.maximum(2.5 * np.abs(theta), 3.0)
+    return DataSurface(
+        "logreg",
+        data,
+        title="Logistic regression (w, b)",
+        fg=fg,
+        hess=hess,
+        bounds=_bounds_around(theta, spread, 2),
+        start=np.round(theta + np.array([-0.8, 0.7]) * spread, 1),
+        minima=[theta],
+        latex=r"L(w, b) = \frac{1}{n}\sum_i \left[\log(1 + e^{z_i}) - y_i z_i\right] + \tfrac{\lambda}{2}(w^2 + b^2),"
+        r"\ z_i = w x_i + b",
+        description="The cross-entropy (log loss) of a logistic model that classifies points as 0 or 1.",
+    )
+
+
+def data_surface(name: str, data: Dataset) -> DataSurface:
+    """The data loss `name` (linreg_slope, linreg or logreg) over `data`."""
+    if name == "logreg":
+        return logreg_surface(data)
+    return linreg_surface(data, slope_only=name == "linreg_slope")
+
+
+def default_data_surfaces() -> list[DataSurface]:
+    """The registry's data losses: n = 50 seeded points each."""
+    reg, cls = synthetic("regression"), synthetic("classification", b=-0.5)
+    return [data_surface("linreg_slope", reg), data_surface("linreg", reg), data_surface("logreg", cls)]
+
+
+MAX_ROWS = 10_000
+
+
+def parse_csv(content: bytes, kind: str, standardize: bool = False, name: str = "upload.csv") -> Dataset:
+    """Two numeric columns x, y from CSV bytes (a header naming x and y, or no header), checked
+    row by row. Raises ValueError with one clear message for the first problem found."""
+    import csv
+    import io
+
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValueError("The file is not text: upload a CSV file with two columns, x and y.") from None
+    rows = [r for r in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in r)]
+    if not rows:
+        raise ValueError("The file is empty: it needs two columns, x and y, and at least 2 rows.")
+    header = [cell.strip().lower() for cell in rows[0]]
+    if "x" in header and "y" in header:
+        cols, rows, first = (header.index("x"), header.index("y")), rows[1:], 2
+    elif all(_is_number(c) for c in rows[0][:2]) and len(rows[0]) >= 2:
+        cols, first = (0, 1), 1
+    else:
+        raise ValueError(
+            "Columns x and y are missing: name them in a header row, or give two numeric columns."
+        )
+    xs, ys = [], []
+    for i, r in enumerate(rows, start=first):
+        if len(r) <= max(cols):
+            raise ValueError(f"Row {i} has no value for {'x' if len(r) <= cols[0] else 'y'}.")
+        for col, out, label in ((cols[0], xs, "x"), (cols[1], ys, "y")):
+            cell = r[col].strip()
+            if not _is_number(cell):
+                raise ValueError(f"Row {i}: {label} = {cell!r} is not a number.")
+            v = float(cell)
+            if not np.isfinite(v):
+                raise ValueError(f"Row {i}: {label} is {cell!r}; every value must be a finite number.")
+            out.append(v)
+    if len(xs) < 2:
+        raise ValueError(
+            f"The file has {len(xs)} data row{'s' if len(xs) != 1 else ''}; at least 2 are needed."
+        )
+    if len(xs) > MAX_ROWS:
+        raise ValueError(f"The file has {len(xs):,} rows; this app takes at most {MAX_ROWS:,}.")
+    y = np.array(ys)
+    if kind == "classification" and not np.isin(y, (0.0, 1.0)).all():
+        i = int(np.flatnonzero(~np.isin(y, (0.0, 1.0)))[0])
+        raise ValueError(f"For logistic regression y must be 0 or 1; row {i + first} has y = {ys[i]:g}.")
+    if np.ptp(xs) == 0:
+        raise ValueError("Every x is the same value: a line through the data is not determined.")
+    return prepare(xs, y, standardize, source=name)
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return cell.strip().lower() not in ("nan", "inf", "-inf", "+inf", "infinity", "-infinity")

@@ -1,0 +1,198 @@
+"""Losses of real data and mini-batches: SGD, mini-batch and full batch on the same data."""
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from optimizers import OPTIMIZERS, run
+from surfaces import SURFACES, data_surface, synthetic
+from surfaces.data import parse_csv
+
+from .test_app import APP, chart_spec, no_exception
+
+DATA = ["linreg_slope", "linreg", "logreg"]
+
+
+def points(s, n=30, seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.uniform(s.bounds[:, 0], s.bounds[:, 1], size=(n, s.dim))
+
+
+@pytest.mark.parametrize("name", DATA)
+@pytest.mark.parametrize("size", [1, 5, 10, 25])
+def test_mean_of_an_epochs_mini_batch_gradients_is_the_full_gradient(name, size):
+    s = SURFACES[name]
+    P = points(s)
+    order = np.random.default_rng(1).permutation(s.n_rows)
+    batches = [order[i : i + size] for i in range(0, s.n_rows, size)]
+    mean = np.mean([s.grad(P, idx) for idx in batches], axis=0)
+    np.testing.assert_allclose(mean, s.grad(P), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(np.mean([s.value(P, idx) for idx in batches], axis=0), s.value(P), atol=1e-12)
+
+
+@pytest.mark.parametrize("name", DATA)
+def test_full_batch_is_plain_gradient_descent_bit_for_bit(name):
+    s = SURFACES[name]
+    a = run(s, "gd", lr=0.05, steps=100, tol=0)
+    b = run(s, "gd", lr=0.05, steps=100, tol=0, batch_size=None, seed=3)
+    assert np.array_equal(a.path, b.path) and np.array_equal(a.grads, b.grads)
+    assert a.epochs.tolist() == list(range(1, 101))  # one pass over the data per step
+
+
+def test_sgd_is_seeded_and_records_epochs_and_rows():
+    s = SURFACES["linreg"]
+    a = run(s, "gd", lr=0.05, steps=120, batch_size=1, seed=7)
+    b = run(s, "gd", lr=0.05, steps=120, batch_size=1, seed=7)
+    c = run(s, "gd", lr=0.05, steps=120, batch_size=1, seed=8)
+    assert np.array_equal(a.path, b.path) and not np.array_equal(a.path, c.path)
+    assert a.epochs.tolist() == [1] * 50 + [2] * 50 + [3] * 20
+    assert sorted(a.batch_rows[:50, 0].tolist()) == list(range(50))  # each row once per epoch
+    assert (a.batch_rows[:, 0] >= 0).all()
+
+
+def test_a_short_last_batch_and_without_shuffle():
+    s = SURFACES["linreg"]
+    t = run(s, "gd", lr=0.05, steps=8, batch_size=20, shuffle=False)
+    assert t.epochs.tolist() == [1, 1, 1, 2, 2, 2, 3, 3]
+    assert (
+        t.batch_rows[0].tolist() == list(range(20))
+        and t.batch_rows[2].tolist() == list(range(40, 50)) + [-1] * 10
+    )
+
+
+@pytest.mark.parametrize("optimizer", sorted(OPTIMIZERS))
+def test_every_optimizer_runs_on_mini_batches_from_many_starts(optimizer):
+    s = SURFACES["logreg"]
+    X0 = points(s, 4)
+    t = run(s, optimizer, x0=X0, lr=0.1, steps=60, batch_size=10, seed=0)
+    assert t.path.shape == (t.steps + 1, 4, 2) and np.isfinite(t.path).all()
+    one = run(s, optimizer, x0=X0[2], lr=0.1, steps=60, batch_size=10, seed=0)
+    # the same batches are drawn for all starts: a run of the batch equals its single run
+    np.testing.assert_allclose(one.path, t.path[: one.steps + 1, 2], rtol=1e-12, atol=1e-12)
+
+
+def turning(path):
+    """The mean angle between successive steps (0 for a straight glide)."""
+    d = np.diff(path, axis=0)
+    d = d[np.linalg.norm(d, axis=1) > 0]
+    cos = np.sum(d[1:] * d[:-1], axis=1) / (np.linalg.norm(d[1:], axis=1) * np.linalg.norm(d[:-1], axis=1))
+    return float(np.mean(np.arccos(np.clip(cos, -1, 1))))
+
+
+def test_sgd_zig_zags_where_full_batch_glides():
+    s = SURFACES["linreg"]
+    full = run(s, "gd", lr=0.05, steps=300, tol=0)
+    sgd = run(s, "gd", lr=0.05, steps=300, tol=0, batch_size=1, seed=0)
+    mini = run(s, "gd", lr=0.05, steps=300, tol=0, batch_size=10, seed=0)
+    assert turning(full.path) < 0.05
+    assert turning(sgd.path) > 10 * turning(full.path)
+    assert turning(full.path) < turning(mini.path) < turning(sgd.path)
+    length = [np.sum(np.linalg.norm(np.diff(t.path, axis=0), axis=1)) for t in (full, sgd)]
+    assert length[1] > 2 * length[0]
+
+
+def test_closed_form_minima_agree_with_lstsq():
+    data = synthetic("regression", n=200, w=-1.5, b=3.0, noise=2.0, seed=4)
+    line = data_surface("linreg", data)
+    A = np.stack([data.x, np.ones_like(data.x)], axis=1)
+    np.testing.assert_allclose(line.minima[0], np.linalg.lstsq(A, data.y, rcond=None)[0], rtol=1e-12)
+    slope = data_surface("linreg_slope", data)
+    np.testing.assert_allclose(
+        slope.minima[0], np.linalg.lstsq(data.x[:, None], data.y, rcond=None)[0], rtol=1e-12
+    )
+    for s in (line, slope):
+        rows = s.value(s.minima, np.arange(s.n_rows))  # the loss from the rows themselves
+        np.testing.assert_allclose(s.value(s.minima), rows, rtol=1e-12)
+        assert np.abs(s.grad(s.minima)).max() < 1e-12
+
+
+def test_logistic_minimum_gradient_and_hessian():
+    s = SURFACES["logreg"]
+    assert np.linalg.norm(s.grad(s.minima[0])) < 1e-12
+    P = points(s, 50, seed=3)
+    h = 1e-6
+    for i in range(2):
+        e = np.eye(2)[i] * h
+        np.testing.assert_allclose((s.value(P + e) - s.value(P - e)) / (2 * h), s.grad(P)[:, i], atol=1e-7)
+        np.testing.assert_allclose(
+            (s.grad(P + e) - s.grad(P - e)) / (2 * h), s.hessian(P)[:, :, i], atol=1e-7
+        )
+
+
+def test_cross_entropy_is_finite_for_huge_margins():
+    s = SURFACES["logreg"]
+    x = s.data.x
+    scale = 1e4 / np.abs(x).max()
+    for w, b in [(scale, 0.0), (-scale, 0.0), (0.0, 1e4), (0.0, -1e4)]:
+        value, grad = s.value_and_grad([w, b])
+        assert np.isfinite(value) and np.isfinite(grad).all()
+        assert value > 0
+
+
+BAD = {
+    "missing column": (b"x,z\n1,2\n3,4\n", "Columns x and y are missing"),
+    "non-numeric": (b"x,y\n1,2\n3,abc\n", "Row 3: y = 'abc' is not a number"),
+    "NaN": (b"x,y\n1,2\nnan,4\n", "Row 3: x = 'nan' is not a number"),
+    "one row": (b"x,y\n1,2\n", "1 data row; at least 2 are needed"),
+    "empty": (b"", "The file is empty"),
+    "labels": (b"x,y\n1,0\n2,1\n3,2\n", "y must be 0 or 1; row 4 has y = 2"),
+    "not text": (b"\xff\xfe\x00\x81", "not text"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_csv_files_each_get_their_message(case):
+    content, message = BAD[case]
+    with pytest.raises(ValueError, match=message):
+        parse_csv(content, "classification")
+
+
+def test_good_csv_with_or_without_header():
+    a = parse_csv(b"x,y\n1,2.5\n2,4.5\n3,6.5\n", "regression")
+    b = parse_csv(b"1,2.5\n2,4.5\n3,6.5\n", "regression")
+    assert a.x.tolist() == b.x.tolist() == [1, 2, 3] and a.y.tolist() == [2.5, 4.5, 6.5]
+    c = parse_csv(b"id,Y,X\n0,1,0.5\n1,0,-0.5\n", "classification", standardize=True)
+    assert c.x.tolist() == [1.0, -1.0] and c.y.tolist() == [1.0, 0.0]
+
+
+def app_on(surface):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.selectbox(key="surface").set_value(surface).run()
+    return at
+
+
+def data_points(at):
+    return next(d for d in chart_spec(at)["data"] if d["name"].startswith("data ("))
+
+
+def test_app_shows_data_beside_the_loss_and_compares_batch_sizes():
+    at = app_on("linreg")
+    no_exception(at)
+    assert at.multiselect(key="batch_sizes").value == [1, 50]
+    spec = chart_spec(at)
+    names = [d["name"] for d in spec["data"]]
+    assert "GD · lr 0.05 · SGD (batch 1)" in names and "GD · lr 0.05 · full batch" in names
+    assert "xaxis2" in spec["layout"] and len(data_points(at)["x"]) == 50
+    assert any(
+        sh.get("xref") == "x2" for sh in spec["frames"][5]["layout"]["shapes"]
+    )  # the fitted lines move
+    at.number_input(key="data_n").set_value(80).run()
+    no_exception(at)
+    assert len(data_points(at)["x"]) == 80 and at.multiselect(key="batch_sizes").value == [1, 80]
+    at.radio(key="history_x").set_value("epoch").run()
+    no_exception(at)
+
+
+def test_app_csv_upload_and_bad_files_keep_the_previous_data():
+    at = app_on("logreg")
+    at.file_uploader(key="data_csv").set_value(
+        ("good.csv", b"x,y\n-2,0\n-1,0\n0,1\n1,1\n2,1\n", "text/csv")
+    ).run()
+    no_exception(at)
+    assert data_points(at)["x"] == [-2, -1, 0, 1, 2]
+    for content, message in [BAD["labels"], BAD["non-numeric"], BAD["one row"], BAD["missing column"]]:
+        at.file_uploader(key="data_csv").set_value(("bad.csv", content, "text/csv")).run()
+        no_exception(at)
+        notes = [w.value for w in at.warning]
+        assert any(message.split(";")[0] in n and "previous data stays in use" in n for n in notes), notes
+        assert data_points(at)["x"] == [-2, -1, 0, 1, 2]  # the good file is still drawn

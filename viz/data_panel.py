@@ -1,0 +1,128 @@
+"""The data beside the loss: the points, and per frame each run's model at its current parameters
+(the fitted line, or the sigmoid and its decision boundary) with the current mini-batch ringed.
+
+It lives on axes x2/y2 of the loss view's own figure, so one set of frames drives both panels.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .figure import rounded
+from .marks import digits_for, dot
+from .runs import style
+from .style import AXIS
+
+DOMAIN_LOSS, DOMAIN_DATA = [0.0, 0.56], [0.66, 1.0]
+CURVE_POINTS = 40
+
+
+def has_data(surface) -> bool:
+    return getattr(surface, "data", None) is not None
+
+
+def data_box(surface) -> tuple[np.ndarray, np.ndarray]:
+    x, y = surface.data.x, surface.data.y
+    pad_x = 0.06 * (np.ptp(x) or 1.0)
+    if surface.kind == "classification":
+        return np.array([x.min() - pad_x, -0.12]), np.array([x.max() + pad_x, 1.12])
+    pad_y = 0.1 * (np.ptp(y) or 1.0)
+    return np.array([x.min() - pad_x, y.min() - pad_y]), np.array([x.max() + pad_x, y.max() + pad_y])
+
+
+def data_traces(surface) -> list[dict]:
+    x, y = surface.data.x, surface.data.y
+    what = "label" if surface.kind == "classification" else "y"
+    return [
+        dict(
+            type="scatter",
+            x=rounded(x, 5),
+            y=rounded(y, 5),
+            mode="markers",
+            xaxis="x2",
+            yaxis="y2",
+            name=f"data ({len(x)} points)",
+            marker=dict(size=9, color="#8A94A6", line=dict(color="#FFFFFF", width=1)),
+            hovertemplate=f"x = %{{x:.4g}}<br>{what} = %{{y:.4g}}<extra>row %{{pointNumber}}</extra>",
+        )
+    ]
+
+
+def data_axes(surface) -> dict:
+    lo, hi = data_box(surface)
+    ytitle = "label y (0 or 1)" if surface.kind == "classification" else "y"
+    return dict(
+        xaxis2=dict(
+            AXIS, domain=DOMAIN_DATA, anchor="y2", range=[lo[0], hi[0]], autorange=False, title=dict(text="x")
+        ),
+        yaxis2=dict(AXIS, anchor="x2", range=[lo[1], hi[1]], autorange=False, title=dict(text=ytitle)),
+    )
+
+
+def data_frames(surface, runs, steps) -> list[dict]:
+    """Per frame: shapes (model lines, ringed batch rows) for the data panel."""
+    lo, hi = data_box(surface)
+    digits = digits_for(hi - lo)
+    xs = np.linspace(lo[0], hi[0], CURVE_POINTS if surface.kind == "classification" else 2)
+    ringed = next((r for r in runs if r.batch_size is not None and r.batch_rows is not None), None)
+    per_run = []
+    for run in runs:
+        j = np.minimum(steps, run.steps_taken)
+        P = run.path[j]
+        Y = np.clip(surface.predict(P, xs), lo[1], hi[1])  # (frames, points)
+        boundary = None
+        if surface.kind == "classification":
+            with np.errstate(divide="ignore", invalid="ignore"):
+                boundary = np.where(np.abs(P[:, 0]) > 1e-12, -P[:, 1] / P[:, 0], np.nan)
+        per_run.append((style(run)["color"], np.round(Y, digits).tolist(), boundary))
+    xs_r = np.round(xs, digits).tolist()
+    frames = []
+    for f, k in enumerate(steps):
+        shapes = []
+        for color, Y, boundary in per_run:
+            if len(xs_r) == 2:
+                shapes.append(
+                    dict(
+                        type="line",
+                        xref="x2",
+                        yref="y2",
+                        x0=xs_r[0],
+                        y0=Y[f][0],
+                        x1=xs_r[1],
+                        y1=Y[f][1],
+                        line=dict(color=color, width=3.5),
+                    )
+                )
+            else:
+                path = "M" + "L".join(f"{a},{b}" for a, b in zip(xs_r, Y[f], strict=True))
+                shapes.append(
+                    dict(type="path", xref="x2", yref="y2", path=path, line=dict(color=color, width=3.5))
+                )
+                if boundary is not None and lo[0] < boundary[f] < hi[0]:
+                    shapes.append(
+                        dict(
+                            type="line",
+                            xref="x2",
+                            yref="y2",
+                            x0=round(float(boundary[f]), digits),
+                            x1=round(float(boundary[f]), digits),
+                            y0=lo[1],
+                            y1=hi[1],
+                            line=dict(color=color, width=2, dash="dash"),
+                        )
+                    )
+        if ringed is not None and 1 <= k <= ringed.steps_taken:
+            rows = ringed.batch_rows[k - 1]
+            rows = rows[rows >= 0]
+            for i in rows[:60]:
+                ring = dot(
+                    round(float(surface.data.x[i]), digits),
+                    round(float(surface.data.y[i]), digits),
+                    style(ringed)["color"],
+                    open_=True,
+                    radius=8,
+                )
+                ring.update(xref="x2", yref="y2", fillcolor="rgba(0,0,0,0)")
+                shapes.append(ring)
+        frames.append(shapes)
+    return frames
