@@ -1,7 +1,8 @@
 """Gradient descent, visualized: the Streamlit UI.
 
-Widgets -> a plain Setup -> cached compute (optimizers.experiment) -> Plotly JSON (viz) -> page.
-No math and no figure code here; every widget has a stable key (tests and share links use them).
+Widgets -> their values by key (viz.state's schema, shared with lessons, share links and export)
+-> a plain Setup -> cached compute (optimizers.experiment) -> Plotly JSON (viz) -> the page.
+No math and no figure code here.
 """
 
 from __future__ import annotations
@@ -15,267 +16,232 @@ import streamlit as st
 from optimizers import OPTIMIZERS, SCHEDULES, hyperparameters
 from optimizers.experiment import Setup, simulate
 from optimizers.stability import regime, sharpness
-from surfaces import SURFACES, data_surface, get_surface, synthetic
+from optimizers.sweep import compare, gd_limit, lr_grid, lr_sweep
+from surfaces import SURFACES, custom_surface, data_surface, get_surface, synthetic
 from surfaces.data import KINDS, parse_csv
-from viz.contour import contour_figure
-from viz.curve import curve_figure
+from viz.export import html_page, trajectories_csv
 from viz.figure import PreparedFigure
 from viz.history import history_figure
+from viz.lessons import BY_SLUG, LESSONS
 from viz.runs import fmt, label
 from viz.stability import stability_figure
-from viz.style import OPTIMIZER_LABELS, color_of, format_lr
-from viz.surface3d import surface_figure
+from viz.state import (
+    EXTRA_LRS,
+    FIELDS,
+    HYPER_WIDGETS,
+    LR_MAX,
+    LR_MIN,
+    SCHEDULE_WIDGETS,
+    TOLERANCES,
+    VIEWS,
+    VIEWS_BY_DIM,
+    decode,
+    defaults,
+    encode,
+    schedule_default,
+    setup_from,
+)
+from viz.style import OPTIMIZER_LABELS, SHORT_LABELS, color_of, format_lr
+from viz.sweep import compare_figure, sweep_figure
 from viz.tables import step_rows
+from viz.views import main_figure
 
-DEFAULT_OPTIMIZERS = {1: ["gd"], 2: ["gd", "momentum", "adam"]}
-DEFAULT_STEPS = {1: 100, 2: 300}
-GOOD_LR = {  # a first learning rate that shows each surface at its most instructive
-    "quadratic": 0.1,
-    "double_well": 0.05,
-    "wavy": 0.05,
-    "bowl": 0.1,
-    "ravine": 0.035,
-    "rosenbrock": 0.001,
-    "himmelblau": 0.005,
-    "saddle": 0.05,
-    "rastrigin": 0.002,
-    "beale": 0.001,
-    "six_hump_camel": 0.01,
-    "linreg_slope": 0.05,
-    "linreg": 0.05,
-    "logreg": 0.5,
-}
 LR_PRESETS = [0.001, 0.01, 0.1, 0.4, 1.0, 10.0]
-EXTRA_LRS = [
-    1e-4,
-    3e-4,
-    0.001,
-    0.003,
-    0.01,
-    0.03,
-    0.05,
-    0.1,
-    0.2,
-    0.3,
-    0.4,
-    0.5,
-    0.9,
-    1.0,
-    1.05,
-    2.0,
-    3.0,
-    10.0,
-]
-TOLERANCES = [0.0, 1e-12, 1e-10, 1e-8, 1e-6, 1e-4, 1e-3, 1e-2]
-LR_MIN, LR_MAX = 1e-6, 100.0
+BATCH_CHOICES = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000]
 START_RANGE = 10.0  # a start may lie up to this many view sizes from the view's centre
-VIEWS = {1: {"curve": "Loss curve"}, 2: {"contour": "Contour map", "3d": "3-D surface"}}
-
-# Hyperparameter widgets: name -> (label, min, max, step, format). Defaults come from the
-# optimizer factories themselves (PyTorch's), so they cannot drift apart.
-HYPER_WIDGETS = {
-    "momentum": ("momentum μ", 0.0, 0.999, 0.05, "%.3f"),
-    "dampening": ("dampening", 0.0, 1.0, 0.05, "%.2f"),
-    "weight_decay": ("weight decay λ", 0.0, 10.0, 0.01, "%g"),
-    "lr_decay": ("lr decay", 0.0, 10.0, 0.01, "%g"),
-    "initial_accumulator_value": ("initial accumulator", 0.0, 100.0, 0.1, "%g"),
-    "eps": ("ε", 1e-12, 1.0, None, "%.0e"),
-    "alpha": ("α (smoothing)", 0.0, 1.0, 0.01, "%.3f"),
-    "beta1": ("β₁", 0.0, 0.9999, 0.01, "%.4f"),
-    "beta2": ("β₂", 0.0, 0.9999, 0.001, "%.4f"),
-    "min_curvature": ("min curvature", 1e-12, 1e6, None, "%.0e"),
-    "c1": ("Armijo c₁", 1e-8, 0.99, None, "%.0e"),
-    "shrink": ("backtracking factor", 0.01, 0.99, 0.05, "%.2f"),
-    "max_backtracks": ("max halvings", 0, 200, 1, "%d"),
-}
-SCHEDULE_WIDGETS = {
-    "step_size": ("step size", 1, 100_000, 1, "%d"),
-    "gamma": ("γ", 1e-6, 1.0, 0.01, "%.4f"),
-    "T_max": ("T_max", 1, 100_000, 10, "%d"),
-    "eta_min": ("η_min", 0.0, 100.0, 0.001, "%g"),
-    "decay": ("decay", 0.0, 100.0, 0.001, "%g"),
-    "factor": ("factor", 1e-6, 0.999, 0.05, "%.3f"),
-    "patience": ("patience", 0, 100_000, 1, "%d"),
-    "threshold": ("threshold", 0.0, 1.0, None, "%.0e"),
-    "cooldown": ("cooldown", 0, 100_000, 1, "%d"),
-    "min_lr": ("min lr", 0.0, 100.0, None, "%g"),
-}
+SURFACE_KEYS = ("x0", "y0", "optimizers", "steps", "lr", "lrs", "view", "batch_sizes", "start2", "x1", "y1")
+PAGE_CSS = "<style>.block-container {padding-top: 2.2rem; padding-bottom: 2rem;}</style>"
+FAILED = "Sorry, this view could not be drawn"
+CONFIG = {"displayModeBar": False}
+SETUP_HASH = {Setup: repr}  # a Setup is plain tuples and numbers: its repr identifies it, fast
 
 
 # ---------------------------------------------------------------------------------- state
-def surface_defaults(name: str) -> dict:
-    """The widget values a surface starts with (also what a change of surface resets to)."""
-    s = get_surface(name)
-    values = {
-        "x0": float(s.start[0]),
-        "optimizers": list(DEFAULT_OPTIMIZERS[s.dim]),
-        "steps": DEFAULT_STEPS[s.dim],
-        "lr": GOOD_LR.get(name, 0.01),
-        "lrs": [],
-        "view": next(iter(VIEWS[s.dim])),
-    }
-    if s.dim == 2:
-        values["y0"] = float(s.start[1])
-    if name in KINDS:  # a data loss opens on the seeds' comparison: SGD against full batch, one optimizer
-        values.update(optimizers=["gd"], batch_sizes=[1, int(st.session_state.get("data_n", 50))])
-    return values
-
-
 def init_state() -> None:
+    """A new session starts from the share link (or the defaults); a control that Streamlit
+    forgot while it was hidden gets its default back."""
     ss = st.session_state
-    if "surface" not in ss or ss["surface"] not in SURFACES:
-        ss["surface"] = "quadratic"
-    for key, value in surface_defaults(ss["surface"]).items():
-        ss.setdefault(key, value)
-    ss.setdefault("y0", 0.0)
-    defaults = {
-        "schedule": "constant",
-        "tol": 1e-8,
-        "noise": 0.0,
-        "seed": 0,
-        "data_n": 50,
-        "data_noise": 1.0,
-        "data_w": 2.0,
-        "data_b": 1.0,
-        "data_seed": 0,
-        "data_standardize": False,
-        "history_x": "step",
-    }
-    for key, value in defaults.items():
-        ss.setdefault(key, value)
+    if "_ready" not in ss:
+        if len(st.query_params):
+            state, problems = decode(dict(st.query_params))
+            ss.update(state)
+        else:
+            problems = []
+        ss["_link_problems"], ss["_ready"], ss["_url"] = problems, True, None
+    base = defaults(ss["surface"]) if ss.get("surface") in SURFACES else defaults("quadratic")
+    for key, value in base.items():
+        if key not in ss:
+            ss[key] = value
+
+
+def to_free_play() -> None:
+    """Any control changed after a lesson was chosen: free play, with every value kept."""
+    if st.session_state.get("lesson", "free") != "free":
+        st.session_state["lesson"] = "free"
+
+
+def apply_lesson() -> None:
+    slug = st.session_state["lesson"]
+    if slug in BY_SLUG:
+        st.session_state.update(BY_SLUG[slug].state())
+        st.session_state.pop("lesson_guess", None)
+        st.session_state["_revealed"] = None
 
 
 def on_surface_change() -> None:
     """A new surface: its own start, the defaults of its dimension, a fresh view."""
-    st.session_state.update(surface_defaults(st.session_state["surface"]))
+    ss = st.session_state
+    if ss["surface"] == "custom":
+        s = custom_or_none(ss.get("formula", ""), custom_bounds(ss))
+        base = (
+            defaults("quadratic", s.dim if s else 1, s.start if s else None) if s else defaults("quadratic")
+        )
+    else:
+        base = defaults(ss["surface"])
+    ss.update({k: base[k] for k in SURFACE_KEYS})
+    to_free_play()
 
 
-def apply_clicked_start() -> None:
-    """A click on the contour selects a point of its invisible grid: make it the new start."""
-    selection = (st.session_state.get("chart") or {}).get("selection") or {}
-    points = selection.get("points") or []
-    if not points or get_surface(st.session_state["surface"]).dim != 2:
-        return
-    p = points[0]
-    if "x" in p and "y" in p and isinstance(p["x"], (int, float)) and isinstance(p["y"], (int, float)):
-        where = (float(p["x"]), float(p["y"]))
-        if st.session_state.get("_clicked") != where:
-            st.session_state["_clicked"] = where
-            st.session_state["x0"], st.session_state["y0"] = where
+def apply_clicks() -> None:
+    """A click on the contour selects a point of its invisible grid: the new start. A click in
+    the learning-rate sweep selects a learning rate."""
+    ss = st.session_state
+    for key, apply in (("chart", _set_start), ("sweep_chart", _set_lr)):
+        points = ((ss.get(key) or {}).get("selection") or {}).get("points") or []
+        p = points[0] if points else {}
+        if isinstance(p.get("x"), (int, float)) and isinstance(p.get("y"), (int, float)):
+            where = (key, float(p["x"]), float(p["y"]))
+            if ss.get("_clicked") != where:
+                ss["_clicked"] = where
+                apply(where[1], where[2])
+                to_free_play()
+
+
+def _set_start(x, y):
+    st.session_state["x0"], st.session_state["y0"] = x, y
+
+
+def _set_lr(x, y):
+    st.session_state["lr"] = float(min(max(x, LR_MIN), LR_MAX))
+
+
+def current_state() -> dict:
+    ss = st.session_state
+    return {key: ss[key] for key in FIELDS if key in ss}
+
+
+def sync_url() -> None:
+    """Keep the share link (the page's URL) equal to the state, only the non-default values."""
+    params = encode(current_state())
+    if params != st.session_state.get("_url"):
+        st.session_state["_url"] = params
+        st.query_params.from_dict(params)
 
 
 # ---------------------------------------------------------------------------------- sidebar
-def surface_ui():
+def lesson_ui() -> None:
+    titles = {"free": "Free play"} | {lesson.slug: lesson.title for lesson in LESSONS}
+    st.selectbox(
+        "Lesson",
+        list(titles),
+        key="lesson",
+        format_func=titles.get,
+        on_change=apply_lesson,
+        help="A lesson sets every control; change any of them to play freely from there.",
+    )
+
+
+def surface_ui() -> str:
     def describe(name):
+        if name == "custom":
+            return "Your own function…"
         s = SURFACES[name]
         return f"{s.dim}-D · {s.title}"
 
-    name = st.selectbox(
-        "Loss surface", list(SURFACES), key="surface", format_func=describe, on_change=on_surface_change
+    return st.selectbox(
+        "Loss surface",
+        [*SURFACES, "custom"],
+        key="surface",
+        format_func=describe,
+        on_change=on_surface_change,
     )
-    return get_surface(name)
 
 
-def optimizers_ui(dim: int) -> tuple[list[str], tuple]:
-    names = st.multiselect(
-        "Optimizers",
-        list(OPTIMIZERS),
-        key="optimizers",
-        format_func=OPTIMIZER_LABELS.get,
-        help="Each keeps its colour in every chart.",
+def custom_bounds(ss) -> tuple:
+    return (
+        (ss.get("formula_x_lo", -3.0), ss.get("formula_x_hi", 3.0)),
+        (ss.get("formula_y_lo", -3.0), ss.get("formula_y_hi", 3.0)),
     )
-    hyper = []
-    for name in names:
-        with st.expander(f"{OPTIMIZER_LABELS[name]} settings"):
-            hyper.append((name, tuple(hyper_ui(name).items())))
-    return names, tuple(hyper)
 
 
-def hyper_ui(name: str) -> dict:
-    """One optimizer's own hyperparameters (PyTorch's names and defaults) and its own lr."""
-    values = {}
-    if st.checkbox(
-        "its own learning rate",
-        key=f"{name}_own_lr",
-        value=False,
-        help="On rosenbrock the lr that suits GD cripples Adam: give each its own.",
-    ):
-        values["lr"] = st.number_input(
-            "learning rate",
-            LR_MIN,
-            LR_MAX,
-            value=float(st.session_state["lr"]),
-            format="%g",
-            key=f"{name}_lr",
-        )
-    for param, default in hyperparameters(OPTIMIZERS[name]).items():
-        key = f"{name}_{param}"
-        if param == "betas":
-            b1 = number_widget(f"{name}_beta1", "beta1", default[0])
-            b2 = number_widget(f"{name}_beta2", "beta2", default[1])
-            values["betas"] = (b1, b2)
-        elif param == "clip_norm":
-            if st.checkbox("clip the gradient norm", key=f"{name}_clip", value=False):
-                values["clip_norm"] = st.number_input(
-                    "max gradient norm", 1e-6, 1e6, value=1.0, format="%g", key=key
+def custom_ui():
+    """The formula box and its view: the surface, or the last good one with a message."""
+    ss = st.session_state
+    st.text_input(
+        "f(w) or f(x, y)",
+        key="formula",
+        on_change=to_free_play,
+        max_chars=200,
+        help="Write it as on paper: w^4 - 3w^2 + w, x^2 + 10y^2, sin(x) + cos(y), 2(x-1)^2 …",
+    )
+    c1, c2 = st.columns(2)
+    c1.number_input("x from", -1e6, 1e6, key="formula_x_lo", format="%g", on_change=to_free_play)
+    c2.number_input("x to", -1e6, 1e6, key="formula_x_hi", format="%g", on_change=to_free_play)
+    c1.number_input("y from (2-D)", -1e6, 1e6, key="formula_y_lo", format="%g", on_change=to_free_play)
+    c2.number_input("y to (2-D)", -1e6, 1e6, key="formula_y_hi", format="%g", on_change=to_free_play)
+    bounds = custom_bounds(ss)
+    try:
+        s = custom_cached(ss["formula"], bounds)
+    except ValueError as err:
+        last = ss.get("_custom_ok")
+        kept = " The previous function stays." if last else ""
+        st.warning(f"{err}{kept}", icon="✏️")
+        if not last:
+            return None, ()
+        s, formula, bounds = custom_cached(*last), last[0], last[1]
+    else:
+        formula = ss["formula"]
+        if ss.get("_custom_ok", (None,))[0] != formula or ss["_custom_ok"][1] != bounds:
+            if ss.get("_custom_ok") and s.dim != custom_cached(*ss["_custom_ok"]).dim:
+                ss.update(
+                    {k: v for k, v in defaults("quadratic", s.dim, s.start).items() if k in SURFACE_KEYS}
                 )
-        elif isinstance(default, bool):
-            values[param] = st.checkbox(param, value=default, key=key)
-        elif param in HYPER_WIDGETS:
-            values[param] = number_widget(key, param, default)
-    return values
+            ss["_custom_ok"] = (formula, bounds)
+    if not len(s.minima):
+        st.caption("No minimum found in view.")
+    return s, ("custom", formula, bounds[: s.dim])
 
 
-def number_widget(key: str, param: str, default):
-    label_, lo, hi, step, fmt_ = (HYPER_WIDGETS | SCHEDULE_WIDGETS)[param]
-    if isinstance(default, int) and not isinstance(default, bool):
-        return int(
-            st.number_input(label_, int(lo), int(hi), value=int(default), step=int(step or 1), key=key)
-        )
-    return float(
-        st.number_input(label_, float(lo), float(hi), value=float(default), step=step, format=fmt_, key=key)
-    )
-
-
-BATCH_CHOICES = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000]
-
-
-def data_ui(name: str) -> tuple[tuple, tuple]:
-    """The data a data loss is built from (seeded synthetic points, or an uploaded CSV) and the
-    batch sizes to compare. Returns (Setup.data, Setup.batch_sizes)."""
+def data_ui(name: str) -> tuple:
+    """The data a data loss is built from (seeded synthetic points, or an uploaded CSV).
+    Returns Setup.data."""
     kind = KINDS[name]
     with st.expander("Data", expanded=True):
         c1, c2 = st.columns(2)
-        n = int(c1.number_input("points n", 2, 10_000, key="data_n", step=10))
-        noise = float(c2.number_input("noise", 0.0, 100.0, key="data_noise", step=0.1, format="%g"))
+        c1.number_input("points n", 2, 10_000, key="data_n", step=10, on_change=to_free_play)
+        c2.number_input("noise", 0.0, 100.0, key="data_noise", step=0.1, format="%g", on_change=to_free_play)
         c1, c2, c3 = st.columns(3)
-        w = float(c1.number_input("true w", -100.0, 100.0, key="data_w", step=0.5, format="%g"))
-        b = float(c2.number_input("true b", -100.0, 100.0, key="data_b", step=0.5, format="%g"))
-        seed = int(c3.number_input("data seed", 0, 2**31 - 1, key="data_seed", step=1))
-        standardize = st.checkbox("standardize x", key="data_standardize")
-        data = ("synthetic", n, noise, seed, w, b, standardize)
+        c1.number_input("true w", -100.0, 100.0, key="data_w", step=0.5, format="%g", on_change=to_free_play)
+        c2.number_input("true b", -100.0, 100.0, key="data_b", step=0.5, format="%g", on_change=to_free_play)
+        c3.number_input("data seed", 0, 2**31 - 1, key="data_seed", step=1, on_change=to_free_play)
+        st.checkbox("standardize x", key="data_standardize", on_change=to_free_play)
+        ss = st.session_state
+        data = (
+            "synthetic",
+            ss["data_n"],
+            ss["data_noise"],
+            ss["data_seed"],
+            ss["data_w"],
+            ss["data_b"],
+            ss["data_standardize"],
+        )
         upload = st.file_uploader(
             "or upload a CSV (columns x, y" + (", y in {0, 1})" if kind == "classification" else ")"),
             type=["csv"],
             key="data_csv",
         )
-        accepted = csv_data(upload, kind, standardize)
-        if accepted:
-            data = accepted
-            n = st.session_state["_csv_dataset"].n
-    sizes = sorted({v for v in BATCH_CHOICES if v < n} | {n})
-    old_n = st.session_state.get("_batch_n", n)  # "full batch" stays full batch when n changes
-    chosen = [n if v == old_n else v for v in st.session_state.get("batch_sizes", [])]
-    st.session_state["batch_sizes"] = list(dict.fromkeys(v for v in chosen if v in sizes)) or [n]
-    st.session_state["_batch_n"] = n
-    picked = st.multiselect(
-        "Batch sizes to compare",
-        sizes,
-        key="batch_sizes",
-        format_func=lambda v: f"{v} (full batch)" if v == n else "1 (SGD)" if v == 1 else f"{v} (mini-batch)",
-        help="1 is SGD: one point per step, n steps per epoch. n is full batch: one smooth step per epoch.",
-    )
-    return data, tuple(None if v == n else int(v) for v in picked) or (None,)
+        accepted = csv_data(upload, kind, ss["data_standardize"])
+    return accepted or data
 
 
 def csv_data(upload, kind: str, standardize: bool):
@@ -302,18 +268,83 @@ def csv_data(upload, kind: str, standardize: bool):
     return None
 
 
+def batch_ui(n: int) -> None:
+    ss = st.session_state
+    sizes = sorted({v for v in BATCH_CHOICES if v < n} | {n})
+    old_n = ss.get("_batch_n", n)  # "full batch" stays full batch when n changes
+    chosen = [n if v == old_n else v for v in ss.get("batch_sizes", [])]
+    ss["batch_sizes"] = list(dict.fromkeys(v for v in chosen if v in sizes)) or [n]
+    ss["_batch_n"] = n
+    st.multiselect(
+        "Batch sizes to compare",
+        sizes,
+        key="batch_sizes",
+        on_change=to_free_play,
+        format_func=lambda v: f"{v} (full batch)" if v == n else "1 (SGD)" if v == 1 else f"{v} (mini-batch)",
+        help="1 is SGD: one point per step, n steps per epoch. n is full batch: one smooth step per epoch.",
+    )
+
+
+def optimizers_ui() -> None:
+    names = st.multiselect(
+        "Optimizers",
+        list(OPTIMIZERS),
+        key="optimizers",
+        format_func=OPTIMIZER_LABELS.get,
+        help="Each keeps its colour in every chart.",
+        on_change=to_free_play,
+    )
+    for name in names:
+        with st.expander(f"{OPTIMIZER_LABELS[name]} settings"):
+            hyper_ui(name)
+
+
+def hyper_ui(name: str) -> None:
+    """One optimizer's own hyperparameters (PyTorch's names and defaults) and its own lr."""
+    if st.checkbox(
+        "its own learning rate",
+        key=f"{name}_own_lr",
+        on_change=to_free_play,
+        help="On rosenbrock the lr that suits GD cripples Adam: give each its own.",
+    ):
+        st.number_input(
+            "learning rate", LR_MIN, LR_MAX, format="%g", key=f"{name}_lr", on_change=to_free_play
+        )
+    for param, default in hyperparameters(OPTIMIZERS[name]).items():
+        if param == "betas":
+            number_widget(f"{name}_beta1", "beta1")
+            number_widget(f"{name}_beta2", "beta2")
+        elif param == "clip_norm":
+            if st.checkbox("clip the gradient norm", key=f"{name}_clip", on_change=to_free_play):
+                number_widget(f"{name}_clip_norm", "clip_norm")
+        elif isinstance(default, bool):
+            st.checkbox(param, key=f"{name}_{param}", on_change=to_free_play)
+        elif param in HYPER_WIDGETS:
+            number_widget(f"{name}_{param}", param)
+
+
+def number_widget(key: str, param: str) -> None:
+    text, lo, hi, step, form = (HYPER_WIDGETS | SCHEDULE_WIDGETS)[param]
+    if FIELDS[key].kind == "int":
+        st.number_input(text, int(lo), int(hi), step=int(step or 1), key=key, on_change=to_free_play)
+    else:
+        st.number_input(text, float(lo), float(hi), step=step, format=form, key=key, on_change=to_free_play)
+
+
 def set_lr(value: float) -> None:
     st.session_state["lr"] = value
+    to_free_play()
 
 
-def lr_ui() -> tuple[float, list[float]]:
-    lr = st.number_input(
+def lr_ui() -> None:
+    st.number_input(
         "Learning rate",
         LR_MIN,
         LR_MAX,
         format="%g",
         key="lr",
         step=0.01,
+        on_change=to_free_play,
         help="The seed's values are one click away below.",
     )
     cols = st.columns(3)
@@ -326,80 +357,112 @@ def lr_ui() -> tuple[float, list[float]]:
             width="stretch",
             help=f"set the learning rate to {format_lr(value)}",
         )
-    lrs = st.multiselect(
+    ss = st.session_state
+    ss["lrs"] = [v for v in ss.get("lrs", []) if v in EXTRA_LRS]
+    st.multiselect(
         "Compare with learning rates",
         EXTRA_LRS,
         key="lrs",
         format_func=format_lr,
+        on_change=to_free_play,
         help="Every optimizer also runs at these rates, side by side (try 0.4, 0.001 and 10).",
     )
-    return float(lr), [float(v) for v in lrs]
 
 
-def schedule_ui() -> tuple[str, tuple]:
+def schedule_ui() -> None:
     name = st.selectbox(
-        "Learning-rate schedule", list(SCHEDULES), key="schedule", format_func=lambda n: n.replace("_", " ")
+        "Learning-rate schedule",
+        list(SCHEDULES),
+        key="schedule",
+        on_change=on_schedule_change,
+        format_func=lambda n: n.replace("_", " "),
     )
-    params = {}
-    for param, default in hyperparameters(SCHEDULES[name]).items():
+    for param in hyperparameters(SCHEDULES[name]):
         if param in SCHEDULE_WIDGETS:
-            params[param] = number_widget(f"schedule_{param}", param, default)
-    return name, tuple(params.items())
+            number_widget(f"schedule_{param}", param)
 
 
-def run_ui() -> tuple[int, float, float, int]:
-    steps = st.number_input("Steps", 1, 10_000, key="steps", step=10)
-    tol = st.select_slider(
+def on_schedule_change() -> None:
+    """A new schedule starts from its own defaults (step's gamma is 0.1, exponential's 0.99)."""
+    ss = st.session_state
+    for param in hyperparameters(SCHEDULES[ss["schedule"]]):
+        if param in SCHEDULE_WIDGETS:
+            ss[f"schedule_{param}"] = schedule_default(param, ss["schedule"])
+    to_free_play()
+
+
+def run_ui() -> None:
+    st.number_input("Steps", 1, 10_000, key="steps", step=10, on_change=to_free_play)
+    st.select_slider(
         "Stop when |gradient| ≤ tol",
         TOLERANCES,
         key="tol",
+        on_change=to_free_play,
         format_func=lambda v: "0 (the seed's loop)" if v == 0 else f"{v:.0e}",
     )
-    noise = st.number_input(
+    st.number_input(
         "Gradient noise σ",
         0.0,
         1000.0,
         key="noise",
         step=0.1,
         format="%g",
+        on_change=to_free_play,
         help="Adds N(0, σ²) to every gradient component: the stochastic view of SGD.",
     )
-    seed = st.number_input("Random seed", 0, 2**31 - 1, key="seed", step=1)
-    return int(steps), float(tol), float(noise), int(seed)
+    st.number_input("Random seed", 0, 2**31 - 1, key="seed", step=1, on_change=to_free_play)
 
 
-def start_ui(s) -> tuple[float, ...]:
-    names = ["x0"] if s.dim == 1 else ["x0", "y0"]
-    labels = ["start w₀"] if s.dim == 1 else ["start x₀", "start y₀"]
+def start_ui(s) -> None:
+    names = [("x0", "start w₀")] if s.dim == 1 else [("x0", "start x₀"), ("y0", "start y₀")]
     cols = st.columns(s.dim)
-    values = []
-    for col, key, text, (lo, hi) in zip(cols, names, labels, s.bounds):
-        values.append(
-            col.number_input(
-                text, -1e9, 1e9, key=key, format="%g", step=0.1, help=f"the view: {lo:g} … {hi:g}"
-            )
+    for col, (key, text), (lo, hi) in zip(cols, names, s.bounds, strict=True):
+        col.number_input(
+            text,
+            -1e9,
+            1e9,
+            key=key,
+            format="%g",
+            step=0.1,
+            help=f"the view: {lo:g} … {hi:g}",
+            on_change=to_free_play,
         )
+    if st.checkbox(
+        "a second start",
+        key="start2",
+        on_change=to_free_play,
+        help="Every optimizer also runs from here: which minimum does each start reach?",
+    ):
+        second = [("x1", "second w")] if s.dim == 1 else [("x1", "second x"), ("y1", "second y")]
+        cols = st.columns(s.dim)
+        for col, (key, text) in zip(cols, second, strict=True):
+            col.number_input(text, -1e9, 1e9, key=key, format="%g", step=0.1, on_change=to_free_play)
     if s.dim == 2:
         st.caption("Or click on the map to start there.")
-    return tuple(float(v) for v in values)
 
 
 # ---------------------------------------------------------------------------------- compute
-SETUP_HASH = {Setup: repr}  # a Setup is plain tuples and numbers: its repr identifies it, fast
+@st.cache_resource(max_entries=64, show_spinner=False)
+def custom_cached(formula: str, bounds: tuple):
+    """A typed formula as a Surface (ValueError with the learner's message otherwise)."""
+    return custom_surface(formula, bounds)
 
 
-@st.cache_data(max_entries=256, show_spinner=False, hash_funcs=SETUP_HASH)
-def compute(setup: Setup):
-    """The runs of a setup (cached: a rerun with the same inputs never recomputes)."""
-    return simulate(setup, surface_of(setup))
+def custom_or_none(formula, bounds):
+    try:
+        return custom_cached(formula, bounds)
+    except ValueError:
+        return None
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def surface_for(name: str, data: tuple, _uploaded=None):
-    """The surface a setup names: from the registry, or a data loss over the chosen data (an
-    uploaded Dataset is keyed by the digest of its file, in `data`)."""
+    """The surface a setup names: from the registry, a data loss over the chosen data, or a custom
+    formula (an uploaded Dataset is keyed by the digest of its file, in `data`)."""
     if not data:
         return get_surface(name)
+    if data[0] == "custom":
+        return custom_cached(data[1], tuple(data[2]) + ((-3.0, 3.0),) * (2 - len(data[2])))
     if data[0] == "csv":
         return data_surface(name, _uploaded)
     _, n, noise, seed, w, b, standardize = data
@@ -413,19 +476,39 @@ def surface_of(setup: Setup):
     return surface_for(setup.surface, setup.data, uploaded)
 
 
+@st.cache_data(max_entries=256, show_spinner=False, hash_funcs=SETUP_HASH)
+def compute(setup: Setup):
+    """The runs of a setup (cached: a rerun with the same inputs never recomputes)."""
+    return simulate(setup, surface_of(setup))
+
+
 @st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=SETUP_HASH)
 def figure_json(setup: Setup, view: str) -> dict:
     """The main chart's Plotly JSON (cached as is: it is never modified after it is built)."""
-    s = surface_of(setup)
-    runs = compute(setup)
-    if s.dim == 1:
-        return curve_figure(s, runs)
-    return surface_figure(s, runs) if view == "3d" else contour_figure(s, runs)
+    return main_figure(surface_of(setup), compute(setup), view)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=SETUP_HASH)
 def history_json(setup: Setup, epochs: bool = False) -> dict:
     return history_figure(compute(setup), surface_of(setup).f_min, epochs=epochs)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=SETUP_HASH)
+def sweep_json(setup: Setup) -> dict:
+    s, name = surface_of(setup), setup.optimizers[0]
+    hyper = dict(setup.hyper_for(name))
+    hyper.pop("lr", None)
+    sweep = lr_sweep(s, name, setup.x0, lr_grid(), setup.steps, setup.tol, **hyper)
+    limit = gd_limit(s) if name == "gd" and not hyper else None
+    return sweep_figure(sweep, OPTIMIZER_LABELS[name], limit, s.f_min)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=SETUP_HASH)
+def compare_json(setup: Setup) -> dict:
+    s = surface_of(setup)
+    hypers = {n: setup.hyper_for(n) for n in setup.optimizers}
+    result = compare(s, setup.optimizers, setup.x0, lr_grid(n=50), setup.steps, hypers)
+    return compare_figure(result, SHORT_LABELS, s.f_min)
 
 
 def problems(s, setup: Setup) -> list[str]:
@@ -435,13 +518,14 @@ def problems(s, setup: Setup) -> list[str]:
         out.append("Pick at least one optimizer in the sidebar to see it descend.")
     if not (1 <= setup.steps <= 10_000):
         out.append("Steps must be between 1 and 10,000.")
-    start = np.array(setup.x0)
-    if not np.isfinite(start).all() or (np.abs(start - s.center) > START_RANGE * s.size).any():
-        lo, hi = s.center - START_RANGE * s.size, s.center + START_RANGE * s.size
-        out.append(
-            f"The start {tuple(round(v, 6) for v in setup.x0)} is too far from the view: keep each "
-            f"coordinate between {lo.min():g} and {hi.max():g}."
-        )
+    for start in (setup.x0, *setup.starts):
+        p = np.array(start)
+        if not np.isfinite(p).all() or (np.abs(p - s.center) > START_RANGE * s.size).any():
+            lo, hi = s.center - START_RANGE * s.size, s.center + START_RANGE * s.size
+            out.append(
+                f"The start {tuple(round(v, 6) for v in start)} is too far from the view: keep each "
+                f"coordinate between {lo.min():g} and {hi.max():g}."
+            )
     return out
 
 
@@ -454,6 +538,35 @@ def header(s) -> None:
         st.markdown(f"**{s.title}** · {s.dim}-D  \n{s.description}")
 
 
+def lesson_panel() -> None:
+    lesson = BY_SLUG.get(st.session_state.get("lesson", "free"))
+    if lesson is None:
+        return
+    with st.container(border=True):
+        st.markdown(
+            f"**{lesson.title}**  \n**Look:** {lesson.look}  \n**Why:** {lesson.why}  \n"
+            f"**Ask the class:** {lesson.ask}"
+        )
+        c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
+        c1.radio(
+            f"Predict first: {lesson.question}",
+            lesson.choices,
+            key="lesson_guess",
+            index=None,
+            horizontal=True,
+        )
+        if c2.button("Reveal", key="lesson_reveal", width="stretch"):
+            st.session_state["_revealed"] = lesson.slug
+        if st.session_state.get("_revealed") == lesson.slug:
+            guess = st.session_state.get("lesson_guess")
+            verdict = (
+                ""
+                if guess is None
+                else ("Right! " if guess == lesson.choices[lesson.answer] else "Not quite. ")
+            )
+            st.success(f"{verdict}**{lesson.choices[lesson.answer]}.** {lesson.explanation}", icon="💡")
+
+
 def divergence_notes(s, runs) -> None:
     for run in runs:
         if run.diverged_at < 0:
@@ -461,7 +574,7 @@ def divergence_notes(s, runs) -> None:
         lam = float(sharpness(s, run.path[0]))
         why = (
             f" At the start lr × λmax = {format_lr(run.lr)} × {lam:.3g} = {run.lr * lam:.3g}, above gradient "
-            f"descent's limit 2: every step overshoots the minimum by more than the last."
+            "descent's limit 2: every step overshoots the minimum by more than the last."
             if run.lr * lam > 2
             else ""
         )
@@ -488,9 +601,65 @@ def stability_ui(s, setup: Setup, runs) -> None:
     )
     if lam > 0 and entries:
         with strip:
-            st.plotly_chart(
-                PreparedFigure(stability_figure(entries)), key="stability", config={"displayModeBar": False}
+            st.plotly_chart(PreparedFigure(stability_figure(entries)), key="stability", config=CONFIG)
+
+
+def main_view(s, setup: Setup, runs) -> None:
+    views = VIEWS_BY_DIM[s.dim]
+    if st.session_state.get("view") not in views:
+        st.session_state["view"] = views[0]
+    view = st.radio(
+        "View",
+        views,
+        key="view",
+        horizontal=True,
+        format_func=VIEWS.get,
+        label_visibility="collapsed",
+        on_change=to_free_play,
+    )
+    if view == "sweep":
+        st.plotly_chart(
+            PreparedFigure(sweep_json(setup)),
+            key="sweep_chart",
+            on_select="rerun",
+            selection_mode="points",
+            config=CONFIG,
+        )
+        st.caption(
+            f"{OPTIMIZER_LABELS[setup.optimizers[0]]} from the same start at 200 learning rates, "
+            f"{setup.steps} steps each, in one vectorized run. Click a point to use that learning rate."
+        )
+        return
+    if view == "compare":
+        st.plotly_chart(PreparedFigure(compare_json(setup)), key="compare_chart", config=CONFIG)
+        st.caption(
+            f"Every selected optimizer at 50 learning rates, same start, {setup.steps} steps: darker is a "
+            "lower final loss, the darkest cells diverged; ★ marks each optimizer's best learning rate."
+        )
+        return
+    fig = PreparedFigure(figure_json(setup, view))
+    if view == "contour":
+        st.plotly_chart(fig, key="chart", on_select="rerun", selection_mode="points", config=CONFIG)
+        mini = any(r.batch_size for r in runs)
+        st.caption(
+            "Coloured arrow: the step each optimizer took. Grey arrow: −lr·∇L, the step plain gradient "
+            "descent would take from the same point (tiny steps are drawn enlarged, both arrows alike)"
+            + (
+                "; for a mini-batch run the grey arrow uses the batch's gradient and the black one the full "
+                "data's: their difference is why SGD wobbles"
+                if mini
+                else ""
             )
+            + ". Click the map to start there. Press ▶ Play, or drag the slider."
+        )
+    else:
+        st.plotly_chart(fig, key="chart", config=CONFIG)
+        st.caption(
+            "Dotted line: the tangent at the current point (the first-order Taylor view); arrow: the step "
+            "along it. Press ▶ Play, or drag the slider."
+            if s.dim == 1
+            else "Drag to turn the surface. Press ▶ Play to move the markers."
+        )
 
 
 def summary_ui(s, runs) -> None:
@@ -536,18 +705,107 @@ def steps_ui(s, runs) -> None:
             if s.dim == 1
             else "The step is what the optimizer actually did; for GD it is −lr·∇L."
         )
+        columns = ("w_k", "x_k", "y_k", "L", "L'(w_k)", "|∇L|", "lr", "step Δw", "|step|", "lr·λmax")
         st.dataframe(
             step_rows(s, run),
             hide_index=True,
             width="stretch",
-            column_config={
-                k: st.column_config.NumberColumn(format="%.6g")
-                for k in ("w_k", "x_k", "y_k", "L", "L'(w_k)", "|∇L|", "lr", "step Δw", "|step|", "lr·λmax")
-            },
+            column_config={k: st.column_config.NumberColumn(format="%.6g") for k in columns},
         )
 
 
-PAGE_CSS = "<style>.block-container {padding-top: 2.2rem; padding-bottom: 2rem;}</style>"
+def export_ui(s, setup: Setup, runs) -> None:
+    """Downloads, built only when pressed (the data is a callable), and the share link."""
+    c1, c2 = st.columns(2)
+    title = (
+        BY_SLUG[st.session_state["lesson"]].title if st.session_state.get("lesson") in BY_SLUG else s.title
+    )
+    c1.download_button(
+        "⬇ Animation (offline HTML)",
+        key="download_html",
+        file_name="descent.html",
+        mime="text/html",
+        data=lambda: html_page(
+            main_figure(s, runs, st.session_state.get("view", "")), title, [s.description]
+        ),
+        width="stretch",
+    )
+    c2.download_button(
+        "⬇ Trajectories (CSV)",
+        key="download_csv",
+        file_name="trajectories.csv",
+        mime="text/csv",
+        data=lambda: trajectories_csv(runs, s.dim),
+        width="stretch",
+    )
+    st.caption(
+        "The address bar holds every setting: copy it to share this exact picture. Add &embed=true for a "
+        "clean page to embed in course material."
+    )
+
+
+def page() -> None:
+    init_state()
+    apply_clicks()
+    ss = st.session_state
+    with st.sidebar:
+        st.markdown("### Set up the descent")
+        lesson_ui()
+        name = surface_ui()
+        data, n_rows = (), None
+        if name == "custom":
+            s, data = custom_ui()
+            if s is None:
+                return
+        else:
+            s = get_surface(name)
+            if name in KINDS:
+                data = data_ui(name)
+        if name in KINDS:
+            s = surface_for(name, data, ss.get("_csv_dataset") if data[:1] == ("csv",) else None)
+            n_rows = s.n_rows
+            batch_ui(n_rows)
+        optimizers_ui()
+        lr_ui()
+        schedule_ui()
+        run_ui()
+        start_ui(s)
+
+    if ss.get("_link_problems"):
+        st.info(
+            "Some settings in the link could not be used and were reset to their defaults: "
+            + "; ".join(ss["_link_problems"][:6])
+            + ".",
+            icon="🔗",
+        )
+        ss["_link_problems"] = []
+    setup = setup_from(current_state(), data, n_rows)
+    header(s)
+    lesson_panel()
+    issues = problems(s, setup)
+    for text in issues:
+        st.info(text, icon="👉")
+    sync_url()
+    if issues:
+        return
+    try:
+        runs = compute(setup)
+    except ValueError as err:  # a hyperparameter the engine refuses: say which and why
+        st.info(f"That setting cannot run: {err}", icon="👉")
+        return
+    divergence_notes(s, runs)
+    stability_ui(s, setup, runs)
+    main_view(s, setup, runs)
+    st.markdown("#### Loss and learning rate, step by step")
+    epochs = (
+        name in KINDS
+        and st.radio("x axis", ["step", "epoch"], key="history_x", horizontal=True, on_change=to_free_play)
+        == "epoch"
+    )
+    st.plotly_chart(PreparedFigure(history_json(setup, epochs)), key="history", config=CONFIG)
+    summary_ui(s, runs)
+    steps_ui(s, runs)
+    export_ui(s, setup, runs)
 
 
 def main() -> None:
@@ -558,100 +816,6 @@ def main() -> None:
     except Exception as err:  # a last resort: a bug must not put a traceback in front of a class
         logging.getLogger(__name__).exception("the page failed")
         st.warning(f"{FAILED} ({type(err).__name__}: {err}). Change a setting or reload the page.", icon="🛠️")
-
-
-FAILED = "Sorry, this view could not be drawn"
-
-
-def page() -> None:
-    init_state()
-    apply_clicked_start()
-    with st.sidebar:
-        st.markdown("### Set up the descent")
-        s = surface_ui()
-        data, batch_sizes = data_ui(s.name) if s.name in KINDS else ((), ())
-        names, hyper = optimizers_ui(s.dim)
-        lr, lrs = lr_ui()
-        schedule, schedule_params = schedule_ui()
-        steps, tol, noise, seed = run_ui()
-        x0 = start_ui(s)
-
-    setup = Setup(
-        surface=s.name,
-        optimizers=tuple(names),
-        lr=lr,
-        x0=x0,
-        steps=steps,
-        lrs=tuple(lrs),
-        hyper=hyper,
-        schedule=schedule,
-        schedule_params=schedule_params,
-        tol=tol,
-        noise=noise,
-        seed=seed,
-        data=data,
-        batch_sizes=batch_sizes,
-    )
-    s = surface_of(setup)
-    header(s)
-    issues = problems(s, setup)
-    for text in issues:
-        st.info(text, icon="👉")
-    if issues:
-        return
-    try:
-        runs = compute(setup)
-    except ValueError as err:  # a hyperparameter the engine refuses: say which and why
-        st.info(f"That setting cannot run: {err}", icon="👉")
-        return
-
-    divergence_notes(s, runs)
-    stability_ui(s, setup, runs)
-    view = (
-        st.radio(
-            "View",
-            list(VIEWS[s.dim]),
-            key="view",
-            horizontal=True,
-            format_func=VIEWS[s.dim].get,
-            label_visibility="collapsed",
-        )
-        if s.dim == 2
-        else "curve"
-    )
-    fig = PreparedFigure(figure_json(setup, view))
-    if s.dim == 2 and view == "contour":
-        st.plotly_chart(
-            fig, key="chart", on_select="rerun", selection_mode="points", config={"displayModeBar": False}
-        )
-        st.caption(
-            "Coloured arrow: the step each optimizer took. Grey arrow: −lr·∇L, the step plain gradient descent "
-            "would take from the same point (tiny steps are drawn enlarged, both arrows alike)"
-            + (
-                "; for a mini-batch run the grey arrow uses the batch's gradient and the black one the full "
-                "data's: their difference is why SGD wobbles"
-                if any(r.batch_size for r in runs)
-                else ""
-            )
-            + ". Click the map to start there. Press ▶ Play, or drag the slider."
-        )
-    else:
-        st.plotly_chart(fig, key="chart", config={"displayModeBar": False})
-        st.caption(
-            "Dotted line: the tangent at the current point (the first-order Taylor view); arrow: the step "
-            "along it. Press ▶ Play, or drag the slider."
-            if s.dim == 1
-            else "Drag to turn the surface. Press ▶ Play to move the markers."
-        )
-    st.markdown("#### Loss and learning rate, step by step")
-    epochs = False
-    if s.name in KINDS:
-        epochs = st.radio("x axis", ["step", "epoch"], key="history_x", horizontal=True) == "epoch"
-    st.plotly_chart(
-        PreparedFigure(history_json(setup, epochs)), key="history", config={"displayModeBar": False}
-    )
-    summary_ui(s, runs)
-    steps_ui(s, runs)
 
 
 if __name__ == "__main__":

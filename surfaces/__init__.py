@@ -8,6 +8,7 @@
 
 from .analytic import build_analytic
 from .base import Surface
+from .custom import custom_surface
 from .data import Dataset, DataSurface, data_surface, default_data_surfaces, synthetic
 
 SURFACES: dict[str, Surface] = {s.name: s for s in build_analytic() + default_data_surfaces()}
@@ -21,4 +22,13 @@ def get_surface(name: str) -> Surface:
         raise ValueError(f"unknown surface {name!r}; choose one of: {', '.join(SURFACES)}") from None
 
 
-__all__ = ["SURFACES", "DataSurface", "Dataset", "Surface", "data_surface", "get_surface", "synthetic"]
+__all__ = [
+    "SURFACES",
+    "DataSurface",
+    "Dataset",
+    "Surface",
+    "custom_surface",
+    "data_surface",
+    "get_surface",
+    "synthetic",
+]

@@ -143,7 +143,7 @@ def contour_figure(surface, runs, bounds=None, height=620, clickable=True) -> di
         **panel,
         updatemenus=updatemenus,
         sliders=sliders,
-        margin=dict(l=70, r=20, t=50, b=150),
+        margin=dict(l=70, r=20, t=50, b=170),
         dragmode=False,
         clickmode="event+select",
         hovermode="closest",

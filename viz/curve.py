@@ -99,7 +99,7 @@ def curve_figure(surface, runs, bounds=None, height=560) -> dict:
         yaxis=dict(AXIS, title=dict(text="loss L(w)"), range=[lo[1], hi[1]], autorange=False),
         updatemenus=updatemenus,
         sliders=sliders,
-        margin=dict(l=75, r=30, t=50, b=150),
+        margin=dict(l=75, r=30, t=50, b=170),
         **(frames[0]["layout"] if frames else {}),
     )
     return dict(data=data, layout=layout, frames=frames)

@@ -108,7 +108,7 @@ def surface_figure(surface, runs, bounds=None, height=640) -> dict:
         ),
         updatemenus=updatemenus,
         sliders=sliders,
-        margin=dict(l=10, r=10, t=50, b=150),
+        margin=dict(l=10, r=10, t=50, b=170),
         font=FONT,
     )
     return dict(data=data, layout=layout, frames=frames)

@@ -1,0 +1,374 @@
+"""Your own loss: a formula typed as on paper, made into a Surface, safely.
+
+    custom_surface("w^4 - 3w^2 + w")            1-D (variable w or x)
+    custom_surface("x^2 + 10y^2", bounds=...)   2-D (variables x and y)
+
+The text is checked in three layers before anything evaluates it:
+
+1. our tokenizer: only numbers, the names below, + - * / ^ ( ) and spaces; implicit
+   multiplication is made explicit (2x, 3(x-1), xy -> x*y) and ^ becomes **;
+2. an `ast` whitelist of plain math: numbers, the allowed names, + - * / **, unary minus, calls of
+   the allowed functions with one argument; bounded length, nesting, literals and no exponent
+   towers (9^9^9 would make sympy compute a number with 370 million digits);
+3. only then sympy's parse_expr (which calls eval) with empty builtins, and the symbolic gradient
+   and Hessian, in a separate process that is killed after a time limit (signal.alarm does not
+   work in Streamlit's script thread).
+
+The derivatives are lambdified to NumPy; the result works like any other surface. Every refusal
+is a ValueError whose message is meant for the person who typed the formula.
+"""
+
+from __future__ import annotations
+
+import ast
+import multiprocessing as mp
+import re
+
+import numpy as np
+
+from .base import Surface
+
+MAX_LENGTH = 200
+MAX_DEPTH = 50
+MAX_LITERAL = 1e15
+MAX_EXPONENT = 1000
+TIME_LIMIT = 3.0  # seconds for parsing and differentiating
+FUNCTIONS = ("sin", "cos", "tan", "exp", "log", "sqrt", "abs", "tanh")
+CONSTANTS = ("pi", "e")
+VARIABLES = ("w", "x", "y")
+ALLOWED = ", ".join(VARIABLES + CONSTANTS + FUNCTIONS)
+TOKEN = re.compile(
+    r"\s*(?:(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<name>[A-Za-z]+)|(?P<op>[-+*/^(),]))"
+)
+
+
+def _tokens(text: str) -> list[tuple[str, str, int]]:
+    """(kind, text, column) for every token; a character outside the language stops at its column."""
+    out, pos = [], 0
+    while pos < len(text):
+        if text[pos:].strip() == "":
+            break
+        m = TOKEN.match(text, pos)
+        if m is None or m.end() == pos:
+            col = pos + len(text[pos:]) - len(text[pos:].lstrip()) + 1
+            raise ValueError(
+                f"Unexpected character {text[col - 1]!r} at column {col}: use numbers, "
+                f"{ALLOWED}, + - * / ^ and parentheses."
+            )
+        kind = m.lastgroup
+        out.append((kind, m.group(kind), m.start(kind) + 1))
+        pos = m.end()
+    return out
+
+
+def _explicit(text: str) -> tuple[str, list[int]]:
+    """The formula with every multiplication and power written out in Python's syntax, and the
+    column of the typed text that each character of it comes from."""
+    pieces: list[tuple[str, str, int]] = []
+    for kind, tok, col in _tokens(text):
+        if kind == "name":
+            if tok in FUNCTIONS or tok in CONSTANTS or tok in VARIABLES:
+                pieces.append(("func" if tok in FUNCTIONS else "atom", tok, col))
+            elif set(tok) <= {"x", "y"} or set(tok) <= {"w"}:  # xy means x*y
+                for i, ch in enumerate(tok):
+                    if i:
+                        pieces.append(("op", "*", col + i))
+                    pieces.append(("atom", ch, col + i))
+            else:
+                hint = next(
+                    (
+                        f" (write {f}({tok[len(f) :]}))"
+                        for f in FUNCTIONS
+                        if tok.startswith(f) and len(tok) > len(f)
+                    ),
+                    "",
+                )
+                raise ValueError(f"Unknown name {tok!r} at column {col}{hint}. Allowed: {ALLOWED}.")
+        elif kind == "num":
+            pieces.append(("atom", tok, col))
+        else:
+            pieces.append(("op", "**" if tok == "^" else tok, col))
+    out, cols = [], []
+    prev = None
+    for kind, tok, col in pieces:
+        if prev is not None and prev[0] == "func" and tok != "(":
+            raise ValueError(
+                f"{prev[1]} needs its argument in parentheses, as in {prev[1]}(x) (column {col})."
+            )
+        # implicit multiplication: 2x, x y, 3(x-1), (x+1)(x-1), x sin(x)
+        ends_value = prev is not None and (prev[0] == "atom" or prev[1] == ")")
+        if ends_value and (kind in ("atom", "func") or tok == "("):
+            out.append("*")
+            cols.append(col)
+        out.append(tok)
+        cols += [col] * len(tok)
+        prev = (kind, tok)
+    if prev is not None and prev[0] == "func":
+        raise ValueError(f"{prev[1]} needs its argument in parentheses, as in {prev[1]}(x).")
+    return "".join(out), cols
+
+
+def _check_tree(source: str, cols: list[int]) -> ast.Expression:
+    """The ast whitelist: plain math only (see the module docstring)."""
+    try:
+        tree = ast.parse(source, mode="eval")
+    except SyntaxError as err:
+        at = (err.offset or len(source) + 1) - 1
+        where = f"column {cols[at]}" if 0 <= at < len(cols) else "the end"
+        raise ValueError(
+            f"The formula is incomplete or malformed at {where}: check the operators and parentheses."
+        ) from None
+    except (ValueError, MemoryError, RecursionError):
+        raise ValueError("The formula could not be read.") from None
+
+    def depth(node, d=0):
+        if d > MAX_DEPTH:
+            raise ValueError(f"The formula is nested more than {MAX_DEPTH} levels deep.")
+        for child in ast.iter_child_nodes(node):
+            depth(child, d + 1)
+
+    depth(tree)
+    for node in ast.walk(tree):
+        if isinstance(
+            node, (ast.Expression, ast.Load, ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.USub, ast.UAdd)
+        ):
+            continue
+        if isinstance(node, ast.BinOp):
+            if isinstance(node.op, ast.Pow):
+                _check_exponent(node.right)
+            elif not isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div)):
+                raise ValueError("Only + - * / and ^ are allowed between terms.")
+        elif isinstance(node, ast.UnaryOp):
+            if not isinstance(node.op, (ast.USub, ast.UAdd)):
+                raise ValueError("Only a minus (or plus) sign may stand before a term.")
+        elif isinstance(node, ast.Call):
+            if (
+                not (isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS)
+                or node.keywords
+                or len(node.args) != 1
+            ):
+                raise ValueError(
+                    f"Functions take one argument, as in sin(x); allowed: {', '.join(FUNCTIONS)}."
+                )
+        elif isinstance(node, ast.Name):
+            if node.id not in FUNCTIONS + CONSTANTS + VARIABLES:
+                raise ValueError(f"Unknown name {node.id!r}. Allowed: {ALLOWED}.")
+        elif isinstance(node, ast.Constant):
+            if type(node.value) not in (int, float) or not abs(node.value) <= MAX_LITERAL:
+                raise ValueError(f"Numbers must lie between -{MAX_LITERAL:g} and {MAX_LITERAL:g}.")
+        else:
+            raise ValueError(f"{type(node).__name__} is not plain math: use numbers, {ALLOWED}, + - * / ^.")
+    for node in ast.walk(tree):  # a function name must be called, not used as a value
+        if isinstance(node, ast.Name) and node.id in FUNCTIONS and not _is_called(tree, node):
+            raise ValueError(f"{node.id} needs an argument in parentheses, as in {node.id}(x).")
+    return tree
+
+
+def _is_called(tree, name_node) -> bool:
+    return any(isinstance(n, ast.Call) and n.func is name_node for n in ast.walk(tree))
+
+
+def _check_exponent(node) -> None:
+    """An exponent is a small expression: no towers, no huge numbers."""
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.BinOp) and isinstance(sub.op, ast.Pow):
+            raise ValueError("Exponent towers such as 9^9^9 are not allowed: write the exponent out.")
+        if (
+            isinstance(sub, ast.Constant)
+            and isinstance(sub.value, (int, float))
+            and abs(sub.value) > MAX_EXPONENT
+        ):
+            raise ValueError(f"Exponents must stay within ±{MAX_EXPONENT}.")
+
+
+def variables_of(text: str) -> tuple[str, ...]:
+    """The formula's variables in order: ('w',), ('x',) or ('x', 'y') (ValueError otherwise)."""
+    tree = _check_tree(*_explicit(_checked_text(text)))
+    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id in VARIABLES}
+    if not names:
+        raise ValueError("The formula is a constant: it needs a variable, w or x (1-D) or x and y (2-D).")
+    if names == {"w"} or names == {"x"}:
+        return tuple(names)
+    if names <= {"x", "y"}:
+        return ("x", "y")
+    raise ValueError(
+        "Use w or x for a function of one variable, or x and y for two; w cannot be mixed with x or y."
+    )
+
+
+def _checked_text(text) -> str:
+    if not isinstance(text, str):
+        raise ValueError("The formula must be text.")
+    if not text.strip():
+        raise ValueError("Type a formula, for example w^4 - 3w^2 + w or x^2 + 10y^2.")
+    if len(text) > MAX_LENGTH:
+        raise ValueError(f"The formula is {len(text)} characters long; keep it within {MAX_LENGTH}.")
+    return text
+
+
+# ---------------------------------------------------------------------------- the sympy step
+def _symbolic(source: str, variables: tuple[str, ...]):
+    """In the worker: parse (eval, empty builtins) and differentiate. Returns picklable results."""
+    import sympy
+    from sympy.parsing.sympy_parser import auto_number, parse_expr
+
+    local = {v: sympy.Symbol(v, real=True) for v in VARIABLES}
+    local.update(
+        pi=sympy.pi,
+        e=sympy.E,
+        sin=sympy.sin,
+        cos=sympy.cos,
+        tan=sympy.tan,
+        exp=sympy.exp,
+        log=sympy.log,
+        sqrt=sympy.sqrt,
+        abs=sympy.Abs,
+        tanh=sympy.tanh,
+    )
+    glob = {"__builtins__": {}, "Integer": sympy.Integer, "Float": sympy.Float, "Rational": sympy.Rational}
+    expr = parse_expr(
+        source, local_dict=local, global_dict=glob, transformations=(auto_number,), evaluate=True
+    )
+    syms = [local[v] for v in variables]
+    grad = [sympy.diff(expr, v) for v in syms]
+    hess = [sympy.diff(grad[i], syms[j]) for i in range(len(syms)) for j in range(i, len(syms))]
+    return expr, grad, hess, sympy.latex(expr)
+
+
+def _worker(conn, source, variables):
+    try:
+        conn.send(("ok", _symbolic(source, variables)))
+    except Exception as err:  # sympy's own refusal (e.g. a complex result): reported, not raised
+        conn.send(("error", f"{type(err).__name__}: {str(err)[:200]}"))
+    finally:
+        conn.close()
+
+
+_CONTEXT = None
+
+
+def _context():
+    """A forkserver with sympy loaded: each job is a cheap fork that can be killed."""
+    global _CONTEXT
+    if _CONTEXT is None:
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(["sympy", "sympy.parsing.sympy_parser", "surfaces.custom"])
+        _CONTEXT = ctx
+    return _CONTEXT
+
+
+def symbolic(source: str, variables: tuple[str, ...], time_limit: float = TIME_LIMIT):
+    """Run the sympy step in a separate process, killed after `time_limit` seconds."""
+    ctx = _context()
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_worker, args=(child, source, variables), daemon=True)
+    proc.start()
+    child.close()
+    try:
+        if not parent.poll(time_limit):
+            raise ValueError(f"The formula took longer than {time_limit:g} s to analyse: simplify it.")
+        status, result = parent.recv()
+    except EOFError:
+        raise ValueError("The formula could not be analysed.") from None
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join(1)
+        parent.close()
+    if status != "ok":
+        raise ValueError(f"The formula could not be analysed ({result}).")
+    return result
+
+
+# ---------------------------------------------------------------------------- the surface
+def custom_surface(text, bounds=None) -> Surface:
+    """A Surface from a typed formula; ValueError with a message for the user otherwise.
+
+    bounds: ((x_lo, x_hi),) or ((x_lo, x_hi), (y_lo, y_hi)); default -3 .. 3 on every axis.
+    """
+    import sympy
+
+    variables = variables_of(text)
+    dim = len(variables)
+    box = _bounds(bounds, dim)
+    source = _explicit(text)[0]
+    expr, grad, hess, latex = symbolic(source, variables)
+    syms = [sympy.Symbol(v, real=True) for v in variables]
+    if any(part.has(sympy.I) or part.has(sympy.zoo) or part.has(sympy.nan) for part in [expr, *grad]):
+        raise ValueError("The formula is not a real-valued function here.")
+    f_and_g = sympy.lambdify(syms, [expr, grad], modules="numpy", cse=True)
+    h_fn = sympy.lambdify(syms, hess, modules="numpy", cse=True)
+
+    def fg(*c):
+        f, g = f_and_g(*c)
+        return f, tuple(g)
+
+    def hess_upper(*c):
+        return tuple(h_fn(*c))
+
+    s = Surface(
+        "custom",
+        f"Your function: {text.strip()}",
+        fg,
+        hess_upper,
+        box,
+        np.mean(box, axis=1),
+        None,
+        f"L({', '.join(variables)}) = {latex}",
+        "The function you typed, with its symbolic gradient and Hessian.",
+    )
+    _check_finite(s)
+    s.start = _default_start(s)
+    s.minima = _minima(s)
+    return s
+
+
+def _bounds(bounds, dim):
+    if bounds is None:
+        return np.array([[-3.0, 3.0]] * dim)
+    try:
+        box = np.array(bounds, dtype=float)[:dim]
+    except (TypeError, ValueError):
+        raise ValueError("The ranges must be numbers.") from None
+    if box.shape != (dim, 2) or not np.isfinite(box).all() or (box[:, 0] >= box[:, 1]).any():
+        raise ValueError("Each range needs a 'from' smaller than its 'to'.")
+    if (np.abs(box) > 1e6).any():
+        raise ValueError("Keep the ranges within ±1,000,000.")
+    return box
+
+
+def _grid(s, n):
+    axes = [np.linspace(lo, hi, n) for lo, hi in s.bounds]
+    mesh = np.meshgrid(*axes, indexing="ij")
+    return np.stack([m.ravel() for m in mesh], axis=-1)
+
+
+def _check_finite(s) -> None:
+    with np.errstate(all="ignore"):
+        values = np.broadcast_to(
+            s.value(_grid(s, 41 if s.dim == 2 else 401)), (41**2 if s.dim == 2 else 401,)
+        )
+    if not np.isfinite(values).any():
+        raise ValueError("The function is not finite anywhere in the view: change the formula or the ranges.")
+
+
+def _default_start(s) -> np.ndarray:
+    """A point two thirds of the way towards a corner, nudged off any critical point."""
+    span = np.ptp(s.bounds, axis=1)
+    for frac in (0.66, 0.45, 0.8, 0.3, -0.5):
+        p = s.center + frac * 0.5 * span * np.array([1.0, 0.6][: s.dim])
+        with np.errstate(all="ignore"):
+            ok = np.isfinite(s.value(p)) and np.linalg.norm(s.grad(p)) > 1e-6
+        if ok:
+            return np.round(p, 3)
+    return s.center.copy()
+
+
+def _minima(s) -> np.ndarray:
+    from .minima import find_minima, grid_starts
+
+    with np.errstate(all="ignore"):
+        try:
+            return find_minima(s.grad, s.hessian, s.bounds, grid_starts(s.bounds, 31 if s.dim == 1 else 11))
+        except (np.linalg.LinAlgError, ValueError, FloatingPointError):
+            return np.empty((0, s.dim))

@@ -1,0 +1,14 @@
+"""The main chart of a picture, by view: the 1-D curve, the contour map or the 3-D surface."""
+
+from __future__ import annotations
+
+from .contour import contour_figure
+from .curve import curve_figure
+from .surface3d import surface_figure
+
+
+def main_figure(surface, runs, view: str = "") -> dict:
+    """Plotly JSON of the animated main chart ('3d' for the surface view of a 2-D loss)."""
+    if surface.dim == 1:
+        return curve_figure(surface, runs)
+    return surface_figure(surface, runs) if view == "3d" else contour_figure(surface, runs)
