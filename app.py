@@ -93,9 +93,7 @@ def on_surface_change() -> None:
     ss = st.session_state
     if ss["surface"] == "custom":
         s = custom_or_none(ss.get("formula", ""), custom_bounds(ss))
-        base = (
-            defaults("quadratic", s.dim if s else 1, s.start if s else None) if s else defaults("quadratic")
-        )
+        base = defaults("custom", s.dim, s.start) if s else defaults("quadratic")
     else:
         base = defaults(ss["surface"])
     ss.update({k: base[k] for k in SURFACE_KEYS})
@@ -203,9 +201,7 @@ def custom_ui():
         formula = ss["formula"]
         if ss.get("_custom_ok", (None,))[0] != formula or ss["_custom_ok"][1] != bounds:
             if ss.get("_custom_ok") and s.dim != custom_cached(*ss["_custom_ok"]).dim:
-                ss.update(
-                    {k: v for k, v in defaults("quadratic", s.dim, s.start).items() if k in SURFACE_KEYS}
-                )
+                ss.update({k: v for k, v in defaults("custom", s.dim, s.start).items() if k in SURFACE_KEYS})
             ss["_custom_ok"] = (formula, bounds)
     if not len(s.minima):
         st.caption("No minimum found in view.")
@@ -499,7 +495,13 @@ def sweep_json(setup: Setup) -> dict:
     hyper = dict(setup.hyper_for(name))
     hyper.pop("lr", None)
     sweep = lr_sweep(s, name, setup.x0, lr_grid(), setup.steps, setup.tol, **hyper)
-    limit = gd_limit(s) if name == "gd" and not hyper else None
+    plain_gd = (
+        name == "gd"
+        and not hyper.get("momentum")
+        and not hyper.get("weight_decay")
+        and "clip_norm" not in hyper
+    )
+    limit = gd_limit(s) if plain_gd else None
     return sweep_figure(sweep, OPTIMIZER_LABELS[name], limit, s.f_min)
 
 
@@ -779,7 +781,7 @@ def page() -> None:
             icon="🔗",
         )
         ss["_link_problems"] = []
-    setup = setup_from(current_state(), data, n_rows)
+    setup = setup_from(current_state(), data, n_rows, s.dim)
     header(s)
     lesson_panel()
     issues = problems(s, setup)

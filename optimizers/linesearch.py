@@ -6,6 +6,9 @@ sufficient decrease
     f(x - s g) <= f(x) - c1 s ||g||^2,
 
 or the smallest one tried after `max_backtracks` halvings. The learning rate is the first guess.
+Near a minimum the promised decrease c1 s ||g||^2 can fall below the rounding error of f itself;
+there a step that does not raise f by more than that rounding is accepted, so that the search
+does not stall just short of tol.
 """
 
 from __future__ import annotations
@@ -45,7 +48,9 @@ def linesearch(c1=1e-4, shrink=0.5, max_backtracks=30, weight_decay=0.0, clip_no
             f = surface.value(trial)
             if wd:
                 f = f + 0.5 * wd * np.sum(trial * trial, axis=-1)
-            searching &= ~(f <= f0 - c1 * s * slope)
+            promised = c1 * s * slope
+            rounding = 8 * np.finfo(float).eps * np.maximum(np.abs(f0), np.finfo(float).tiny)
+            searching &= ~((f <= f0 - promised) | ((promised <= rounding) & (f <= f0 + rounding)))
             if j == tries or not searching.any():
                 break
             s = np.where(searching, s * shrink, s)

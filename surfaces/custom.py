@@ -88,6 +88,11 @@ def _explicit(text: str) -> tuple[str, list[int]]:
             pieces.append(("atom", tok, col))
         else:
             pieces.append(("op", "**" if tok == "^" else tok, col))
+    depth = 0
+    for _, tok, _col in pieces:
+        depth += (tok == "(") - (tok == ")")
+        if depth > MAX_DEPTH:
+            raise ValueError(f"The formula is nested more than {MAX_DEPTH} levels deep.")
     out, cols = [], []
     prev = None
     for kind, tok, col in pieces:
@@ -232,6 +237,8 @@ def _symbolic(source: str, variables: tuple[str, ...]):
     syms = [local[v] for v in variables]
     grad = [sympy.diff(expr, v) for v in syms]
     hess = [sympy.diff(grad[i], syms[j]) for i in range(len(syms)) for j in range(i, len(syms))]
+    # |x|'' = 2 delta(x): zero everywhere a step can land, and not a number NumPy can evaluate
+    hess = [h.replace(sympy.DiracDelta, lambda *args: sympy.S.Zero) for h in hess]
     return expr, grad, hess, sympy.latex(expr)
 
 
@@ -294,8 +301,9 @@ def custom_surface(text, bounds=None) -> Surface:
     source = _explicit(text)[0]
     expr, grad, hess, latex = symbolic(source, variables)
     syms = [sympy.Symbol(v, real=True) for v in variables]
-    if any(part.has(sympy.I) or part.has(sympy.zoo) or part.has(sympy.nan) for part in [expr, *grad]):
-        raise ValueError("The formula is not a real-valued function here.")
+    odd = (sympy.I, sympy.zoo, sympy.nan, sympy.Derivative, sympy.Subs, sympy.DiracDelta)
+    if any(part.has(*odd) for part in [expr, *grad, *hess]):
+        raise ValueError("The formula is not a smooth real-valued function that this app can differentiate.")
     f_and_g = sympy.lambdify(syms, [expr, grad], modules="numpy", cse=True)
     h_fn = sympy.lambdify(syms, hess, modules="numpy", cse=True)
 

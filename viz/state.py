@@ -220,7 +220,7 @@ def defaults(surface: str = "quadratic", dim: int | None = None, start=None) -> 
 
     s = get_surface(surface) if surface in SURFACES else None
     dim = s.dim if s is not None else (dim or 1)
-    start = list(s.start) if s is not None else list(start or [1.0] * dim)
+    start = list(s.start) if s is not None else (list(start) if start is not None else [1.0] * dim)
     state = {key: f.default for key, f in FIELDS.items()}
     state.update(
         surface=surface,
@@ -263,12 +263,12 @@ def schedule_params(state: dict) -> dict:
     }
 
 
-def setup_from(state: dict, data: tuple = (), n_rows: int | None = None) -> Setup:
-    """The Setup a state means. data: what a data surface is built from (see the app);
-    n_rows: its number of rows, so that a batch size of n reads as full batch."""
-    dim = (
-        2 if state.get("surface") in SURFACES and SURFACES[state["surface"]].dim == 2 else _custom_dim(state)
-    )
+def setup_from(state: dict, data: tuple = (), n_rows: int | None = None, dim: int | None = None) -> Setup:
+    """The Setup a state means. data: what a data or custom surface is built from (see the app);
+    n_rows: its number of rows, so that a batch size of n reads as full batch; dim: the surface's
+    dimension when it is not a registry name (default: read from the formula)."""
+    if dim is None:
+        dim = SURFACES[state["surface"]].dim if state.get("surface") in SURFACES else _custom_dim(state)
     x0 = (state["x0"], state["y0"])[:dim]
     starts = ((state["x1"], state["y1"])[:dim],) if state.get("start2") else ()
     names = [n for n in OPTIMIZERS if n in state.get("optimizers", [])]

@@ -1,0 +1,247 @@
+"""Your own function: valid formulas become exact surfaces; hostile text is refused, fast, with no effect."""
+
+import builtins
+import multiprocessing as mp
+import os
+import string
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import sympy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from streamlit.testing.v1 import AppTest
+
+from optimizers import run
+from surfaces import custom_surface
+from surfaces.custom import MAX_LENGTH
+
+from .test_app import APP, chart_spec, no_exception
+
+CANARY = Path("/tmp/descent-canary")
+HOSTILE = [
+    "__import__('os').system('touch /tmp/descent-canary')",
+    "().__class__.__bases__[0].__subclasses__()",
+    "open('/tmp/descent-canary', 'w')",
+    "eval('1+1')",
+    "exec('import os')",
+    "lambda: 1",
+    "[x for x in (1, 2)]",
+    "{x for x in (1, 2)}",
+    "(a := 1)",
+    "x.real",
+    "x.__class__",
+    "'abc'",
+    '"x"',
+    "b'x'",
+    "f'{x}'",
+    "x[0]",
+    "sin(x, y=1)",
+    "sin(x=1)",
+    "import os",
+    "x; import os",
+    "x\nimport os",
+    "getattr(x, 'real')",
+    "globals()",
+    "locals()",
+    "vars()",
+    "dir()",
+    "__builtins__",
+    "__x__",
+    "_x",
+    "Symbol('x')",
+    "sympify('x')",
+    "S('x')",
+    "Function('f')(x)",
+    "x if x else y",
+    "x and y",
+    "x < y",
+    "x == y",
+    "~x",
+    "x @ y",
+    "x % 2",
+    "x // 2",
+    "{}",
+    "{1: 2}",
+    "(1, 2)",
+    "x = 1",
+    "print(x)",
+    "quit()",
+    "type(x)",
+    "9**9**9",
+    "10^10^10",
+    "x^(10^10)",
+    "2^9^9^9",
+    "factorial(10^9)",
+    "x^100000",
+    "1e400",
+    "99999999999999999999999 * x",
+    "x + " * 60 + "x",
+    "(" * 60 + "x" + ")" * 60,
+    "sin(" * 55 + "x" + ")" * 55,
+    "",
+    "   ",
+    "2 + 3",
+    "pi * e",
+    "z + 1",
+    "x + y + w",
+    "a*x",
+    "sinx",
+    "sin x",
+    "x +",
+    "(x",
+    "x)",
+    "log",
+]
+
+
+def reject(text):
+    """custom_surface(text) must raise ValueError; returns (message, seconds)."""
+    t0 = time.perf_counter()
+    with pytest.raises(ValueError) as err:
+        custom_surface(text)
+    return str(err.value), time.perf_counter() - t0
+
+
+def _probe(text, queue):
+    try:
+        custom_surface(text)
+        queue.put(("accepted", 0.0))
+    except ValueError as err:
+        queue.put((str(err), 0.0))
+    except BaseException as err:  # anything but ValueError escapes the validation layer
+        queue.put((f"RAISED {type(err).__name__}", 0.0))
+
+
+def test_the_corpus_is_large():
+    assert len(HOSTILE) >= 40
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=lambda t: repr(t[:30]))
+def test_hostile_input_is_refused_quickly_in_a_probe_we_can_kill(text):
+    ctx = mp.get_context("fork")
+    queue = ctx.Queue()
+    probe = ctx.Process(target=_probe, args=(text, queue))
+    t0 = time.perf_counter()
+    probe.start()
+    probe.join(5)
+    if probe.is_alive():
+        probe.kill()
+        pytest.fail(f"{text!r} was still being analysed after 5 s")
+    message, _ = queue.get(timeout=1)
+    elapsed = time.perf_counter() - t0
+    assert message != "accepted" and not message.startswith("RAISED"), message
+    assert len(message) > 10
+    assert elapsed < 1.0, f"{elapsed:.2f} s to refuse {text!r}"
+
+
+def test_no_side_effects_in_this_process():
+    watched = [
+        (os, "system"),
+        (builtins, "open"),
+        (builtins, "eval"),
+        (sympy, "Symbol"),
+        (sympy, "sympify"),
+        (np, "sin"),
+    ]
+    before = [getattr(m, a) for m, a in watched]
+    CANARY.unlink(missing_ok=True)
+    for text in HOSTILE:
+        message, seconds = reject(text)
+        assert message and seconds < 1.0, (text, seconds)
+    assert not CANARY.exists()
+    assert [getattr(m, a) for m, a in watched] == before
+
+
+def test_messages_say_what_is_wrong():
+    assert "column 5" in reject("x + [1]")[0] and "'['" in reject("x + [1]")[0]
+    assert "Allowed: w, x, y, pi, e, sin" in reject("z + 1")[0]
+    assert "w or x for a function of one variable" in reject("x + y + w")[0]
+    assert "Type a formula" in reject("")[0]
+    assert "constant" in reject("2 + 3")[0]
+    assert f"within {MAX_LENGTH}" in reject("x + " * 60 + "x")[0]
+    assert "nested more than 50" in reject("(" * 60 + "x" + ")" * 60)[0]
+    assert "towers" in reject("9**9**9")[0]
+    assert "not finite anywhere" in reject("log(-x^2 - 1)")[0]
+
+
+VALID = [
+    "w^4 - 3w^2 + w",
+    "x^2",
+    "(x-1)^2 + 2",
+    "2(x-1)^2",
+    "3x^3 - x",
+    "sin(3w) + w^2/10",
+    "exp(-w^2) + w^2/5",
+    "sqrt(w^2 + 1)",
+    "abs(x) + x^2",
+    "tanh(w) * w",
+    "log(1 + x^2)",
+    "x^2 + 10y^2",
+    "xy + x^2 + y^2",
+    "(x^2 + y - 11)^2 + (x + y^2 - 7)^2",
+    "(1 - x)^2 + 100(y - x^2)^2",
+    "sin(x) cos(y) + (x^2 + y^2)/10",
+    "exp(x/3) + exp(-y/3) + x y",
+    "x^4 + y^4 - 2 x y",
+    "tan(x/4)^2 + y^2",
+    "pi x^2 + e y^2 + 0.5 x y",
+]
+
+
+@pytest.mark.parametrize("text", VALID)
+def test_valid_formulas_have_gradients_and_hessians_matching_finite_differences(text):
+    s = custom_surface(text)
+    rng = np.random.default_rng(0)
+    P = rng.uniform(s.bounds[:, 0] * 0.9, s.bounds[:, 1] * 0.9, size=(40, s.dim))
+    h = 1e-6
+    fd_g = np.stack([(s.value(P + h * e) - s.value(P - h * e)) / (2 * h) for e in np.eye(s.dim)], axis=-1)
+    np.testing.assert_allclose(s.grad(P), fd_g, rtol=1e-5, atol=1e-5)
+    fd_h = np.stack([(s.grad(P + h * e) - s.grad(P - h * e)) / (2 * h) for e in np.eye(s.dim)], axis=-1)
+    np.testing.assert_allclose(s.hessian(P), fd_h, rtol=1e-4, atol=1e-4)
+    for m in s.minima:  # marked minima: zero gradient, positive-definite Hessian
+        assert np.linalg.norm(s.grad(m)) < 1e-8 and (np.linalg.eigvalsh(s.hessian(m)) > 0).all()
+
+
+def test_a_custom_surface_runs_with_every_optimizer_and_implicit_products():
+    s = custom_surface("2(x-1)^2 + 3(y+1)^2 + xy", bounds=((-4, 4), (-4, 4)))
+    assert s.dim == 2 and s.latex.startswith("L(x, y) =")
+    assert float(s.value([1.0, 2.0])) == 2 * 0 + 3 * 9 + 2
+    for name in ("gd", "momentum", "adam", "newton", "linesearch"):
+        t = run(s, name, lr=0.05 if name != "newton" else 1.0, steps=2000)
+        assert t.converged, name
+        np.testing.assert_allclose(t.path[t.steps], s.minima[0], atol=1e-6)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.text(alphabet=string.printable + "xyw^²√·×", max_size=40)
+    | st.text(alphabet="xyw0123456789+-*/^(). sincoexplgqrtabh", max_size=30)
+)
+def test_random_strings_never_raise_past_validation(text):
+    try:
+        s = custom_surface(text)
+    except ValueError as err:
+        assert str(err)
+    else:
+        assert s.dim in (1, 2)
+
+
+def test_the_app_takes_a_formula_and_keeps_the_last_good_one():
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    at.selectbox(key="surface").set_value("custom").run()
+    no_exception(at)
+    at.text_input(key="formula").set_value("x^2 + 10y^2").run()
+    no_exception(at)
+    assert at.number_input(key="y0").value is not None
+    assert chart_spec(at)["data"][0]["type"] == "contour"
+    assert any("x^{2} + 10 y^{2}" in latex.value for latex in at.latex)
+    at.text_input(key="formula").set_value("__import__('os').system('touch /tmp/descent-canary')").run()
+    no_exception(at)
+    assert any("Unexpected character" in w.value and "previous function stays" in w.value for w in at.warning)
+    assert chart_spec(at)["data"][0]["type"] == "contour" and not CANARY.exists()
+    at.text_input(key="formula").set_value("w^4 - 3w^2 + w").run()
+    no_exception(at)
+    assert chart_spec(at)["data"][0]["name"] == "loss L(w)"

@@ -1,0 +1,88 @@
+"""Offline export: self-contained HTML, CSV that re-reads to the same numbers, and the CLI."""
+
+import csv
+import html
+import io
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from optimizers.experiment import Setup, simulate
+from surfaces import SURFACES
+from viz.contour import contour_figure
+from viz.export import html_page, lesson_export, trajectories_csv
+from viz.lessons import LESSONS
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def external_references(page: str) -> list[str]:
+    tags = re.findall(r"<(?:script|link)\b[^>]*>", page, flags=re.I)
+    return [t for t in tags if re.search(r"(src|href)\s*=\s*[\"']?\s*(https?:)?//", t, flags=re.I)]
+
+
+def test_html_is_self_contained_and_does_not_autoplay():
+    runs = simulate(Setup("rosenbrock", ("gd", "adam"), 0.001, (-1.5, 2.0), steps=100))
+    page = html_page(contour_figure(SURFACES["rosenbrock"], runs), "Rosenbrock", ["A banana."])
+    assert external_references(page) == []
+    assert "Plotly.animate" not in page.rsplit("Plotly.newPlot", 1)[1]  # auto_play=False: waits for Play
+    assert len(page) > 3_000_000  # plotly.js is inlined
+    assert "<title>Rosenbrock</title>" in page
+
+
+def test_csv_re_reads_to_the_same_numbers():
+    runs = simulate(Setup("himmelblau", ("gd", "momentum"), 0.005, (0.0, 0.0), steps=40, lrs=(0.01,)))
+    rows = list(csv.DictReader(io.StringIO(trajectories_csv(runs, 2))))
+    assert list(rows[0]) == ["run", "step", "epoch", "x", "y", "loss", "grad", "lr", "grad_x", "grad_y"]
+    by_run = {}
+    for r in rows:
+        by_run.setdefault(r["run"], []).append(r)
+    assert len(by_run) == len(runs) == 4
+    for run, (name, table) in zip(runs, by_run.items(), strict=True):
+        assert name.startswith(("GD", "Momentum"))
+        assert len(table) == run.steps_taken + 1
+        path = np.array([[float(r["x"]), float(r["y"])] for r in table])
+        assert np.array_equal(path, run.path[: run.steps_taken + 1])
+        assert np.array_equal([float(r["loss"]) for r in table], run.losses[: run.steps_taken + 1])
+        grads = np.array([[float(r["grad_x"]), float(r["grad_y"])] for r in table[:-1]])
+        assert np.array_equal(grads, run.grads[: run.steps_taken])
+        assert np.array_equal([float(r["lr"]) for r in table[:-1]], run.lrs[: run.steps_taken])
+
+
+def test_csv_in_1d_has_the_seeds_first_step():
+    runs = simulate(Setup("quadratic", ("gd",), 0.1, (5.0,), steps=3))
+    rows = list(csv.DictReader(io.StringIO(trajectories_csv(runs, 1))))
+    assert (rows[0]["x"], rows[0]["grad"], rows[0]["lr"], rows[1]["x"]) == ("5.0", "8.0", "0.1", "4.2")
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.slug)
+def test_every_lesson_exports(lesson):
+    page, table = lesson_export(lesson.slug)
+    assert external_references(page) == [] and html.escape(lesson.title) in page and table.count("\n") > 2
+
+
+def test_the_command_line(tmp_path):
+    out = subprocess.run(
+        [sys.executable, "-m", "viz.export", "--list"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    slugs = [line.split("\t")[0] for line in out.stdout.splitlines()]
+    assert slugs == [lesson.slug for lesson in LESSONS]
+    html, table = tmp_path / "ravine.html", tmp_path / "ravine.csv"
+    subprocess.run(
+        [sys.executable, "-m", "viz.export", "--lesson", "ravine", "--out", str(html), "--csv", str(table)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    assert external_references(html.read_text()) == [] and table.read_text().startswith("run,step,epoch")
+    bad = subprocess.run(
+        [sys.executable, "-m", "viz.export", "--lesson", "nope", "--out", str(html)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert bad.returncode == 2 and "unknown lesson 'nope'" in bad.stderr
