@@ -11,8 +11,9 @@ The text is checked in three layers before anything evaluates it:
    the allowed functions with one argument; bounded length, nesting, literals and no exponent
    towers (9^9^9 would make sympy compute a number with 370 million digits);
 3. only then sympy's parse_expr (which calls eval) with empty builtins, and the symbolic gradient
-   and Hessian, in a separate process that is killed after a time limit (signal.alarm does not
-   work in Streamlit's script thread).
+   and Hessian, in a separate process (surfaces.sympy_worker) that is killed after a time limit
+   (signal.alarm does not work in Streamlit's script thread); its answers come back as JSON trees
+   of whitelisted node types, never as code or pickles.
 
 The derivatives are lambdified to NumPy; the result works like any other surface. Every refusal
 is a ValueError whose message is meant for the person who typed the formula.
@@ -21,8 +22,14 @@ is a ValueError whose message is meant for the person who typed the formula.
 from __future__ import annotations
 
 import ast
-import multiprocessing as mp
+import json
+import os
 import re
+import select
+import subprocess
+import sys
+import threading
+from pathlib import Path
 
 import numpy as np
 
@@ -212,79 +219,99 @@ def _checked_text(text) -> str:
 
 
 # ---------------------------------------------------------------------------- the sympy step
-def _symbolic(source: str, variables: tuple[str, ...]):
-    """In the worker: parse (eval, empty builtins) and differentiate. Returns picklable results."""
-    import sympy
-    from sympy.parsing.sympy_parser import auto_number, parse_expr
+class _Worker:
+    """One long-lived `python -m surfaces.sympy_worker` process (sympy imported once), asked one
+    formula at a time over JSON lines; killed and replaced when an answer is late."""
 
-    local = {v: sympy.Symbol(v, real=True) for v in VARIABLES}
-    local.update(
-        pi=sympy.pi,
-        e=sympy.E,
-        sin=sympy.sin,
-        cos=sympy.cos,
-        tan=sympy.tan,
-        exp=sympy.exp,
-        log=sympy.log,
-        sqrt=sympy.sqrt,
-        abs=sympy.Abs,
-        tanh=sympy.tanh,
-    )
-    glob = {"__builtins__": {}, "Integer": sympy.Integer, "Float": sympy.Float, "Rational": sympy.Rational}
-    expr = parse_expr(
-        source, local_dict=local, global_dict=glob, transformations=(auto_number,), evaluate=True
-    )
-    syms = [local[v] for v in variables]
-    grad = [sympy.diff(expr, v) for v in syms]
-    hess = [sympy.diff(grad[i], syms[j]) for i in range(len(syms)) for j in range(i, len(syms))]
-    # |x|'' = 2 delta(x): zero everywhere a step can land, and not a number NumPy can evaluate
-    hess = [h.replace(sympy.DiracDelta, lambda *args: sympy.S.Zero) for h in hess]
-    return expr, grad, hess, sympy.latex(expr)
+    def __init__(self):
+        self.proc = None
+        self.lock = threading.Lock()
+
+    def _start(self):
+        root = Path(__file__).resolve().parents[1]
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")]))
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "surfaces.sympy_worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            bufsize=1,
+            cwd=root,
+            env=env,
+        )
+
+    def ask(self, request: dict, time_limit: float) -> dict:
+        with self.lock:
+            if self.proc is None or self.proc.poll() is not None:
+                self._start()
+            try:
+                self.proc.stdin.write(json.dumps(request) + "\n")
+                self.proc.stdin.flush()
+                ready, _, _ = select.select([self.proc.stdout], [], [], time_limit)
+                line = self.proc.stdout.readline() if ready else ""
+            except OSError:
+                line = ""
+            if not line:
+                self.proc.kill()
+                self.proc.wait()
+                self.proc = None
+                raise ValueError(f"The formula took longer than {time_limit:g} s to analyse: simplify it.")
+            return json.loads(line)
 
 
-def _worker(conn, source, variables):
-    try:
-        conn.send(("ok", _symbolic(source, variables)))
-    except Exception as err:  # sympy's own refusal (e.g. a complex result): reported, not raised
-        conn.send(("error", f"{type(err).__name__}: {str(err)[:200]}"))
-    finally:
-        conn.close()
-
-
-_CONTEXT = None
-
-
-def _context():
-    """A forkserver with sympy loaded: each job is a cheap fork that can be killed."""
-    global _CONTEXT
-    if _CONTEXT is None:
-        ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["sympy", "sympy.parsing.sympy_parser", "surfaces.custom"])
-        _CONTEXT = ctx
-    return _CONTEXT
+_WORKER = _Worker()
 
 
 def symbolic(source: str, variables: tuple[str, ...], time_limit: float = TIME_LIMIT):
-    """Run the sympy step in a separate process, killed after `time_limit` seconds."""
-    ctx = _context()
-    parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_worker, args=(child, source, variables), daemon=True)
-    proc.start()
-    child.close()
-    try:
-        if not parent.poll(time_limit):
-            raise ValueError(f"The formula took longer than {time_limit:g} s to analyse: simplify it.")
-        status, result = parent.recv()
-    except EOFError:
-        raise ValueError("The formula could not be analysed.") from None
-    finally:
-        if proc.is_alive():
-            proc.kill()
-        proc.join(1)
-        parent.close()
-    if status != "ok":
-        raise ValueError(f"The formula could not be analysed ({result}).")
-    return result
+    """(expression, gradient, Hessian's upper triangle, LaTeX) from the sympy worker, rebuilt from
+    its JSON trees with a whitelist of node types."""
+    answer = _WORKER.ask({"source": source, "variables": list(variables)}, time_limit)
+    if not answer.get("ok"):
+        raise ValueError(f"The formula could not be analysed ({answer.get('error', 'no answer')}).")
+    return (
+        _rebuild(answer["expr"]),
+        [_rebuild(g) for g in answer["grad"]],
+        [_rebuild(h) for h in answer["hess"]],
+        str(answer["latex"])[:2000],
+    )
+
+
+def _rebuild(node):
+    """A sympy expression from the worker's tree (only the node types the worker may send)."""
+    import sympy
+
+    kind, *args = node
+    if kind == "sym" and args[0] in VARIABLES:
+        return sympy.Symbol(args[0], real=True)
+    if kind == "num":
+        if "/" in args[0]:
+            p, q = args[0].split("/")
+            return sympy.Rational(int(p), int(q))
+        return sympy.Float(float(args[0]))
+    if kind == "pi":
+        return sympy.pi
+    if kind == "E":
+        return sympy.E
+    if kind == "add":
+        return sympy.Add(*map(_rebuild, args))
+    if kind == "mul":
+        return sympy.Mul(*map(_rebuild, args))
+    if kind == "pow":
+        return sympy.Pow(_rebuild(args[0]), _rebuild(args[1]))
+    functions = {
+        "sin": sympy.sin,
+        "cos": sympy.cos,
+        "tan": sympy.tan,
+        "exp": sympy.exp,
+        "log": sympy.log,
+        "abs": sympy.Abs,
+        "tanh": sympy.tanh,
+        "sign": sympy.sign,
+    }
+    if kind == "fn" and args[0] in functions:
+        return functions[args[0]](_rebuild(args[1]))
+    raise ValueError("The formula could not be analysed.")
 
 
 # ---------------------------------------------------------------------------- the surface
@@ -301,7 +328,7 @@ def custom_surface(text, bounds=None) -> Surface:
     source = _explicit(text)[0]
     expr, grad, hess, latex = symbolic(source, variables)
     syms = [sympy.Symbol(v, real=True) for v in variables]
-    odd = (sympy.I, sympy.zoo, sympy.nan, sympy.Derivative, sympy.Subs, sympy.DiracDelta)
+    odd = (sympy.I, sympy.zoo, sympy.nan)
     if any(part.has(*odd) for part in [expr, *grad, *hess]):
         raise ValueError("The formula is not a smooth real-valued function that this app can differentiate.")
     f_and_g = sympy.lambdify(syms, [expr, grad], modules="numpy", cse=True)

@@ -245,3 +245,22 @@ def test_the_app_takes_a_formula_and_keeps_the_last_good_one():
     at.text_input(key="formula").set_value("w^4 - 3w^2 + w").run()
     no_exception(at)
     assert chart_spec(at)["data"][0]["name"] == "loss L(w)"
+
+
+def test_a_late_answer_kills_the_worker_and_the_next_one_starts_fresh():
+    from surfaces.custom import _WORKER, symbolic
+
+    with pytest.raises(ValueError, match="took longer than"):
+        symbolic("x**2 + sin(x)**3", ("x",), time_limit=1e-6)
+    assert _WORKER.proc is None  # killed
+    expr, grad, hess, latex = symbolic("x**2", ("x",))
+    assert str(grad[0]) == "2*x" and str(hess[0]) == "2"
+
+
+def test_the_worker_answers_with_whitelisted_trees_only():
+    from surfaces.custom import _rebuild
+
+    with pytest.raises(ValueError):
+        _rebuild(["fn", "__import__", ["sym", "x"]])
+    with pytest.raises(ValueError):
+        _rebuild(["sym", "os"])
