@@ -598,8 +598,8 @@ def stability_ui(s, setup: Setup, runs) -> None:
     verdicts = ", ".join(f"lr {format_lr(lr)} → **{regime(lr * lam)}**" for _, lr, _, _ in entries)
     text, strip = st.columns([2, 3], vertical_alignment="center")
     text.markdown(
-        f"**Stable?** The sharpest curvature at the start is λmax = {lam:.4g}; plain gradient "
-        f"descent is stable while lr × λmax < 2. {verdicts}."
+        f"**Stable near the start?** The sharpest curvature there is λmax = {lam:.4g}; on a quadratic "
+        f"curved like that, plain gradient descent is stable while lr × λmax < 2. {verdicts}."
     )
     if lam > 0 and entries:
         with strip:

@@ -85,7 +85,9 @@ def interaction(page, changes: int) -> list[float]:
 
 
 def animation(page, seconds: float = 4.0) -> dict:
-    page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
+    page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(
+        has_text="Loss surface"
+    ).click()
     page.get_by_role("option", name="2-D · Rosenbrock banana").click()
     settle(page)
     steps = page.locator("[data-testid='stSidebar'] input[aria-label='Steps']")

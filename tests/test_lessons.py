@@ -62,7 +62,7 @@ def test_6_sgd_and_full_batch_on_the_same_data():
 def test_7_momentum_reaches_a_lower_loss_than_gd():
     runs = runs_of("ravine")
     gd = runs[("gd", 0.035, 0, None)]
-    mom = runs[("momentum", 0.035, 0, None)]
+    mom = runs[("momentum", 0.02, 0, None)]
     assert mom.losses[mom.steps_taken] < 1e-3 * gd.losses[gd.steps_taken]
 
 

@@ -121,4 +121,4 @@ def test_the_url_follows_the_controls():
     at.selectbox(key="lesson").set_value("ravine").run()
     params = {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items()}
     back, problems = decode(params)
-    assert problems == [] and back["lesson"] == "ravine" and back["momentum_momentum"] == 0.8
+    assert problems == [] and back["lesson"] == "ravine" and back["momentum_momentum"] == 0.7

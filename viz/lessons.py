@@ -133,7 +133,14 @@ LESSONS = [
         "ravine",
         "7 · The ravine: GD zig-zags, momentum glides",
         "ravine",
-        dict(optimizers=["gd", "momentum"], lr=0.035, steps=100, momentum_momentum=0.8),
+        dict(
+            optimizers=["gd", "momentum"],
+            lr=0.035,
+            steps=100,
+            momentum_momentum=0.7,
+            momentum_own_lr=True,
+            momentum_lr=0.02,
+        ),
         look="Gradient descent bounces across the narrow valley and crawls along it; momentum builds up "
         "speed along the floor and reaches the minimum first.",
         why="The valley is 50 times steeper across than along. A learning rate small enough not to diverge "

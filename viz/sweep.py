@@ -140,8 +140,11 @@ def sweep_figure(
             type="log",
             title=dict(text=f"learning rate ({optimizer}, 200 values)"),
             exponentformat="power",
+            dtick=1,
         ),
-        yaxis=dict(AXIS, type="log", domain=[0.38, 1], title=dict(text=loss_title), exponentformat="power"),
+        yaxis=dict(
+            AXIS, type="log", domain=[0.38, 1], title=dict(text=loss_title), exponentformat="power", dtick=5
+        ),
         yaxis2=dict(
             AXIS, domain=[0, 0.28], anchor="x", title=dict(text="steps to converge"), rangemode="tozero"
         ),
@@ -152,7 +155,7 @@ def sweep_figure(
 
 def compare_figure(comparison, labels: dict, f_star: float | None = None, height=None) -> dict:
     """A heatmap: one row per optimizer, one column per learning rate, coloured by log10 of the
-    final loss (diverged runs darkest), each row's best learning rate starred."""
+    final loss (diverged runs grey), each row's best learning rate starred."""
     final = comparison.final_loss
     shift = (
         f_star
@@ -190,6 +193,16 @@ def compare_figure(comparison, labels: dict, f_star: float | None = None, height
                 title=dict(text="log₁₀ final " + ("L − L*" if f_star is not None else "loss")),
                 tickfont=dict(size=14),
             ),
+        ),
+        dict(
+            type="heatmap",
+            x=sig(x, 6),
+            y=rows,
+            z=np.where(comparison.diverged, 1.0, np.nan).tolist(),
+            colorscale=[[0, "#C8CCD2"], [1, "#C8CCD2"]],
+            showscale=False,
+            hoverinfo="skip",
+            name="diverged",
         ),
         dict(
             type="scatter",

@@ -24,7 +24,9 @@ def trace_x(page, name: str):
 
 
 def pick_surface(page, title: str):
-    page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
+    page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(
+        has_text="Loss surface"
+    ).click()
     page.get_by_role("option", name=title).click()
     settle(page)
 
