@@ -26,6 +26,7 @@ from viz.lessons import BY_SLUG, LESSONS
 from viz.runs import fmt, label
 from viz.stability import stability_figure
 from viz.state import (
+    DETAIL_KEYS,
     EXTRA_LRS,
     FIELDS,
     HYPER_WIDGETS,
@@ -38,6 +39,7 @@ from viz.state import (
     decode,
     defaults,
     encode,
+    lean,
     schedule_default,
     setup_from,
 )
@@ -53,6 +55,7 @@ SURFACE_KEYS = ("x0", "y0", "optimizers", "steps", "lr", "lrs", "view", "batch_s
 PAGE_CSS = "<style>.block-container {padding-top: 2.2rem; padding-bottom: 2rem;}</style>"
 FAILED = "Sorry, this view could not be drawn"
 CONFIG = {"displayModeBar": False}
+OWN_LR_KEYS = frozenset(f"{name}_lr" for name in OPTIMIZERS)  # an optimizer's own lr starts at the main one
 SETUP_HASH = {Setup: repr}  # a Setup is plain tuples and numbers: its repr identifies it, fast
 
 
@@ -64,14 +67,22 @@ def init_state() -> None:
     if "_ready" not in ss:
         if len(st.query_params):
             state, problems = decode(dict(st.query_params))
-            ss.update(state)
+            ss.update(lean(state))
         else:
             problems = []
         ss["_link_problems"], ss["_ready"], ss["_url"] = problems, True, None
     base = defaults(ss["surface"]) if ss.get("surface") in SURFACES else defaults("quadratic")
-    for key, value in base.items():
+    for key, value in lean(base).items():
         if key not in ss:
             ss[key] = value
+
+
+def fill_defaults(keys) -> None:
+    """Give the controls about to be drawn their defaults if they have no value yet."""
+    ss = st.session_state
+    for key in keys:
+        if key not in ss:
+            ss[key] = ss["lr"] if key in OWN_LR_KEYS else FIELDS[key].default
 
 
 def to_free_play() -> None:
@@ -83,7 +94,10 @@ def to_free_play() -> None:
 def apply_lesson() -> None:
     slug = st.session_state["lesson"]
     if slug in BY_SLUG:
-        st.session_state.update(BY_SLUG[slug].state())
+        ss = st.session_state
+        for key in [k for k in ss if k in DETAIL_KEYS]:  # the lesson's own settings, the rest at defaults
+            del ss[key]
+        ss.update(lean(BY_SLUG[slug].state()))
         st.session_state.pop("lesson_guess", None)
         st.session_state["_revealed"] = None
 
@@ -297,6 +311,7 @@ def optimizers_ui() -> None:
 
 def hyper_ui(name: str) -> None:
     """One optimizer's own hyperparameters (PyTorch's names and defaults) and its own lr."""
+    fill_defaults(k for k in DETAIL_KEYS if k.startswith(f"{name}_"))
     if st.checkbox(
         "its own learning rate",
         key=f"{name}_own_lr",
@@ -373,6 +388,7 @@ def schedule_ui() -> None:
         on_change=on_schedule_change,
         format_func=lambda n: n.replace("_", " "),
     )
+    fill_defaults(f"schedule_{p}" for p in hyperparameters(SCHEDULES[name]) if p in SCHEDULE_WIDGETS)
     for param in hyperparameters(SCHEDULES[name]):
         if param in SCHEDULE_WIDGETS:
             number_widget(f"schedule_{param}", param)

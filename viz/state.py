@@ -238,6 +238,15 @@ def defaults(surface: str = "quadratic", dim: int | None = None, start=None) -> 
     return state
 
 
+DETAIL_KEYS = frozenset(k for k in FIELDS if k.startswith("schedule_") or k.split("_")[0] in OPTIMIZERS)
+
+
+def lean(state: dict) -> dict:
+    """The state without optimizer and schedule settings that are at their defaults (the app
+    fills those in when their widgets appear; a smaller session state keeps reruns fast)."""
+    return {k: v for k, v in state.items() if not (k in DETAIL_KEYS and v == FIELDS[k].default)}
+
+
 def hyper_of(state: dict, name: str) -> dict:
     """An optimizer's hyperparameters (and own lr) from the state, by torch's names."""
     out = {}
