@@ -561,10 +561,9 @@ def lesson_panel() -> None:
     if lesson is None:
         return
     with st.container(border=True):
-        st.markdown(
-            f"**{lesson.title}**  \n**Look:** {lesson.look}  \n**Why:** {lesson.why}  \n"
-            f"**Ask the class:** {lesson.ask}"
-        )
+        st.markdown(f"**{lesson.title}** · **Look:** {lesson.look}  \n**Ask the class:** {lesson.ask}")
+        with st.expander("Why it happens"):
+            st.markdown(lesson.why)
         c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
         c1.radio(
             f"Predict first: {lesson.question}",
@@ -812,8 +811,8 @@ def page() -> None:
         st.info(f"That setting cannot run: {err}", icon="👉")
         return
     divergence_notes(s, runs)
-    stability_ui(s, setup, runs)
     main_view(s, setup, runs)
+    stability_ui(s, setup, runs)
     st.markdown("#### Loss and learning rate, step by step")
     epochs = (
         name in KINDS

@@ -5,7 +5,8 @@ multiplies the distance to the minimum along each eigenvector of H by (1 - lr * 
 is stable only while |1 - lr * lambda_max| < 1, i.e. lr * lambda_max < 2:
 
     lr * lambda_max < 1        glides straight down
-    1 <= ... < 2               overshoots and oscillates, but converges
+    = 1                        lands on the bottom in one step (along that direction)
+    1 < ... < 2                overshoots and oscillates, but converges
     = 2                        bounces between two points forever (lr = 1.0 on (w-1)^2 + 2)
     > 2                        every step overshoots more: diverges
 
@@ -29,8 +30,10 @@ def regime(ratio: float) -> str:
     """How gradient descent behaves with lr * lambda_max = ratio (see the module docstring)."""
     if ratio <= 0:
         return "no limit here"  # the surface curves down (or is flat) at this point
-    if ratio < 1:
+    if ratio < 1 and not np.isclose(ratio, 1.0, rtol=1e-12, atol=0):
         return "glides"
+    if np.isclose(ratio, 1.0, rtol=1e-12, atol=0):
+        return "one step to the bottom"
     if np.isclose(ratio, LIMIT, rtol=1e-12, atol=0):
         return "oscillates forever"
     if ratio < LIMIT:

@@ -50,6 +50,9 @@ def history_figure(runs, f_star=None, height=360, epochs=False) -> dict:
                     hovertemplate="step %{x}<br>lr %{y:.4g}<extra>" + label(run, runs) + "</extra>",
                 )
             )
+    used = np.concatenate([r.lrs[: r.steps_taken] for r in runs]) if runs else np.ones(1)
+    used = used[used > 0]
+    lr_log = len(used) > 0 and used.max() > 10 * used.min()  # a log axis only where lrs span decades
     x_title = "epoch" if epochs else "step"
     loss_title = "loss" if f_star is None else "L − L*  (log)"
     layout = base_layout(
@@ -64,7 +67,13 @@ def history_figure(runs, f_star=None, height=360, epochs=False) -> dict:
         ),
         xaxis2=dict(AXIS, domain=[0.7, 1], anchor="y2", title=dict(text=x_title)),
         yaxis2=dict(
-            AXIS, anchor="x2", title=dict(text="learning rate"), type="log", exponentformat="power", dtick=1
+            AXIS,
+            anchor="x2",
+            title=dict(text="learning rate"),
+            type="log" if lr_log else "linear",
+            exponentformat="power",
+            dtick=1 if lr_log else None,
+            rangemode="tozero",
         ),
         margin=dict(l=80, r=20, t=40, b=60),
         showlegend=False,

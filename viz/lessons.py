@@ -146,12 +146,12 @@ LESSONS = [
         why="The valley is 50 times steeper across than along. A learning rate small enough not to diverge "
         "across (lr · 50 < 2) is tiny along (lr · 1). Momentum averages the bounces away and accumulates "
         "the consistent push along the floor.",
-        ask="What would happen to gradient descent with lr 0.045?",
+        ask="What would happen to gradient descent with lr 0.045? And to momentum with μ = 0.9?",
         question="After 100 steps, which is lower?",
         choices=("Gradient descent", "Momentum", "About the same"),
         answer=1,
-        explanation="Momentum ends near 10⁻⁸, gradient descent near 0.03: the loss plot shows momentum's "
-        "line falling far more steeply.",
+        explanation="Momentum (μ = 0.7, its own lr 0.02) ends near 10⁻⁶, gradient descent (lr 0.035) near "
+        "0.03, and momentum's path is the smoother one: the loss plot shows its line falling far more steeply.",
     ),
     Lesson(
         "rosenbrock",
