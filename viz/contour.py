@@ -224,17 +224,9 @@ def _frame_marks(steps, runs, tracks, lo, hi, surface) -> list[dict]:
             x, y = r["P"][f]
             if not r["inside"][f]:
                 raw = r["raw"][f]
-                shapes.append(marks.dot(x, y, r["color"], open_=True))
-                notes.append(
-                    marks.note(
-                        x,
-                        y,
-                        f"({fmt(raw[0])}, {fmt(raw[1])})",
-                        r["color"],
-                        xanchor="left" if x <= lo[0] else "right" if x >= hi[0] else "center",
-                        yanchor="top" if y >= hi[1] else "bottom",
-                    )
-                )
+                shape, label = marks.pinned(x, y, f"({fmt(raw[0])}, {fmt(raw[1])})", r["color"], lo, hi)
+                shapes.append(shape)
+                notes.append(label)
                 continue
             for i, (col, width) in enumerate(
                 ((GRADIENT_ARROW, 2.0), (r["color"], 3.5), (FULL_GRADIENT_ARROW, 2.0))

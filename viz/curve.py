@@ -151,17 +151,9 @@ def _frame_marks(steps, runs, tracks, lo, hi) -> list[dict]:
             x, y = r["P"][f]
             if not r["inside"][f]:
                 w, L = r["raw"][f]
-                shapes.append(marks.dot(x, y, r["color"], open_=True))
-                notes.append(
-                    marks.note(
-                        x,
-                        y,
-                        f"w = {fmt(w)}<br>L = {fmt(L)}",
-                        r["color"],
-                        xanchor="left" if x <= lo[0] else "right" if x >= hi[0] else "center",
-                        yanchor="top" if y >= hi[1] else "bottom",
-                    )
-                )
+                shape, label = marks.pinned(x, y, f"w = {fmt(w)}<br>L = {fmt(L)}", r["color"], lo, hi)
+                shapes.append(shape)
+                notes.append(label)
                 continue
             shapes.append(marks.segment(*r["tangent"][f], r["color"], 2.5, "dot"))
             if r["show"][f]:

@@ -106,3 +106,16 @@ def visible_scale(V: np.ndarray, lo, hi, at_least: float = 0.05) -> np.ndarray:
         longest = np.max(np.abs(V) / span, axis=(-2, -1))
     ok = np.isfinite(longest) & (longest > 0)
     return np.where(ok, np.maximum(1.0, at_least / np.where(ok, longest, 1.0)), 1.0)
+
+
+def pinned(x: float, y: float, text: str, color: str, lo, hi) -> tuple[dict, dict]:
+    """An off-view point drawn on the edge where it left: an open dot and a label with its value."""
+    label = note(
+        x,
+        y,
+        text,
+        color,
+        xanchor="left" if x <= lo[0] else "right" if x >= hi[0] else "center",
+        yanchor="top" if y >= hi[1] else "bottom",
+    )
+    return dot(x, y, color, open_=True), label
