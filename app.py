@@ -68,6 +68,7 @@ def init_state() -> None:
         if len(st.query_params):
             state, problems = decode(dict(st.query_params))
             ss.update(lean(state))
+            ss["_link_keys"] = set(st.query_params)
         else:
             problems = []
         ss["_link_problems"], ss["_ready"], ss["_url"] = problems, True, None
@@ -213,6 +214,10 @@ def custom_ui():
         s, formula, bounds = custom_cached(*last), last[0], last[1]
     else:
         formula = ss["formula"]
+        if "_custom_ok" not in ss and "x0" not in ss.get(
+            "_link_keys", ()
+        ):  # a first formula starts at its own start
+            ss.update({k: v for k, v in defaults("custom", s.dim, s.start).items() if k in ("x0", "y0")})
         if ss.get("_custom_ok", (None,))[0] != formula or ss["_custom_ok"][1] != bounds:
             if ss.get("_custom_ok") and s.dim != custom_cached(*ss["_custom_ok"]).dim:
                 ss.update({k: v for k, v in defaults("custom", s.dim, s.start).items() if k in SURFACE_KEYS})

@@ -264,3 +264,12 @@ def test_the_worker_answers_with_whitelisted_trees_only():
         _rebuild(["fn", "__import__", ["sym", "x"]])
     with pytest.raises(ValueError):
         _rebuild(["sym", "os"])
+
+
+def test_a_link_to_a_custom_formula_starts_inside_its_view():
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params.update({"surface": "custom", "formula": "x^2 + 10y^2 + xy"})
+    at.run()
+    no_exception(at)
+    x0, y0 = at.number_input(key="x0").value, at.number_input(key="y0").value
+    assert -3 <= x0 <= 3 and -3 <= y0 <= 3 and (x0, y0) != (0.0, 0.0)
