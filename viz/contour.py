@@ -9,7 +9,7 @@ import numpy as np
 
 from . import marks
 from .animation import controls, frame_steps
-from .data_panel import DOMAIN_LOSS, data_axes, data_frames, data_traces, has_data
+from .data_panel import DOMAIN_LOSS, add_data_panel, has_data
 from .figure import rounded, typed
 from .runs import fmt, path_trace, pin, shown, style
 from .style import (
@@ -118,12 +118,7 @@ def contour_figure(surface, runs, bounds=None, height=620, clickable=True) -> di
     last = max((shown(r) - 1 for r in runs), default=0)
     steps = frame_steps(last)
     marks_per_frame = _frame_marks(steps, runs, tracks, lo, hi, surface)
-    panel = {}
-    if has_data(surface):
-        data += data_traces(surface)
-        panel = dict(data_axes(surface))
-        for m, extra in zip(marks_per_frame, data_frames(surface, runs, steps), strict=True):
-            m["shapes"] += extra
+    panel = add_data_panel(surface, runs, steps, data, marks_per_frame)
     frames = [dict(name=str(int(k)), layout=m) for k, m in zip(steps, marks_per_frame, strict=True)]
     updatemenus, sliders = controls(steps)
     aspect = (hi[1] - lo[1]) / (hi[0] - lo[0])

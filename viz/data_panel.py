@@ -126,3 +126,14 @@ def data_frames(surface, runs, steps) -> list[dict]:
                 shapes.append(ring)
         frames.append(shapes)
     return frames
+
+
+def add_data_panel(surface, runs, steps, data: list, marks_per_frame: list) -> dict:
+    """Put the data panel into a loss view being built: its traces into `data`, its moving shapes
+    into each frame's marks; returns the layout entries of its axes ({} for a surface without data)."""
+    if not has_data(surface):
+        return {}
+    data += data_traces(surface)
+    for marks, extra in zip(marks_per_frame, data_frames(surface, runs, steps), strict=True):
+        marks["shapes"] += extra
+    return data_axes(surface)
