@@ -7,7 +7,8 @@ when every run has stopped or after `steps` steps.
 Two loops implement these semantics: `_run_arrays` steps any batch with NumPy, and
 `_run_floats` steps a single run of an elementwise rule on an analytic surface with Python floats
 (NumPy's ~1 us per call would dominate a 2-vector). They run the same rule and surface
-functions in the same order, so they agree bit for bit (tests/test_run.py checks it).
+functions in the same order, and draw from the same per-run streams (optimizers.streams), so
+they agree bit for bit (tests/test_run.py checks it).
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .base import FLOAT_MATH, Optimizer, clip_grad_norm
-from .batches import BatchSampler
 from .registry import make_optimizer, make_schedule
 from .schedules import Schedule
+from .streams import NOISE, ORDER, Noise, batches_for, run_seeds
 
 MAX_STEPS = 100_000
 DIVERGENCE_FACTOR = 1e6  # a point farther than this many view sizes from the view has diverged
@@ -37,11 +38,15 @@ class Trajectory:
                                    included; 0 for steps a stopped run did not take)
     lrs (k,) + batch               the learning rate each step used (0 once a run has stopped)
     epochs (k,)                    the epoch (1-based pass over the data) each step belongs to
-    batch_rows (k, b) or None      the data rows of each step's mini-batch (-1 pads a short batch)
+    batch_rows (k,) + batch + (b,)  the data rows of each step's mini-batch (-1 pads a short
+                                   batch and a step not taken), or None for full-batch steps
     converged_at, diverged_at      first iterate with ||grad|| <= tol / step that left the finite
                                    world, per run; -1 if never
-    With record=False, path and losses hold the first and last iterates only, and grads and lrs
-    the last step only (none if no step ran).
+    left_domain                    per run: it stopped because the loss (or its gradient) is not
+                                   defined at the point it reached (log of a negative number),
+                                   not because it ran away; diverged_at says when
+    With record=False, path and losses hold the first and last iterates only, and grads, lrs and
+    batch_rows the last step only (none if no step ran).
     """
 
     path: np.ndarray
@@ -53,6 +58,7 @@ class Trajectory:
     converged_at: np.ndarray
     diverged_at: np.ndarray
     steps: int
+    left_domain: np.ndarray
 
     @property
     def converged(self) -> np.ndarray:
@@ -128,14 +134,18 @@ def run(
     record=True,
     batch_size=None,
     shuffle=True,
+    stop_diverged=True,
     **hyper,
 ) -> Trajectory:
     """Run `optimizer` on `surface` from x0 ((dim,) or (n, dim); default surface.start) with
     learning rate lr (a number, or an array (n,) for n runs at once).
 
     noise=sigma adds N(0, sigma^2) to each gradient component; batch_size=k steps with the mean
-    gradient of k data rows (data surfaces), reshuffled each epoch when shuffle; seed seeds one
-    np.random.Generator for both. Hyperparameters go by torch.optim's names (**hyper).
+    gradient of k data rows (data surfaces), reshuffled each epoch when shuffle. Each run draws
+    both from its own streams, seeded by `seed` and the run's start and lr (optimizers.streams).
+    stop_diverged=False lets a run go on past the divergence cutoff until a value overflows (the
+    seed's loop with lr 10 runs all its 100 iterations). Hyperparameters go by torch.optim's
+    names (**hyper).
     """
     from surfaces import get_surface  # the engine's only link to the surface registry
 
@@ -145,135 +155,255 @@ def run(
     x, lr0 = _starts(s, x0, lr)
     steps = _number("steps", steps, 0, integer=True, hi=MAX_STEPS)
     tol = _number("tol", tol, 0)
-    noise = _number("noise", noise, 0)
-    rng = np.random.default_rng(seed)
-    sampler = BatchSampler.for_surface(s, batch_size, shuffle, rng)
+    sigma = _number("noise", noise, 0)
+    starts = x.reshape(-1, s.dim)
+    shuffled = batch_size is not None and shuffle
+    order = run_seeds(seed, starts, lr0, ORDER) if shuffled else [None] * len(starts)
+    batches = batches_for(s, batch_size, shuffle, order)
+    draws = (sigma, Noise(run_seeds(seed, starts, lr0, NOISE), s.dim)) if sigma else None
+    world = _world(s, stop_diverged)
     with np.errstate(all="ignore"):
         if not np.isfinite(s.value(x)).all():
             raise ValueError("the loss is not a finite number at the start point: pick another start")
         spec = getattr(opt.update, "elementwise", None)
         if x.ndim == 1 and spec is not None and getattr(s, "scalar", None):
-            t = _run_floats(s, spec, sched, x, lr0, steps, tol, noise, rng, clip, sampler)
+            t = _run_floats(s, spec, sched, x, lr0, steps, tol, draws, clip, batches, world)
         else:
-            t = _run_arrays(s, opt, sched, x, lr0, steps, tol, noise, rng, clip, sampler, record)
+            t = _run_arrays(s, opt, sched, x, lr0, steps, tol, draws, clip, batches, record, world)
     return t if record else _first_and_last(t)
 
 
-def _limits(s):
-    """A point farther than DIVERGENCE_FACTOR view sizes from the view's centre has diverged."""
-    return s.center, DIVERGENCE_FACTOR * s.size
+def _world(s, stop_diverged=True):
+    """(center, limit, lowest sure-safe coordinate, highest sure-safe coordinate): a point farther
+    than DIVERGENCE_FACTOR view sizes from the view's centre has diverged (no limit when
+    stop_diverged is False: then only an overflow stops a run)."""
+    center = s.center
+    limit = DIVERGENCE_FACTOR * s.size if stop_diverged else math.inf
+    margin = 0.999 * limit
+    return center, limit, center.max() - margin, center.min() + margin
 
 
-def _run_arrays(s, opt, sched, x0, lr0, steps, tol, noise, rng, clip, sampler, record):
+def _left_the_world(x, f, g, world):
+    """The positions of the runs that just left the finite world (a non-finite point, loss or
+    gradient, or a point beyond the limit) and, among them, a mask of those at a finite point in
+    range (they left the function's domain). Cheap whole-batch tests first (a NaN fails them)."""
+    center, limit, safe_lo, safe_hi = world
+    if np.isfinite(f.sum()) and np.isfinite(g.sum()) and x.max() <= safe_hi and x.min() >= safe_lo:
+        return _none, _none_bool
+    in_range = np.isfinite(x).all(axis=-1) & (np.abs(x - center) <= limit).all(axis=-1)
+    defined = np.isfinite(f) & np.isfinite(g).all(axis=-1)
+    bad = np.flatnonzero(~(in_range & defined))
+    return bad, in_range[bad]
+
+
+def _run_arrays(s, opt, sched, x0, lr0, steps, tol, noise, clip, batches, record, world):
     """The NumPy loop: any optimizer, any batch of runs, mini-batches.
 
-    A run that stops is frozen in place (its point, loss and gradient put back after each step)
-    and, once an eighth of the working arrays are frozen, dropped from them and from the
-    optimizer's and schedule's state, so the work per step follows the runs still moving.
+    Each step moves the runs still in the working set (_Working.step); the record keeps what the
+    call returns (_Record); once an eighth of the working set has stopped, the stopped runs are
+    dropped from it and from the optimizer's and schedule's state (_Working.compact), so the
+    work per step follows the runs still moving.
     """
     batch, dim = x0.shape[:-1], x0.shape[-1]
     n = int(np.prod(batch, dtype=int))
     x = x0.reshape(n, dim)
-    f, g_true = s.value_and_grad(x)
-    converged_at = np.full(n, -1)
-    diverged_at = np.full(n, -1)
-    ostate = opt.init(x)
-    sstate = sched.init(lr0 if np.ndim(lr0) == 0 else lr0.reshape(n), (n,))
-
-    world = _world(s)
-    act = np.arange(n)  # the runs in the working arrays x, f, g_true and the states
-    small = _small(g_true, tol)
-    frozen = np.flatnonzero(small) if small is not None else np.empty(0, dtype=int)  # stopped, in act
-    converged_at[frozen] = 0
-    X, F = x.copy(), f.copy()  # every run's latest point and loss (for runs dropped from act)
-    rows = steps + 1 if record else 1
-    path, losses = np.empty((rows, n, dim)), np.empty((rows, n))
-    path[0], losses[0] = x, f
-    grads = np.zeros((steps if record else 1, n, dim))
-    lrs = np.zeros((steps if record else 1, n))
-    batch_rows = None if sampler is None else np.full((steps, sampler.size), -1)
-    epochs = np.arange(1, steps + 1)
-    last = None
-
+    f, g = s.value_and_grad(x)
+    sched_lr = lr0 if np.ndim(lr0) == 0 else lr0.reshape(n)
+    work = _Working(np.arange(n), x, f, g, opt.init(x), sched.init(sched_lr, (n,)), _none)
+    ends = _Ends(n)
+    small = _small(g, tol)
+    if small is not None:
+        work.frozen = np.flatnonzero(small)
+        ends.converged_at[work.frozen] = 0
+    rec = _Record(x, f, steps, record, None if batches is None else batches.size)
     k = 0
-    while k < steps and len(frozen) < len(act):
-        lr_k, sstate = sched.update(k, f, sstate)
-        if sampler is None:
-            g = g_true
-        else:
-            idx, epochs[k] = sampler.next()
-            batch_rows[k, : len(idx)] = idx
-            g = s.grad(x, idx)
-        if noise:
-            g = g + noise * rng.standard_normal(x.shape)
-        if clip is not None:
-            g = clip_grad_norm(g, clip)
-        x_new, ostate = opt.update(g, ostate, x, lr_k[:, None] if np.ndim(lr_k) else lr_k, s)
-        f_new, g_new = s.value_and_grad(x_new)
+    while k < steps and len(work.frozen) < len(work.rows):
+        moved = work.step(s, opt, sched, k, noise, clip, batches, world)
         k += 1
-        stay = frozen
-        bad = _left_the_world(x_new, f_new, world)
-        if bad is not None:  # diverged: freeze at the last finite point
-            bad[frozen] = False
-            bad = np.flatnonzero(bad)
-            diverged_at[act[bad]] = k
-            stay = np.concatenate([frozen, bad])
-            g = np.where(np.isfinite(g), g, 0.0)
-        x_new[stay], f_new[stay], g_new[stay] = x[stay], f[stay], g_true[stay]
-        done = _small(g_new, tol)
-        if done is not None:
-            done[stay] = False
-            done = np.flatnonzero(done)
-            converged_at[act[done]] = k
-        lr_used = np.broadcast_to(lr_k, f.shape)
-        if not record:  # only the last step is kept: zero the stopped runs' entries at the end
-            last = (act, g, lr_used, frozen)
-        elif len(frozen):  # a stopped run takes no step: its gradient and lr are recorded as 0
-            g, lr_used = g.copy(), lr_used.copy()
-            g[frozen], lr_used[frozen] = 0.0, 0.0
-        if record and len(act) == n:
-            path[k], losses[k], grads[k - 1], lrs[k - 1] = x_new, f_new, g, lr_used
-        elif record:
-            path[k], losses[k] = path[k - 1], losses[k - 1]
-            path[k, act], losses[k, act], grads[k - 1, act], lrs[k - 1, act] = x_new, f_new, g, lr_used
-        x, f, g_true = x_new, f_new, g_new
-        if bad is not None or done is not None:
-            frozen = np.concatenate([stay] + ([done] if done is not None else []))
-        if len(frozen) > max(64, len(act) // 8):  # drop the frozen runs from the working arrays
-            keep = np.ones(len(act), dtype=bool)
-            keep[frozen] = False
-            X[act[frozen]], F[act[frozen]] = x[frozen], f[frozen]
-            m = len(act)
-            act, x, f, g_true = act[keep], x[keep], f[keep], g_true[keep]
-            ostate, sstate = _take(ostate, keep, m), _take(sstate, keep, m)
-            frozen = frozen[:0]
-
-    if record:
-        path, losses, grads, lrs = path[: k + 1], losses[: k + 1], grads[:k], lrs[:k]
-        if batch_rows is not None:
-            batch_rows = batch_rows[:k]
-    else:
-        X[act], F[act] = x, f
-        path, losses = np.stack([path[0], X]), np.stack([losses[0], F])
-        if last is not None:
-            last_act, last_g, last_lr, last_frozen = last
-            grads[0, last_act], lrs[0, last_act] = last_g, last_lr
-            grads[0, last_act[last_frozen]], lrs[0, last_act[last_frozen]] = 0.0, 0.0
-        grads, lrs = grads[:k], lrs[:k]
-        if batch_rows is not None:
-            batch_rows = batch_rows[max(k - 1, 0) : k]
+        stopped = ends.update(k, work, moved, tol)
+        rec.write(k, work.rows, moved, work.frozen)
+        work.advance(moved, stopped)
+        if len(work.frozen) > max(64, len(work.rows) // 8):
+            rec.keep_latest(work.rows[work.frozen], work.x[work.frozen], work.f[work.frozen])
+            work.compact()
+    rec.keep_latest(work.rows, work.x, work.f)
+    path, losses, grads, lrs, rows = rec.arrays(k)
     lead = path.shape[:1]
     return Trajectory(
         path.reshape(lead + batch + (dim,)),
         losses.reshape(lead + batch),
         grads.reshape(grads.shape[:1] + batch + (dim,)),
         lrs.reshape(lrs.shape[:1] + batch),
-        epochs[:k],
-        batch_rows,
-        converged_at.reshape(batch),
-        diverged_at.reshape(batch),
+        rec.epochs[:k],
+        None if rows is None else rows.reshape(rows.shape[:1] + batch + rows.shape[-1:]),
+        ends.converged_at.reshape(batch),
+        ends.diverged_at.reshape(batch),
         k,
+        ends.left_domain.reshape(batch),
     )
+
+
+_none = np.empty(0, dtype=int)
+_none_bool = np.empty(0, dtype=bool)
+
+
+@dataclass
+class _Moved:
+    """One step of the working set: the new points, losses and true gradients, the gradient and
+    learning rate each run stepped with, its mini-batch rows, and which runs left the world."""
+
+    x: np.ndarray
+    f: np.ndarray
+    g_true: np.ndarray
+    g_used: np.ndarray
+    lr: np.ndarray
+    rows: np.ndarray | None
+    epoch: int
+    bad: np.ndarray  # positions that left the finite world at this step
+    outside: np.ndarray  # among them, the ones at a finite point in range: left the function's domain
+
+
+@dataclass
+class _Working:
+    """The runs still in the working arrays: their indices among the call's runs, point, loss, true
+    gradient, optimizer and schedule states; `frozen` holds the positions of runs that have
+    stopped but are not yet dropped (they are put back in place after every step)."""
+
+    rows: np.ndarray
+    x: np.ndarray
+    f: np.ndarray
+    g: np.ndarray
+    ostate: object
+    sstate: object
+    frozen: np.ndarray
+
+    def step(self, s, opt, sched, k, noise, clip, batches, world) -> _Moved:
+        """Step every working run once (k: steps already taken)."""
+        lr_k, self.sstate = sched.update(k, self.f, self.sstate)
+        if batches is None:
+            g, idx, epoch = self.g, None, k + 1
+        else:
+            idx, epoch = batches.next(self.rows)
+            g = s.grad(self.x, idx)
+        if noise is not None:
+            g = g + noise[0] * noise[1].draw(self.rows)
+        if clip is not None:
+            g = clip_grad_norm(g, clip)
+        x_new, self.ostate = opt.update(g, self.ostate, self.x, lr_k[:, None] if np.ndim(lr_k) else lr_k, s)
+        f_new, g_new = s.value_and_grad(x_new)
+        bad, outside = _left_the_world(x_new, f_new, g_new, world)
+        stay = self.frozen
+        if len(bad):
+            fresh = ~np.isin(bad, self.frozen)
+            bad, outside = bad[fresh], outside[fresh]
+            stay = np.concatenate([self.frozen, bad])
+            g = np.where(np.isfinite(g), g, 0.0)
+        x_new[stay], f_new[stay], g_new[stay] = self.x[stay], self.f[stay], self.g[stay]
+        lr_used = np.broadcast_to(lr_k, self.f.shape)
+        return _Moved(x_new, f_new, g_new, g, lr_used, idx, epoch, bad, outside)
+
+    def advance(self, moved: _Moved, stopped: np.ndarray) -> None:
+        self.x, self.f, self.g = moved.x, moved.f, moved.g_true
+        if len(stopped):
+            self.frozen = np.concatenate([self.frozen, stopped])
+
+    def compact(self) -> None:
+        """Drop the stopped runs from the working arrays and states."""
+        keep = np.ones(len(self.rows), dtype=bool)
+        keep[self.frozen] = False
+        m = len(self.rows)
+        self.rows, self.x, self.f, self.g = self.rows[keep], self.x[keep], self.f[keep], self.g[keep]
+        self.ostate, self.sstate = _take(self.ostate, keep, m), _take(self.sstate, keep, m)
+        self.frozen = _none
+
+
+class _Ends:
+    """How each run ended: the iterate it converged at, the step it diverged at (-1 if never), and
+    whether it left the function's domain (a non-finite loss at a finite point)."""
+
+    def __init__(self, n):
+        self.converged_at = np.full(n, -1)
+        self.diverged_at = np.full(n, -1)
+        self.left_domain = np.zeros(n, dtype=bool)
+
+    def update(self, k, work: _Working, moved: _Moved, tol) -> np.ndarray:
+        """Mark the runs that stopped at step k; their positions in the working set."""
+        bad = moved.bad
+        if len(bad):
+            self.diverged_at[work.rows[bad]] = k
+            self.left_domain[work.rows[bad[moved.outside]]] = True
+        done = _small(moved.g_true, tol)
+        if done is None:
+            return bad
+        done[work.frozen] = False
+        done[bad] = False
+        done = np.flatnonzero(done)
+        self.converged_at[work.rows[done]] = k
+        return np.concatenate([bad, done])
+
+
+class _Record:
+    """What a call returns: every iterate (record=True), or the first and last iterates and the
+    last step (record=False). Runs dropped from the working set repeat their last iterate."""
+
+    def __init__(self, x0, f0, steps, record, batch_size):
+        n, dim = x0.shape
+        kept = steps if record else 1
+        self.record, self.n = record, n
+        self.path, self.losses = (
+            np.empty((steps + 1 if record else 1, n, dim)),
+            np.empty((steps + 1 if record else 1, n)),
+        )
+        self.path[0], self.losses[0] = x0, f0
+        self.grads, self.lrs = np.zeros((kept, n, dim)), np.zeros((kept, n))
+        self.rows = None if batch_size is None else np.full((kept, n, batch_size), -1)
+        self.epochs = np.arange(1, steps + 1)
+        self.X, self.F = x0.copy(), f0.copy()  # every run's latest point and loss
+        self.last = None
+
+    def write(self, k, rows, moved: _Moved, stopped) -> None:
+        """Step k (1-based) of the working runs `rows`; those at positions `stopped` took no step
+        (their gradient, lr and batch rows are recorded as 0, 0 and -1)."""
+        self.epochs[k - 1] = moved.epoch
+        g, lr, idx = moved.g_used, moved.lr, moved.rows
+        if len(stopped):
+            g, lr = g.copy(), lr.copy()
+            g[stopped], lr[stopped] = 0.0, 0.0
+            if idx is not None:
+                idx = idx.copy()
+                idx[stopped] = -1
+        if not self.record:  # only the last step is kept
+            self.last = (rows, g, lr, idx)
+            return
+        j = k - 1
+        if len(rows) == self.n:
+            self.path[k], self.losses[k], self.grads[j], self.lrs[j] = moved.x, moved.f, g, lr
+        else:
+            self.path[k], self.losses[k] = self.path[k - 1], self.losses[k - 1]
+            self.path[k, rows], self.losses[k, rows], self.grads[j, rows], self.lrs[j, rows] = (
+                moved.x,
+                moved.f,
+                g,
+                lr,
+            )
+        if idx is not None:
+            self.rows[j, rows, : idx.shape[1]] = idx
+
+    def keep_latest(self, rows, x, f) -> None:
+        self.X[rows], self.F[rows] = x, f
+
+    def arrays(self, k):
+        """(path, losses, grads, lrs, batch rows) after k steps."""
+        if self.record:
+            rows = None if self.rows is None else self.rows[:k]
+            return self.path[: k + 1], self.losses[: k + 1], self.grads[:k], self.lrs[:k], rows
+        if self.last is not None:
+            rows, g, lr, idx = self.last
+            self.grads[0, rows], self.lrs[0, rows] = g, lr
+            if idx is not None:
+                self.rows[0, rows, : idx.shape[1]] = idx
+        path, losses = np.stack([self.path[0], self.X]), np.stack([self.losses[0], self.F])
+        return path, losses, self.grads[:k], self.lrs[:k], None if self.rows is None else self.rows[:k]
 
 
 def _take(state, keep, n):
@@ -287,55 +417,38 @@ def _take(state, keep, n):
     return state
 
 
-def _left_the_world(x, f, world):
-    """Which runs just left the finite world (non-finite loss or point beyond the limit), or None
-    if none did. Cheap whole-batch tests first (a NaN fails them); the per-run mask only when
-    they fail. world = (center, limit, lowest sure-safe value, highest sure-safe value)."""
-    center, limit, safe_lo, safe_hi = world
-    if np.isfinite(f.sum()) and x.max() <= safe_hi and x.min() >= safe_lo:
-        return None
-    bad = ~(np.isfinite(f) & (np.abs(x - center) <= limit).all(axis=-1))
-    return bad if bad.any() else None
-
-
-def _world(s):
-    center, limit = _limits(s)
-    margin = 0.999 * limit
-    return center, limit, center.max() - margin, center.min() + margin
-
-
-def _run_floats(s, spec, sched, x0, lr0, steps, tol, noise, rng, clip, sampler=None):
-    """The Python-float loop for one run: the same rule and surface functions as _run_arrays,
-    coordinate by coordinate (a mini-batch gradient comes from the surface's array code, as in
-    _run_arrays). Returns a recorded Trajectory."""
+def _run_floats(s, spec, sched, x0, lr0, steps, tol, draws, clip, batches, world):
+    """The Python-float loop for one run: the same rule, surface functions and streams as
+    _run_arrays, coordinate by coordinate (a mini-batch gradient comes from the surface's array
+    code, as in _run_arrays). Returns a recorded Trajectory."""
     fg = s.scalar
     dim = s.dim
-    center, limit = _limits(s)
-    center = center.tolist()
+    center, limit = world[0].tolist(), world[1]
+    one = np.zeros(1, dtype=int)
     x = x0.tolist()
     f, g_true = fg(*x)
-    zeros = spec.init_slots(0.0)
-    slots = [zeros] * dim
+    slots = [spec.init_slots(0.0)] * dim
     sstate = sched.init(lr0, ())
     path, losses, grads, lrs, epochs, rows = [x], [f], [], [], [], []
     converged_at = diverged_at = -1
+    outside = False
     if _small_floats(g_true, tol):
         converged_at = 0
     k = 0
     while k < steps and converged_at < 0 and diverged_at < 0:
         lr_k, sstate = sched.update(k, f, sstate)
         lr_k = float(lr_k)
-        if sampler is None:
+        if batches is None:
             g = g_true
             epochs.append(k + 1)
         else:
-            idx, epoch = sampler.next()
+            idx, epoch = batches.next(one)
             epochs.append(epoch)
-            rows.append(np.pad(idx, (0, sampler.size - len(idx)), constant_values=-1))
-            g = tuple(s.grad(np.array(x), idx).tolist())
-        if noise:
-            z = rng.standard_normal(dim)
-            g = tuple(gi + noise * zi for gi, zi in zip(g, z))
+            rows.append(np.pad(idx[0], (0, batches.size - idx.shape[1]), constant_values=-1))
+            g = tuple(s.grad(np.array(x), idx[0]).tolist())
+        if draws is not None:
+            z = draws[1].draw(one)[0].tolist()
+            g = tuple(gi + draws[0] * zi for gi, zi in zip(g, z))
         if clip is not None:
             g = _clip_floats(g, clip)
         used = g
@@ -344,22 +457,13 @@ def _run_floats(s, spec, sched, x0, lr0, steps, tol, noise, rng, clip, sampler=N
         if spec.weight_decay:
             g = tuple(gi + spec.weight_decay * xi for gi, xi in zip(g, x))
         k += 1
-        try:
-            x_new, new_slots = [], []
-            for i in range(dim):
-                xi, si = spec.rule(g[i], x[i], slots[i], lr_k, k, FLOAT_MATH)
-                x_new.append(float(xi))
-                new_slots.append(si)
-            f_new, g_new = fg(*x_new)
-            ok = math.isfinite(f_new) and all(abs(a - c) <= limit for a, c in zip(x_new, center))
-        except (ArithmeticError, ValueError):  # float overflow or 0/0 where NumPy gives inf or NaN
-            ok = False
-        if ok:
-            x, f, g_true, slots = x_new, f_new, g_new, new_slots
+        x_new, new_slots, in_range, defined = _float_step(spec, fg, g, x, slots, lr_k, k, center, limit)
+        if in_range and defined:
+            x, f, g_true, slots = x_new[0], x_new[1], x_new[2], new_slots
             if _small_floats(g_true, tol):
                 converged_at = k
         else:
-            diverged_at = k
+            diverged_at, outside = k, in_range
             used = tuple(gi if math.isfinite(gi) else 0.0 for gi in used)
         path.append(x)
         losses.append(f)
@@ -371,11 +475,30 @@ def _run_floats(s, spec, sched, x0, lr0, steps, tol, noise, rng, clip, sampler=N
         np.array(grads, dtype=float).reshape(k, dim),
         np.array(lrs, dtype=float),
         np.array(epochs, dtype=int),
-        None if sampler is None else np.array(rows, dtype=int).reshape(k, sampler.size),
+        None if batches is None else np.array(rows, dtype=int).reshape(k, batches.size),
         np.array(converged_at),
         np.array(diverged_at),
         k,
+        np.array(outside),
     )
+
+
+def _float_step(spec, fg, g, x, slots, lr, t, center, limit):
+    """One step of one run on floats: ((x, f, g), slots, whether x is finite and in range,
+    whether f and g are defined there). Python raises where NumPy gives inf or NaN."""
+    in_range = defined = False
+    try:
+        x_new, new_slots = [], []
+        for i in range(len(x)):
+            xi, si = spec.rule(g[i], x[i], slots[i], lr, t, FLOAT_MATH)
+            x_new.append(float(xi))
+            new_slots.append(si)
+        in_range = all(math.isfinite(a) and abs(a - c) <= limit for a, c in zip(x_new, center))
+        f_new, g_new = fg(*x_new)
+        defined = math.isfinite(f_new) and all(math.isfinite(gi) for gi in g_new)
+    except (ArithmeticError, ValueError):
+        return (None, None, None), None, in_range, False
+    return (x_new, f_new, g_new), new_slots, in_range, defined
 
 
 def _first_and_last(t: Trajectory) -> Trajectory:
@@ -393,6 +516,7 @@ def _first_and_last(t: Trajectory) -> Trajectory:
         t.converged_at,
         t.diverged_at,
         t.steps,
+        t.left_domain,
     )
 
 

@@ -88,12 +88,13 @@ class DataSurface(Surface):
         return super().grad(P) if idx is None else self.batch_grad(P, idx)
 
     def batch_grad(self, P, idx):
-        """The gradient over the rows idx only (the mean over the mini-batch)."""
+        """The gradient over the rows idx only (the mean over the mini-batch). idx is (k,) for one
+        batch shared by every point of P, or P's leading shape + (k,) for a batch per point."""
         P = self._points(P)
         x, y = self._rows(idx)
         w, b = self._params(P)
         z = w[..., None] * x + b[..., None]
-        k = len(x)
+        k = x.shape[-1]
         if self.kind == "regression":
             r = z - y
             r += r  # 2 r: d/dz of (z - y)^2
