@@ -1,6 +1,9 @@
 """What every optimizer shares: the (init, update) pair, gradient clipping and weight decay.
 
-An optimizer is a pair of pure functions (optax's style):
+An optimizer is a pair of pure functions over a small state NamedTuple, like optax's
+GradientTransformation, but `update` returns the new point itself (optax returns an update to
+add) and takes the learning rate and the surface (Newton reads its Hessian, the line search its
+values; first-order rules ignore it):
 
     init(x0) -> state                                   state: a NamedTuple with `count`
     update(grad, state, x, lr, surface) -> (x_new, state)

@@ -68,13 +68,6 @@ class Trajectory:
     def diverged(self) -> np.ndarray:
         return self.diverged_at >= 0
 
-    @property
-    def stopped_at(self) -> np.ndarray:
-        """The iterate at which each run stopped (the last one, k, if it never stopped)."""
-        return np.where(
-            self.converged, self.converged_at, np.where(self.diverged, self.diverged_at - 1, self.steps)
-        )
-
 
 def _number(name, value, lo, *, integer=False, lo_open=False, hi=math.inf):
     ok_type = isinstance(value, numbers.Integral if integer else numbers.Real) and not isinstance(value, bool)

@@ -11,7 +11,7 @@ is stable only while |1 - lr * lambda_max| < 1, i.e. lr * lambda_max < 2:
     > 2                        every step overshoots more: diverges
 
 >>> regime(0.1 * 2.0), regime(1.0 * 2.0), regime(10 * 2.0)
-('glides', 'oscillates forever', 'diverges')
+('glides', 'bounces', 'diverges')
 """
 
 from __future__ import annotations
@@ -27,15 +27,17 @@ def sharpness(surface, points) -> np.ndarray:
 
 
 def regime(ratio: float) -> str:
-    """How gradient descent behaves with lr * lambda_max = ratio (see the module docstring)."""
+    """How gradient descent behaves with lr * lambda_max = ratio (see the module docstring), as an
+    id: 'glides', 'one_step', 'overshoots' (oscillates and converges), 'bounces' (for ever),
+    'diverges', or 'no_limit' where the surface is flat or curves down."""
     if ratio <= 0:
-        return "no limit here"  # the surface curves down (or is flat) at this point
-    if ratio < 1 and not np.isclose(ratio, 1.0, rtol=1e-12, atol=0):
-        return "glides"
+        return "no_limit"
     if np.isclose(ratio, 1.0, rtol=1e-12, atol=0):
-        return "one step to the bottom"
+        return "one_step"
+    if ratio < 1:
+        return "glides"
     if np.isclose(ratio, LIMIT, rtol=1e-12, atol=0):
-        return "oscillates forever"
+        return "bounces"
     if ratio < LIMIT:
-        return "oscillates, converges"
+        return "overshoots"
     return "diverges"

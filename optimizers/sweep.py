@@ -5,7 +5,7 @@ Each learning rate is classified by how its run ended, from the same start and s
     diverges      the run diverged, or its final loss is above the initial loss (or not finite)
     converges     the gradient norm reached tol
     oscillates    still moving, and its last steps keep reversing direction
-    too slow      still moving steadily downhill when the budget ran out
+    too_slow      still moving steadily downhill when the budget ran out
 
 On a quadratic surface (a constant Hessian with largest eigenvalue L) gradient descent diverges
 exactly for lr > 2 / L: `gd_limit` returns that threshold.
@@ -20,7 +20,7 @@ import numpy as np
 from .run import run
 from .stability import sharpness
 
-CLASSES = ("too slow", "converges", "oscillates", "diverges")
+CLASSES = ("too_slow", "converges", "oscillates", "diverges")
 
 
 @dataclass(frozen=True)
@@ -41,13 +41,14 @@ def lr_grid(lo: float = 1e-4, hi: float = 10.0, n: int = 200) -> np.ndarray:
     return np.geomspace(lo, hi, n)
 
 
-def lr_sweep(surface, optimizer: str, x0, lrs, steps: int, tol: float = 1e-8, **hyper) -> Sweep:
-    """Run `optimizer` from x0 at every learning rate in lrs (one call) and classify each run."""
+def lr_sweep(surface, optimizer: str, x0, lrs, steps: int, tol: float = 1e-8, **options) -> Sweep:
+    """Run `optimizer` from x0 at every learning rate in lrs (one call) and classify each run.
+    `options` are run()'s: hyperparameters, schedule, noise, seed, batch_size, ..."""
     lrs = np.asarray(lrs, dtype=float)
-    t = run(surface, optimizer, x0=x0, lr=lrs, steps=steps, tol=tol, **hyper)
+    t = run(surface, optimizer, x0=x0, lr=lrs, steps=steps, tol=tol, **options)
     f0 = float(t.losses[0, 0])
     final = t.losses[-1]
-    verdict = np.full(len(lrs), "too slow", dtype=object)
+    verdict = np.full(len(lrs), "too_slow", dtype=object)
     verdict[_oscillating(t.path)] = "oscillates"
     verdict[t.converged] = "converges"
     verdict[t.diverged | ~np.isfinite(final) | (final > f0)] = "diverges"
@@ -85,15 +86,16 @@ class Comparison:
     best_lr: np.ndarray  # (k,)
 
 
-def compare(surface, optimizers, x0, lrs, steps: int, hypers: dict | None = None) -> Comparison:
+def compare(surface, optimizers, x0, lrs, steps: int, hypers: dict | None = None, **options) -> Comparison:
     """Every optimizer at every learning rate, from the same start and step budget; the best lr of
-    each is the one with the lowest final loss among the runs that did not diverge."""
+    each is the one with the lowest final loss among the runs that did not diverge. `hypers`:
+    each optimizer's hyperparameters; `options`: run()'s shared ones (schedule, noise, ...)."""
     lrs = np.asarray(lrs, dtype=float)
     finals, bad = [], []
     for name in optimizers:
         hyper = dict((hypers or {}).get(name, {}))
         hyper.pop("lr", None)
-        t = run(surface, name, x0=x0, lr=lrs, steps=steps, record=False, **hyper)
+        t = run(surface, name, x0=x0, lr=lrs, steps=steps, record=False, **options, **hyper)
         finals.append(t.losses[-1])
         bad.append(t.diverged | (t.losses[-1] > t.losses[0]))
     final, diverged = np.array(finals), np.array(bad)

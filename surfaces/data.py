@@ -118,10 +118,6 @@ class DataSurface(Surface):
     def _params(self, P):
         return (P[..., 0], np.zeros(P.shape[:-1])) if self.dim == 1 else (P[..., 0], P[..., 1])
 
-    def batch_value_and_grad(self, P, idx):
-        """Loss and gradient over the rows idx, computed from the rows themselves."""
-        return self.batch_value(P, idx), self.batch_grad(P, idx)
-
     def batch_value(self, P, idx):
         """The loss over the rows idx only."""
         P = self._points(P)

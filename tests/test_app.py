@@ -1,55 +1,13 @@
 """The Streamlit app, driven by streamlit.testing's AppTest: what a person sees on the page."""
 
-import json
 import math
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from optimizers import OPTIMIZERS
 from surfaces import SURFACES
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-
-
-def fresh(**state) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in state.items():
-        at.session_state[key] = value
-    return at.run()
-
-
-def chart_spec(at, key="chart") -> dict:
-    for chart in at.get("plotly_chart"):
-        spec = json.loads(chart.proto.spec)
-        if chart.proto.id.endswith(f"-{key}"):
-            return spec
-    raise AssertionError(f"no chart with key {key!r}")
-
-
-def no_exception(at):
-    assert not at.exception, [e.value for e in at.exception]
-    assert not [w.value for w in at.warning if "could not be drawn" in w.value]
-
-
-def finite_numbers(node):
-    """Every number in a JSON tree (base64 typed arrays are decoded)."""
-    import base64
-
-    import numpy as np
-
-    if isinstance(node, dict):
-        if "bdata" in node and "dtype" in node:
-            yield from np.frombuffer(base64.b64decode(node["bdata"]), dtype=node["dtype"]).tolist()
-            return
-        for v in node.values():
-            yield from finite_numbers(v)
-    elif isinstance(node, list):
-        for v in node:
-            yield from finite_numbers(v)
-    elif isinstance(node, float):
-        yield node
+from .conftest import chart_spec, finite_numbers, fresh, no_exception
 
 
 def test_default_page_is_the_seeds_example():
@@ -186,3 +144,16 @@ def test_a_click_on_the_map_sets_the_start():
     at.run()
     no_exception(at)
     assert (at.number_input(key="x0").value, at.number_input(key="y0").value) == (1.5, -2.0)
+
+
+def test_a_noisy_run_is_the_same_alone_and_beside_a_second_rate():
+    """Issue 11, bug 1: on the double well with noise 5 the run ended at -0.96 alone and at +0.41
+    once a second learning rate was compared."""
+    at = fresh()
+    at.selectbox(key="surface").set_value("double_well").run()
+    at.number_input(key="noise").set_value(5.0).run()
+    alone = next(d for d in chart_spec(at)["data"] if d.get("name") == "GD · lr 0.05")
+    at.multiselect(key="lrs").set_value([0.1]).run()
+    no_exception(at)
+    beside = next(d for d in chart_spec(at)["data"] if d.get("name") == "GD · lr 0.05")
+    assert alone["x"] == beside["x"] and alone["customdata"] == beside["customdata"]

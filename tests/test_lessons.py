@@ -2,27 +2,23 @@
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from optimizers.experiment import simulate
-from surfaces import SURFACES
-from viz.lessons import BY_SLUG, LESSONS
-from viz.state import setup_from
+from ui.lessons import BY_SLUG, LESSONS
+from ui.text import texts
 
-from .test_app import APP, chart_spec, no_exception
+from .conftest import chart_spec, fresh, lesson_runs, no_exception, state_of
 
-
-def runs_of(slug):
-    state = BY_SLUG[slug].state()
-    n_rows = getattr(SURFACES[state["surface"]], "n_rows", None)
-    runs = simulate(setup_from(state, n_rows=n_rows), SURFACES[state["surface"]])
-    return {(r.optimizer, r.lr, r.start, r.batch_size): r for r in runs}
+runs_of = lesson_runs
 
 
 def test_eleven_lessons_with_unique_slugs_and_a_right_answer():
     assert len(LESSONS) >= 11 and len(BY_SLUG) == len(LESSONS)
-    for lesson in LESSONS:
-        assert 0 <= lesson.answer < len(lesson.choices) and lesson.look and lesson.why and lesson.ask
+    for lang in ("en", "ko"):
+        T = texts(lang)
+        for lesson in LESSONS:
+            slug = lesson.slug
+            assert 0 <= lesson.answer < len(T.choices(f"lesson.{slug}.choices"))
+            assert T(f"lesson.{slug}.look") and T(f"lesson.{slug}.why") and T(f"lesson.{slug}.ask")
 
 
 def test_1_one_step_from_5_gives_4_2():
@@ -93,19 +89,19 @@ def test_11_noise_carries_the_run_into_the_deep_valley():
 
 @pytest.mark.parametrize("slug", sorted(BY_SLUG))
 def test_every_lesson_renders_in_the_app(slug):
-    at = AppTest.from_file(APP, default_timeout=90).run()
+    at = fresh()
     at.selectbox(key="lesson").set_value(slug).run()
     no_exception(at)
     lesson = BY_SLUG[slug]
-    assert at.selectbox(key="surface").value == lesson.surface
-    assert any(lesson.title in m.value for m in at.markdown)
+    assert at.selectbox(key="surface").value == lesson.surface and state_of(at)["lesson"] == slug
+    assert any(texts("en")(f"lesson.{slug}.title") in m.value for m in at.markdown)
     assert chart_spec(at)["frames"]
     if slug == "too-large":
         assert any("diverged at step" in w.value for w in at.warning)
 
 
 def test_reveal_and_switching_to_free_play_keeps_the_values():
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = fresh()
     at.selectbox(key="lesson").set_value("too-large").run()
     at.radio(key="lesson_guess").set_value("No, it bounces between 5 and −3 for ever").run()
     at.button(key="lesson_reveal").click().run()

@@ -1,56 +1,12 @@
-"""Share links: the whole state in the URL, round-tripped, and tampered links handled gently."""
-
-from urllib.parse import parse_qsl, urlencode
+"""Share links in the app: the address bar follows the state, a link opens its picture, a tampered
+link is handled gently."""
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from streamlit.testing.v1 import AppTest
 
-from viz.lessons import LESSONS
-from viz.state import FIELDS, decode, defaults, encode
+from ui.fields import FIELDS
+from ui.state import decode, defaults
 
-from .test_app import APP, chart_spec, no_exception
-
-
-def through_url(state):
-    query = urlencode(encode(state))  # what the address bar holds
-    return decode(dict(parse_qsl(query, keep_blank_values=True)))
-
-
-@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.slug)
-def test_every_lesson_state_round_trips(lesson):
-    state = lesson.state()
-    back, problems = through_url(state)
-    assert problems == []
-    assert {k: back[k] for k in FIELDS} == {k: state[k] for k in FIELDS}
-
-
-def test_a_hand_made_state_round_trips():
-    state = defaults("rosenbrock") | dict(
-        optimizers=["adam", "newton"],
-        lr=0.0123,
-        lrs=[0.001, 10.0],
-        adam_own_lr=True,
-        adam_lr=0.05,
-        adam_beta1=0.8,
-        adam_amsgrad=True,
-        schedule="cosine",
-        schedule_T_max=250,
-        steps=777,
-        tol=0.0,
-        noise=0.25,
-        seed=42,
-        x0=-1.25,
-        y0=2.5,
-        start2=True,
-        x1=0.5,
-        y1=-0.5,
-        view="3d",
-        formula="x^2 + 10y^2",
-    )
-    back, problems = through_url(state)
-    assert problems == [] and {k: back[k] for k in FIELDS} == {k: state[k] for k in FIELDS}
+from .conftest import chart_spec, fresh, no_exception, state_of
 
 
 @pytest.mark.parametrize(
@@ -67,6 +23,7 @@ def test_a_hand_made_state_round_trips():
         ({"whatever": "1"}, "whatever"),
         ({"lrs": "0.1,inf"}, "lrs"),
         ({"view": "4d"}, "view"),
+        ({"lesson": "nope"}, "lesson"),
     ],
 )
 def test_bad_keys_fall_back_to_defaults_and_are_reported(params, bad):
@@ -77,22 +34,8 @@ def test_bad_keys_fall_back_to_defaults_and_are_reported(params, bad):
         f.check(state[key])
 
 
-@settings(max_examples=300, deadline=None)
-@given(
-    st.dictionaries(
-        st.sampled_from(list(FIELDS) + ["junk", ""]) | st.text(max_size=12), st.text(max_size=40), max_size=8
-    )
-)
-def test_fuzzed_query_strings_never_raise(params):
-    state, problems = decode(params)
-    for key, f in FIELDS.items():
-        f.check(state[key])
-    assert isinstance(problems, list)
-
-
 def test_the_app_opens_a_link_and_says_what_it_dropped():
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update(
+    at = fresh(
         {
             "surface": "rosenbrock",
             "optimizers": "adam,gd",
@@ -102,7 +45,6 @@ def test_the_app_opens_a_link_and_says_what_it_dropped():
             "x0": "nan",
         }
     )
-    at.run()
     no_exception(at)
     assert at.selectbox(key="surface").value == "rosenbrock"
     assert (
@@ -115,10 +57,37 @@ def test_the_app_opens_a_link_and_says_what_it_dropped():
 
 
 def test_the_url_follows_the_controls():
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = fresh()
     at.number_input(key="lr").set_value(0.4).run()
-    assert at.query_params["lr"] == ["0.4"] or at.query_params["lr"] == "0.4"
+    assert dict(at.query_params) in (
+        {"surface": "quadratic", "lr": "0.4"},
+        {"surface": ["quadratic"], "lr": ["0.4"]},
+    )
     at.selectbox(key="lesson").set_value("ravine").run()
     params = {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items()}
+    assert params == {"surface": "ravine", "lesson": "ravine"}
     back, problems = decode(params)
-    assert problems == [] and back["lesson"] == "ravine" and back["momentum_momentum"] == 0.7
+    assert problems == [] and back == state_of(at)
+
+
+def test_a_lesson_link_opens_the_lesson_with_its_values():
+    at = fresh({"lesson": "too-large"})
+    no_exception(at)
+    assert at.selectbox(key="lesson").value == "too-large" and at.number_input(key="lr").value == 10.0
+    names = [d.get("name") for d in chart_spec(at)["data"]]
+    assert "GD · lr 10" in names and "GD · lr 1" in names
+    assert any("diverged at step" in w.value for w in at.warning)
+
+
+def test_switching_surface_in_the_app_leaves_no_stale_key_in_the_url():
+    at = fresh()
+    at.selectbox(key="surface").set_value("rosenbrock").run()
+    at.checkbox(key="adam_own_lr").check().run()
+    no_exception(at)
+    assert at.number_input(key="adam_lr").value == 0.001
+    names = [d.get("name") for d in chart_spec(at)["data"]]
+    assert "Adam · lr 0.001" in names
+    assert {k: v for k, v in at.query_params.items()} in (
+        {"surface": "rosenbrock", "adam_own_lr": "1"},
+        {"surface": ["rosenbrock"], "adam_own_lr": ["1"]},
+    )

@@ -1,15 +1,10 @@
 """Learning-rate sweeps: the measured divergence threshold is 2/L on quadratics; the views render."""
 
-import json
-
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from optimizers.sweep import compare, gd_limit, lr_grid, lr_sweep
 from surfaces import SURFACES
-
-from .test_app import APP, no_exception
 
 
 @pytest.mark.parametrize("name", ["quadratic", "bowl", "ravine", "linreg", "linreg_slope"])
@@ -30,7 +25,7 @@ def test_measured_divergence_threshold_matches_2_over_L_within_one_grid_step(nam
 def test_the_four_regimes_appear_in_order_on_the_quadratic():
     sweep = lr_sweep(SURFACES["quadratic"], "gd", [5.0], lr_grid(), steps=100)
     order = list(dict.fromkeys(sweep.verdict))
-    assert order == ["too slow", "converges", "oscillates", "diverges"]
+    assert order == ["too_slow", "converges", "oscillates", "diverges"]
     assert sweep.first("converges") < 0.5 < sweep.first("oscillates") <= 1.0 < sweep.first("diverges")
 
 
@@ -47,24 +42,3 @@ def test_compare_marks_each_optimizers_best_rate():
         best = result.lrs[ok][np.argmin(result.final_loss[i][ok])]
         assert result.best_lr[i] == best
     assert result.best_lr[1] > result.best_lr[0]  # Adam wants a larger rate than GD here
-
-
-def test_the_sweep_views_render_and_a_click_sets_the_learning_rate():
-    at = AppTest.from_file(APP, default_timeout=90).run()
-    at.radio(key="view").set_value("sweep").run()
-    no_exception(at)
-    spec = next(
-        json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.proto.id.endswith("-sweep_chart")
-    )
-    assert len(spec["data"][0]["x"]) == 200 and any(
-        "2/L = 1" in a["text"] for a in spec["layout"]["annotations"]
-    )
-    at.session_state["sweep_chart"] = {"selection": {"points": [{"x": 0.35, "y": 1e-9}]}}
-    at.run()
-    assert at.number_input(key="lr").value == 0.35
-    at.radio(key="view").set_value("compare").run()
-    no_exception(at)
-    spec = next(
-        json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.proto.id.endswith("-compare_chart")
-    )
-    assert spec["data"][0]["type"] == "heatmap" and len(spec["data"][0]["x"]) == 50

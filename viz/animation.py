@@ -10,7 +10,7 @@ import numpy as np
 
 MAX_FRAMES = 300
 MAX_SLIDER_STEPS = 100  # every slider step is drawn on each frame: 300 of them cost ~15% of the frame rate
-SPEEDS = {"▶ Play": 60, "▶▶ Fast": 15}  # ms per frame
+SPEEDS = {"anim.play": 60, "anim.fast": 15}  # ms per frame, by the button's text key
 
 
 def frame_steps(steps: int, max_frames: int = MAX_FRAMES) -> np.ndarray:
@@ -35,7 +35,7 @@ def slider_steps(steps: np.ndarray, most: int = MAX_SLIDER_STEPS) -> np.ndarray:
     return steps[np.unique(np.round(np.linspace(0, len(steps) - 1, most)).astype(int))]
 
 
-def controls(steps: np.ndarray, redraw: bool = False, prefix: str = "step ") -> tuple[list, list]:
+def controls(steps: np.ndarray, T, redraw: bool = False, prefix: str | None = None) -> tuple[list, list]:
     """(updatemenus, sliders) for frames named by their step number: Play, Fast, Pause and a
     step slider, placed below the plot so they never cover it."""
 
@@ -50,10 +50,11 @@ def controls(steps: np.ndarray, redraw: bool = False, prefix: str = "step ") -> 
             },
         ]
 
-    buttons = [dict(label=label, method="animate", args=play(ms)) for label, ms in SPEEDS.items()]
+    prefix = T("anim.step_prefix") if prefix is None else prefix
+    buttons = [dict(label=T(key), method="animate", args=play(ms)) for key, ms in SPEEDS.items()]
     buttons.append(
         dict(
-            label="❚❚ Pause",
+            label=T("anim.pause"),
             method="animate",
             args=[
                 [None],

@@ -42,7 +42,7 @@ def level_values(Z: np.ndarray, floor=None) -> tuple[np.ndarray, float]:
     return np.log10(np.maximum(Z - m, 0.0) + d), d
 
 
-def contour_figure(surface, runs, bounds=None, height=620, clickable=True) -> dict:
+def contour_figure(surface, runs, T, bounds=None, height=620, clickable=True) -> dict:
     """Plotly JSON of the animated contour view for `runs` (from optimizers.experiment.simulate)."""
     lo, hi = view_box(surface, bounds)
     xs, ys = np.linspace(lo[0], hi[0], GRID), np.linspace(lo[1], hi[1], GRID)
@@ -61,11 +61,11 @@ def contour_figure(surface, runs, bounds=None, height=620, clickable=True) -> di
             contours=dict(coloring="fill", showlines=True),
             line=dict(color="rgba(60,72,92,0.35)", width=1),
             hoverinfo="skip",
-            name="loss",
+            name=T("chart.loss"),
         )
     ]
     if clickable:
-        data.append(_click_grid(surface, lo, hi))
+        data.append(_click_grid(surface, lo, hi, T))
     if len(surface.minima):
         data.append(
             dict(
@@ -73,12 +73,13 @@ def contour_figure(surface, runs, bounds=None, height=620, clickable=True) -> di
                 x=rounded(surface.minima[:, 0]),
                 y=rounded(surface.minima[:, 1]),
                 mode="markers",
-                name="minimum",
+                name=T("chart.minimum"),
                 marker=dict(
                     symbol="star", size=17, color=MINIMUM_COLOR, line=dict(color="#FFFFFF", width=1.5)
                 ),
                 customdata=rounded(surface.minima_values, 8),
-                hovertemplate="minimum (%{x:.4g}, %{y:.4g})<br>L = %{customdata:.6g}<extra></extra>",
+                hovertemplate=T("chart.minimum")
+                + " (%{x:.4g}, %{y:.4g})<br>L = %{customdata:.6g}<extra></extra>",
             )
         )
 
@@ -101,6 +102,7 @@ def contour_figure(surface, runs, bounds=None, height=620, clickable=True) -> di
                 MARKER_SIZE - 2,
                 lo,
                 hi,
+                T,
             )
         )
     data.append(
@@ -109,7 +111,7 @@ def contour_figure(surface, runs, bounds=None, height=620, clickable=True) -> di
             x=[p[0] for p in starts],
             y=[p[1] for p in starts],
             mode="markers",
-            name="start",
+            name=T("chart.start"),
             marker=dict(symbol="circle-open", size=20, color="#1B1F24", line=dict(width=3)),
             hoverinfo="skip",
         )
@@ -118,11 +120,11 @@ def contour_figure(surface, runs, bounds=None, height=620, clickable=True) -> di
     last = max((shown(r) - 1 for r in runs), default=0)
     steps = frame_steps(last)
     marks_per_frame = _frame_marks(steps, runs, tracks, lo, hi, surface)
-    panel = add_data_panel(surface, runs, steps, data, marks_per_frame)
+    panel = add_data_panel(surface, runs, steps, data, marks_per_frame, T)
     frames = [dict(name=str(int(k)), layout=m) for k, m in zip(steps, marks_per_frame, strict=True)]
-    updatemenus, sliders = controls(steps)
+    updatemenus, sliders = controls(steps, T)
     aspect = (hi[1] - lo[1]) / (hi[0] - lo[0])
-    axis_names = ("w (slope)", "b (intercept)") if has_data(surface) else ("x", "y")
+    axis_names = (T("axis.slope"), T("axis.intercept")) if has_data(surface) else ("x", "y")
     square = dict(scaleanchor="x", scaleratio=1, constrain="domain") if 0.5 <= aspect <= 2 else {}
     layout = base_layout(
         height,
@@ -147,7 +149,7 @@ def contour_figure(surface, runs, bounds=None, height=620, clickable=True) -> di
     return dict(data=data, layout=layout, frames=frames)
 
 
-def _click_grid(surface, lo, hi) -> dict:
+def _click_grid(surface, lo, hi, T) -> dict:
     """Invisible, selectable points over the map: Streamlit forwards only selections, so a click
     that selects one of them is how the app learns where to start."""
     xs, ys = np.linspace(lo[0], hi[0], CLICK_GRID), np.linspace(lo[1], hi[1], CLICK_GRID)
@@ -158,11 +160,12 @@ def _click_grid(surface, lo, hi) -> dict:
         x=rounded(P[:, 0], 5),
         y=rounded(P[:, 1], 5),
         mode="markers",
-        name="click to start here",
+        name=T("chart.click_to_start"),
         showlegend=False,
         marker=dict(size=14, color="rgba(0,0,0,0)"),
         customdata=rounded(surface.value(P), 6),
-        hovertemplate="click to start at (%{x:.3g}, %{y:.3g})<br>L = %{customdata:.4g}<extra></extra>",
+        hovertemplate=T("chart.click_to_start")
+        + " (%{x:.3g}, %{y:.3g})<br>L = %{customdata:.4g}<extra></extra>",
         selected=dict(marker=dict(opacity=0)),
         unselected=dict(marker=dict(opacity=0)),
     )

@@ -25,7 +25,7 @@ def curve_window(surface, bounds=None) -> tuple[np.ndarray, np.ndarray]:
     return np.array([w_lo, L.min() - pad]), np.array([w_hi, L.max() + pad])
 
 
-def curve_figure(surface, runs, bounds=None, height=560) -> dict:
+def curve_figure(surface, runs, T, bounds=None, height=560) -> dict:
     """Plotly JSON of the animated 1-D view for `runs` (from optimizers.experiment.simulate)."""
     lo, hi = curve_window(surface, bounds)
     w = np.linspace(lo[0], hi[0], CURVE_POINTS)
@@ -35,7 +35,7 @@ def curve_figure(surface, runs, bounds=None, height=560) -> dict:
             x=rounded(w),
             y=rounded(surface.value(w[:, None])),
             mode="lines",
-            name="loss L(w)",
+            name=T("chart.loss_curve"),
             line=dict(color="#5A6270", width=3),
             hoverinfo="skip",
         )
@@ -48,11 +48,11 @@ def curve_figure(surface, runs, bounds=None, height=560) -> dict:
                 x=rounded(m),
                 y=rounded(surface.value(m[:, None])),
                 mode="markers",
-                name="minimum",
+                name=T("chart.minimum"),
                 marker=dict(
                     symbol="star", size=16, color=MINIMUM_COLOR, line=dict(color="#FFFFFF", width=1.5)
                 ),
-                hovertemplate="minimum<br>w = %{x:.6g}<br>L = %{y:.6g}<extra></extra>",
+                hovertemplate=T("chart.minimum") + "<br>w = %{x:.6g}<br>L = %{y:.6g}<extra></extra>",
             )
         )
 
@@ -72,26 +72,27 @@ def curve_figure(surface, runs, bounds=None, height=560) -> dict:
                 MARKER_SIZE,
                 lo,
                 hi,
+                T,
             )
         )
 
     last = max((shown(r) - 1 for r in runs), default=0)
     steps = frame_steps(last)
     marks_per_frame = _frame_marks(steps, runs, tracks, lo, hi)
-    panel = add_data_panel(surface, runs, steps, data, marks_per_frame)
+    panel = add_data_panel(surface, runs, steps, data, marks_per_frame, T)
     frames = [dict(name=str(int(k)), layout=m) for k, m in zip(steps, marks_per_frame, strict=True)]
-    updatemenus, sliders = controls(steps)
+    updatemenus, sliders = controls(steps, T)
     layout = base_layout(
         height,
         xaxis=dict(
             AXIS,
-            title=dict(text="w (the parameter)"),
+            title=dict(text=T("axis.w")),
             range=[lo[0], hi[0]],
             autorange=False,
             domain=DOMAIN_LOSS if panel else [0, 1],
         ),
         **panel,
-        yaxis=dict(AXIS, title=dict(text="loss L(w)"), range=[lo[1], hi[1]], autorange=False),
+        yaxis=dict(AXIS, title=dict(text=T("axis.loss_w")), range=[lo[1], hi[1]], autorange=False),
         updatemenus=updatemenus,
         sliders=sliders,
         margin=dict(l=75, r=30, t=50, b=170),

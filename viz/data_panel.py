@@ -30,9 +30,9 @@ def data_box(surface) -> tuple[np.ndarray, np.ndarray]:
     return np.array([x.min() - pad_x, y.min() - pad_y]), np.array([x.max() + pad_x, y.max() + pad_y])
 
 
-def data_traces(surface) -> list[dict]:
+def data_traces(surface, T) -> list[dict]:
     x, y = surface.data.x, surface.data.y
-    what = "label" if surface.kind == "classification" else "y"
+    what = T("data.label") if surface.kind == "classification" else "y"
     return [
         dict(
             type="scatter",
@@ -41,16 +41,20 @@ def data_traces(surface) -> list[dict]:
             mode="markers",
             xaxis="x2",
             yaxis="y2",
-            name=f"data ({len(x)} points)",
+            name=T("data.points", n=len(x)),
             marker=dict(size=9, color="#8A94A6", line=dict(color="#FFFFFF", width=1)),
-            hovertemplate=f"x = %{{x:.4g}}<br>{what} = %{{y:.4g}}<extra>row %{{pointNumber}}</extra>",
+            hovertemplate="x = %{x:.4g}<br>"
+            + what
+            + " = %{y:.4g}<extra>"
+            + T("data.row")
+            + " %{pointNumber}</extra>",
         )
     ]
 
 
-def data_axes(surface) -> dict:
+def data_axes(surface, T) -> dict:
     lo, hi = data_box(surface)
-    ytitle = "label y (0 or 1)" if surface.kind == "classification" else "y"
+    ytitle = T("axis.label01") if surface.kind == "classification" else "y"
     return dict(
         xaxis2=dict(
             AXIS, domain=DOMAIN_DATA, anchor="y2", range=[lo[0], hi[0]], autorange=False, title=dict(text="x")
@@ -128,12 +132,12 @@ def data_frames(surface, runs, steps) -> list[dict]:
     return frames
 
 
-def add_data_panel(surface, runs, steps, data: list, marks_per_frame: list) -> dict:
+def add_data_panel(surface, runs, steps, data: list, marks_per_frame: list, T) -> dict:
     """Put the data panel into a loss view being built: its traces into `data`, its moving shapes
     into each frame's marks; returns the layout entries of its axes ({} for a surface without data)."""
     if not has_data(surface):
         return {}
-    data += data_traces(surface)
+    data += data_traces(surface, T)
     for marks, extra in zip(marks_per_frame, data_frames(surface, runs, steps), strict=True):
         marks["shapes"] += extra
-    return data_axes(surface)
+    return data_axes(surface, T)

@@ -1,10 +1,13 @@
 """Offline export: an animation as one self-contained HTML file, trajectories as CSV.
 
     python -m viz.export --list
-    python -m viz.export --lesson ravine --out ravine.html [--csv ravine.csv]
+    python -m viz.export --lesson ravine --out ravine.html [--csv ravine.csv] [--lang ko]
+    python -m viz.export --link 'surface=linreg&batch_sizes=1,50' --out sgd.html
 
-The HTML inlines plotly.js (no network access needed to open it) and does not start playing on
-load. Works without Streamlit running.
+`--link` takes the query string the app writes in its address bar (a share link, with or without
+the address before the '?'), so a data loss or a typed formula is rebuilt exactly. The HTML
+inlines plotly.js (no network access needed to open it) and does not start playing on load.
+Works without Streamlit running.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import csv
 import html
 import io
 import sys
+from urllib.parse import parse_qsl, urlsplit
 
 import plotly.io as pio
 
@@ -21,14 +25,15 @@ from .runs import label
 from .views import main_figure
 
 PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<style>body{{font-family:Inter,Segoe UI,Helvetica,Arial,sans-serif;margin:24px auto;max-width:1200px;color:#1B1F24}}
+<style>body{{font-family:Inter,"Noto Sans KR","Apple SD Gothic Neo","Malgun Gothic",Segoe UI,Helvetica,Arial,sans-serif;
+margin:24px auto;max-width:1200px;color:#1B1F24}}
 h1{{font-size:28px;margin:0 0 8px}} p{{font-size:18px;line-height:1.45;margin:6px 0}}</style></head>
 <body><h1>{title}</h1>{text}{figure}</body></html>"""
 
 
-def html_page(figure: dict, title: str, paragraphs=()) -> str:
+def html_page(figure: dict, title: str, paragraphs=(), lang: str = "en") -> str:
     """A complete, offline HTML page: a title, some text and the animated figure."""
     body = pio.to_html(
         figure,
@@ -40,20 +45,21 @@ def html_page(figure: dict, title: str, paragraphs=()) -> str:
         default_width="100%",
     )
     text = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
-    return PAGE.format(title=html.escape(title), text=text, figure=body)
+    return PAGE.format(lang=lang, title=html.escape(title), text=text, figure=body)
 
 
-def trajectories_csv(runs, dim: int) -> str:
+def trajectories_csv(runs, dim: int, T) -> str:
     """One row per run and iterate: run, step, epoch, x, y, loss, grad, lr. grad and lr are those
     of the step taken from that iterate (empty for the last one); in 2-D, grad is the gradient's
-    norm and grad_x, grad_y follow at the end of the row."""
+    norm and grad_x, grad_y follow at the end of the row. Column names stay English: programs
+    read them."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
         ["run", "step", "epoch", "x", "y", "loss", "grad", "lr"] + (["grad_x", "grad_y"] if dim == 2 else [])
     )
     for run in runs:
-        name = label(run, runs)
+        name = label(run, runs, T)
         for k in range(run.steps_taken + 1):
             p = run.path[k]
             stepped = k < run.steps_taken
@@ -75,58 +81,84 @@ def trajectories_csv(runs, dim: int) -> str:
     return out.getvalue()
 
 
-def lesson_export(slug: str) -> tuple[str, str]:
-    """(HTML, CSV) of a lesson, computed from scratch."""
-    from optimizers.experiment import simulate
+def picture_export(state: dict, lang: str | None = None) -> tuple[str, str]:
+    """(HTML, CSV) of a picture given as a state (ui.state), computed from scratch."""
+    from ui.experiment import simulate
+    from ui.state import setup_from
+    from ui.text import texts
 
-    from .lessons import get_lesson
-    from .state import setup_from
-
-    lesson = get_lesson(slug)
-    state = lesson.state()
-    setup = setup_from(state, n_rows=_rows_of(state))
-    from surfaces import get_surface
-
-    surface = get_surface(setup.surface)
+    T = texts(lang or state["lang"])
+    setup = setup_from(state)
+    surface = setup.spec.build()
     runs = simulate(setup, surface)
-    page = html_page(
-        main_figure(surface, runs, state.get("view", "")),
-        lesson.title,
-        [lesson.look, lesson.why, "Ask the class: " + lesson.ask],
-    )
-    return page, trajectories_csv(runs, surface.dim)
+    slug = state["lesson"]
+    if slug != "free":
+        title = T(f"lesson.{slug}.title")
+        paragraphs = [
+            T(f"lesson.{slug}.look"),
+            T(f"lesson.{slug}.why"),
+            T("lesson.ask_prefix") + T(f"lesson.{slug}.ask"),
+        ]
+    else:
+        title = T(f"surface.{state['surface']}.title") if state["surface"] != "custom" else state["formula"]
+        paragraphs = [] if state["surface"] == "custom" else [T(f"surface.{state['surface']}.description")]
+    page = html_page(main_figure(surface, runs, T, state["view"]), title, paragraphs, T.lang)
+    return page, trajectories_csv(runs, surface.dim, T)
 
 
-def _rows_of(state):
-    from surfaces import SURFACES
+def lesson_export(slug: str, lang: str = "en") -> tuple[str, str]:
+    """(HTML, CSV) of a lesson."""
+    from ui.lessons import get_lesson
+    from ui.state import lesson_state
 
-    return getattr(SURFACES.get(state["surface"]), "n_rows", None)
+    get_lesson(slug)  # ValueError listing the lessons for an unknown slug
+    return picture_export(lesson_state(slug) | {"lang": lang})
+
+
+def link_export(link: str, lang: str | None = None) -> tuple[tuple[str, str], list[str]]:
+    """((HTML, CSV), what the link held that could not be used) for a share link's query string."""
+    from ui.state import decode
+
+    query = urlsplit(link).query if "?" in link else link
+    state, problems = decode(dict(parse_qsl(query, keep_blank_values=True)), lang=lang or "en")
+    return picture_export(state, lang), problems
 
 
 def main(argv=None) -> int:
-    from .lessons import LESSONS
+    from ui.lessons import LESSONS
+    from ui.text import LANGS, texts
 
     ap = argparse.ArgumentParser(prog="python -m viz.export", description=__doc__.splitlines()[0])
     ap.add_argument("--list", action="store_true", help="print the lesson slugs and titles")
     ap.add_argument("--lesson", help="the lesson to export")
+    ap.add_argument("--link", help="a share link (or its query string) to export, as the app writes it")
     ap.add_argument("--out", help="the HTML file to write")
     ap.add_argument("--csv", help="also write the trajectories as CSV here")
+    ap.add_argument(
+        "--lang", choices=LANGS, help="the language of the page (default: English, or the link's)"
+    )
     args = ap.parse_args(argv)
     if args.list:
+        T = texts(args.lang or "en")
         for lesson in LESSONS:
-            print(f"{lesson.slug}\t{lesson.title}")
+            print(f"{lesson.slug}\t{T(f'lesson.{lesson.slug}.title')}")
         return 0
-    if not args.lesson or not args.out:
-        ap.error("give --list, or --lesson NAME and --out FILE.html")
+    if not (args.lesson or args.link) or not args.out or (args.lesson and args.link):
+        ap.error("give --list, or one of --lesson NAME / --link QUERY, and --out FILE.html")
     try:
-        page, table = lesson_export(args.lesson)
+        if args.lesson:
+            page, table = lesson_export(args.lesson, args.lang or "en")
+        else:
+            (page, table), problems = link_export(args.link, args.lang)
+            for problem in problems:
+                print(f"warning: ignored {problem}", file=sys.stderr)
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     with open(args.out, "w", encoding="utf-8") as fh:
         fh.write(page)
     if args.csv:
-        with open(args.csv, "w", encoding="utf-8", newline="") as fh:
+        with open(args.csv, "w", encoding="utf-8-sig", newline="") as fh:
             fh.write(table)
     print(f"wrote {args.out} ({len(page.encode()) / 1e6:.1f} MB)" + (f" and {args.csv}" if args.csv else ""))
     return 0

@@ -12,18 +12,21 @@ from .style import AXIS, LINE_WIDTH, base_layout
 FLOOR = 1e-16  # L - L* below this (or exactly 0) is drawn at the floor of the log axis
 
 
-def history_figure(runs, f_star=None, height=360, epochs=False) -> dict:
+def history_figure(runs, T, f_star=None, height=360, epochs=False) -> dict:
     """Two panels side by side: the loss and the learning rate of every run, step by step (or by
-    epoch: step k of a run with m batches per epoch is at k / m passes over the data)."""
+    epoch: step k of a run with m batches per epoch is at k / m passes over the data). With f_star
+    (L*, the lowest loss known) the loss is drawn as L - L* on a log axis."""
     data = []
     for run in runs:
         n = run.steps_taken + 1
         st = style(run)
         x = np.arange(n) / (run.per_epoch if epochs else 1)  # epochs: passes over the data so far
         y = run.losses[:n] if f_star is None else np.maximum(run.losses[:n] - f_star, FLOOR)
+        name = label(run, runs, T)
+        x_word = T("hover.epoch") if epochs else T("hover.step")
         common = dict(
             mode="lines",
-            legendgroup=label(run, runs),
+            legendgroup=name,
             line=dict(color=st["color"], width=LINE_WIDTH - 0.5, dash=st["dash"]),
         )
         data.append(
@@ -31,9 +34,9 @@ def history_figure(runs, f_star=None, height=360, epochs=False) -> dict:
                 type="scatter",
                 x=x.tolist(),
                 y=sig(y, 6),
-                name=label(run, runs),
+                name=name,
                 **common,
-                hovertemplate="step %{x}<br>%{y:.4g}<extra>" + label(run, runs) + "</extra>",
+                hovertemplate=x_word + " %{x:.4g}<br>%{y:.4g}<extra>" + name + "</extra>",
             )
         )
         if n > 1:
@@ -42,19 +45,19 @@ def history_figure(runs, f_star=None, height=360, epochs=False) -> dict:
                     type="scatter",
                     x=x[1:].tolist(),
                     y=sig(run.lrs[: n - 1], 6),
-                    name=label(run, runs),
+                    name=name,
                     showlegend=False,
                     xaxis="x2",
                     yaxis="y2",
                     **common,
-                    hovertemplate="step %{x}<br>lr %{y:.4g}<extra>" + label(run, runs) + "</extra>",
+                    hovertemplate=x_word + " %{x:.4g}<br>lr %{y:.4g}<extra>" + name + "</extra>",
                 )
             )
     used = np.concatenate([r.lrs[: r.steps_taken] for r in runs]) if runs else np.ones(1)
     used = used[used > 0]
     lr_log = len(used) > 0 and used.max() > 10 * used.min()  # a log axis only where lrs span decades
-    x_title = "epoch" if epochs else "step"
-    loss_title = "loss" if f_star is None else "L − L*  (log)"
+    x_title = T("axis.epoch") if epochs else T("axis.step")
+    loss_title = T("axis.loss") if f_star is None else T("axis.loss_gap", star=f"{f_star:.6g}")
     layout = base_layout(
         height,
         xaxis=dict(AXIS, domain=[0, 0.6], title=dict(text=x_title)),
@@ -69,7 +72,7 @@ def history_figure(runs, f_star=None, height=360, epochs=False) -> dict:
         yaxis2=dict(
             AXIS,
             anchor="x2",
-            title=dict(text="learning rate"),
+            title=dict(text=T("axis.lr")),
             type="log" if lr_log else "linear",
             exponentformat="power",
             dtick=1 if lr_log else None,

@@ -9,24 +9,24 @@ from __future__ import annotations
 import numpy as np
 
 from .figure import sig
-from .style import DASHES, SHORT_LABELS, SYMBOLS, color_of, format_lr
+from .style import DASHES, SYMBOLS, color_of, format_lr
 
 
-def label(run, runs) -> str:
+def label(run, runs, T) -> str:
     """'GD · lr 0.1', with the start and the batch size added where runs differ in them."""
-    text = f"{SHORT_LABELS.get(run.optimizer, run.optimizer)} · lr {format_lr(run.lr)}"
+    text = T("run.label", optimizer=T(f"opt.{run.optimizer}.short"), lr=format_lr(run.lr))
     if len({r.start for r in runs if r.optimizer == run.optimizer}) > 1:
-        text += f" · start {run.start + 1}"
+        text += " · " + T("run.start", n=run.start + 1)
     if any(r.batch_size is not None for r in runs):
-        text += " · " + batch_label(run.batch_size)
+        text += " · " + batch_label(run.batch_size, T)
     return text
 
 
-def batch_label(batch_size) -> str:
+def batch_label(batch_size, T) -> str:
     """'full batch', 'SGD (batch 1)' or 'batch 10'."""
     if batch_size is None:
-        return "full batch"
-    return "SGD (batch 1)" if batch_size == 1 else f"batch {batch_size}"
+        return T("batch.full")
+    return T("batch.sgd") if batch_size == 1 else T("batch.mini", k=batch_size)
 
 
 def style(run) -> dict:
@@ -77,6 +77,7 @@ def path_trace(
     size: float,
     lo,
     hi,
+    T,
     markers: int = 80,
 ) -> dict:
     """A run's iterates as one scatter trace: a line through the points pinned into the view, open
@@ -94,9 +95,14 @@ def path_trace(
         x=np.round(pinned[:, 0], digits).tolist(),
         y=np.round(pinned[:, 1], digits).tolist(),
         mode="lines+markers",
-        name=label(run, runs),
+        name=label(run, runs, T),
         line=dict(color=st["color"], width=width, dash=st["dash"]),
         marker=dict(size=size, symbol=symbol, color=st["color"], maxdisplayed=markers),
         customdata=sig(raw_hover, 6),
-        hovertemplate="step %{pointNumber}<br>" + hover + "<extra>" + label(run, runs) + "</extra>",
+        hovertemplate=T("hover.step")
+        + " %{pointNumber}<br>"
+        + hover
+        + "<extra>"
+        + label(run, runs, T)
+        + "</extra>",
     )

@@ -7,13 +7,13 @@ import math
 from .style import AXIS, base_layout, format_lr
 
 ZONES = [
-    (1e-3, 1.0, "rgba(0,158,115,0.16)", "glides"),
-    (1.0, 2.0, "rgba(230,159,0,0.22)", "oscillates"),
-    (2.0, 1e4, "rgba(213,94,0,0.18)", "diverges"),
+    (1e-3, 1.0, "rgba(0,158,115,0.16)", "regime.glides"),
+    (1.0, 2.0, "rgba(230,159,0,0.22)", "regime.overshoots"),
+    (2.0, 1e4, "rgba(213,94,0,0.18)", "regime.diverges"),
 ]
 
 
-def stability_figure(entries, height=150) -> dict:
+def stability_figure(entries, T, height=150) -> dict:
     """entries: (label, lr, lambda_max, color) per learning rate. A log axis of lr * lambda_max
     with the three regimes shaded and GD's limit 2 marked."""
     ratios = [max(lr * lam, 1e-3) for _, lr, lam, _ in entries]
@@ -43,7 +43,7 @@ def stability_figure(entries, height=150) -> dict:
             y=0.98,
             xref="x",
             yref="paper",
-            text=name,
+            text=T(name),
             showarrow=False,
             yanchor="top",
             font=dict(size=15, color="#3B4252"),
@@ -78,7 +78,7 @@ def stability_figure(entries, height=150) -> dict:
             showgrid=False,
             tickvals=[v for v in (1e-3, 1e-2, 0.1, 1, 2, 10, 100, 1e3) if lo <= v <= hi],
             ticktext=[f"{v:g}" for v in (1e-3, 1e-2, 0.1, 1, 2, 10, 100, 1e3) if lo <= v <= hi],
-            title=dict(text="lr × λmax at the start", font=dict(size=15)),
+            title=dict(text=T("axis.lr_lambda_start"), font=dict(size=15)),
         ),
         yaxis=dict(visible=False, range=[-0.7, len(entries) - 0.1]),
         margin=dict(l=10, r=10, t=8, b=50),

@@ -16,26 +16,6 @@ OPTIMIZER_COLORS = {
     "newton": "#000000",  # black
     "linesearch": "#8C6D1F",  # dark gold
 }
-OPTIMIZER_LABELS = {
-    "gd": "Gradient descent",
-    "momentum": "Momentum",
-    "nesterov": "Nesterov",
-    "adagrad": "Adagrad",
-    "rmsprop": "RMSprop",
-    "adam": "Adam",
-    "newton": "Newton",
-    "linesearch": "Line search",
-}
-SHORT_LABELS = {
-    "gd": "GD",
-    "momentum": "Momentum",
-    "nesterov": "Nesterov",
-    "adagrad": "Adagrad",
-    "rmsprop": "RMSprop",
-    "adam": "Adam",
-    "newton": "Newton",
-    "linesearch": "Line search",
-}
 DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
 SYMBOLS = ["circle", "square", "diamond", "triangle-up", "cross", "star"]
 

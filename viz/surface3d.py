@@ -18,7 +18,7 @@ from .style import FONT, MINIMUM_COLOR, SURFACE_SCALE, base_layout
 GRID = 80
 
 
-def surface_figure(surface, runs, bounds=None, height=640) -> dict:
+def surface_figure(surface, runs, T, bounds=None, height=640) -> dict:
     lo, hi = view_box(surface, bounds)
     xs, ys = np.linspace(lo[0], hi[0], GRID), np.linspace(lo[1], hi[1], GRID)
     X, Y = np.meshgrid(xs, ys)
@@ -39,7 +39,7 @@ def surface_figure(surface, runs, bounds=None, height=640) -> dict:
             colorscale=SURFACE_SCALE,
             showscale=False,
             opacity=0.92,
-            name="loss",
+            name=T("chart.loss"),
             hoverinfo="skip",
             contours=dict(
                 z=dict(
@@ -57,7 +57,7 @@ def surface_figure(surface, runs, bounds=None, height=640) -> dict:
                 y=rounded(m[:, 1]),
                 z=sig(height_of(surface.minima_values)),
                 mode="markers",
-                name="minimum",
+                name=T("chart.minimum"),
                 marker=dict(symbol="diamond", size=6, color=MINIMUM_COLOR),
             )
         )
@@ -71,7 +71,7 @@ def surface_figure(surface, runs, bounds=None, height=640) -> dict:
                 y=rounded(run.path[:n, 1]),
                 z=sig(height_of(run.losses[:n])),
                 mode="lines",
-                name=label(run, runs),
+                name=label(run, runs, T),
                 line=dict(color=st["color"], width=6, dash=st["dash"] if st["dash"] != "dot" else "dash"),
             )
         )
@@ -84,7 +84,7 @@ def surface_figure(surface, runs, bounds=None, height=640) -> dict:
         return dict(
             type="scatter3d",
             mode="markers",
-            name="now",
+            name=T("chart.now"),
             showlegend=False,
             x=rounded([p[0][0] for p in pts]),
             y=rounded([p[0][1] for p in pts]),
@@ -94,14 +94,16 @@ def surface_figure(surface, runs, bounds=None, height=640) -> dict:
 
     data.append(markers_at(0))
     frames = [dict(name=str(int(k)), data=[markers_at(int(k))], traces=[moving]) for k in steps]
-    updatemenus, sliders = controls(steps, redraw=True)
+    updatemenus, sliders = controls(steps, T, redraw=True)
     axis = dict(backgroundcolor="#FFFFFF", gridcolor="#D5DBE3", showbackground=True, tickfont=dict(size=13))
     layout = base_layout(
         height,
         scene=dict(
             xaxis=dict(axis, title=dict(text="x"), range=[lo[0], hi[0]], autorange=False),
             yaxis=dict(axis, title=dict(text="y"), range=[lo[1], hi[1]], autorange=False),
-            zaxis=dict(axis, title=dict(text="loss"), range=[z_lo, z_hi + 2 * lift], autorange=False),
+            zaxis=dict(
+                axis, title=dict(text=T("chart.loss")), range=[z_lo, z_hi + 2 * lift], autorange=False
+            ),
             aspectmode="manual",
             aspectratio=dict(x=1.2, y=1.2, z=0.7),
             camera=dict(eye=dict(x=1.5, y=-1.5, z=1.0)),

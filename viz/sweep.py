@@ -12,14 +12,14 @@ from optimizers.sweep import CLASSES
 from .figure import sig
 from .style import AXIS, base_layout, color_of, format_lr
 
-REGION_COLORS = {"too slow": "rgba(86,180,233,0.14)", "converges": "rgba(0,158,115,0.16)",
+REGION_COLORS = {"too_slow": "rgba(86,180,233,0.14)", "converges": "rgba(0,158,115,0.16)",
                  "oscillates": "rgba(230,159,0,0.2)", "diverges": "rgba(213,94,0,0.16)"}  # fmt: skip
-POINT_COLORS = {"too slow": "#56B4E9", "converges": "#009E73", "oscillates": "#E69F00", "diverges": "#D55E00"}
+POINT_COLORS = {"too_slow": "#56B4E9", "converges": "#009E73", "oscillates": "#E69F00", "diverges": "#D55E00"}
 FLOOR = 1e-16
 
 
 def sweep_figure(
-    sweep, optimizer: str, limit: float | None = None, f_star: float | None = None, height=600
+    sweep, optimizer: str, T, limit: float | None = None, f_star: float | None = None, height=600
 ) -> dict:
     """Final loss (as L - L* when the minimum is known) against lr, and the steps each converging
     lr needed; the regimes shaded along lr; GD's threshold 2/L drawn when given."""
@@ -55,7 +55,7 @@ def sweep_figure(
                         y=1.0,
                         xref="x",
                         yref="paper",
-                        text=v,
+                        text=T(f"verdict.{v}"),
                         showarrow=False,
                         yanchor="bottom",
                         font=dict(size=15),
@@ -89,18 +89,19 @@ def sweep_figure(
             )
         )
     colors = [POINT_COLORS[v] for v in sweep.verdict]
-    hover = "lr %{x:.4g}<br>%{customdata}<extra>click to use this lr</extra>"
+    hover = "lr %{x:.4g}<br>%{customdata}<extra>" + T("sweep.click") + "</extra>"
     data = [
         dict(
             type="scatter",
             x=sig(lrs, 6),
             y=sig(y, 5),
             mode="markers+lines",
-            name="final loss",
+            name=T("sweep.final_loss"),
             line=dict(color="#8A94A6", width=1.5),
             marker=dict(size=8, color=colors),
             customdata=[
-                f"{v}: final loss {f:.4g}" for v, f in zip(sweep.verdict, sweep.final_loss, strict=True)
+                T("sweep.point", verdict=T(f"verdict.{v}"), loss=f"{f:.4g}")
+                for v, f in zip(sweep.verdict, sweep.final_loss, strict=True)
             ],
             hovertemplate=hover,
         ),
@@ -109,11 +110,11 @@ def sweep_figure(
             x=sig(lrs[sweep.steps_to_converge >= 0], 6),
             y=sweep.steps_to_converge[sweep.steps_to_converge >= 0].tolist(),
             mode="markers",
-            name="steps to converge",
+            name=T("sweep.steps_to_converge"),
             xaxis="x",
             yaxis="y2",
             marker=dict(size=7, color=POINT_COLORS["converges"]),
-            hovertemplate="lr %{x:.4g}<br>converged in %{y} steps<extra></extra>",
+            hovertemplate="lr %{x:.4g}<br>" + T("sweep.converged_in") + " %{y}<extra></extra>",
         ),
     ]
     data += [
@@ -122,12 +123,12 @@ def sweep_figure(
             x=[None],
             y=[None],
             mode="markers",
-            name=v,
+            name=T(f"verdict.{v}"),
             marker=dict(size=11, color=POINT_COLORS[v]),
         )
         for v in CLASSES
     ]
-    loss_title = "final L − L*" if f_star is not None else "final loss"
+    loss_title = T("axis.final_gap") if f_star is not None else T("sweep.final_loss")
     layout = base_layout(
         height,
         shapes=shapes,
@@ -138,7 +139,7 @@ def sweep_figure(
         xaxis=dict(
             AXIS,
             type="log",
-            title=dict(text=f"learning rate ({optimizer}, 200 values)"),
+            title=dict(text=T("axis.sweep_lr", optimizer=optimizer, n=len(lrs))),
             exponentformat="power",
             dtick=1,
         ),
@@ -146,14 +147,18 @@ def sweep_figure(
             AXIS, type="log", domain=[0.38, 1], title=dict(text=loss_title), exponentformat="power", dtick=5
         ),
         yaxis2=dict(
-            AXIS, domain=[0, 0.28], anchor="x", title=dict(text="steps to converge"), rangemode="tozero"
+            AXIS,
+            domain=[0, 0.28],
+            anchor="x",
+            title=dict(text=T("sweep.steps_to_converge")),
+            rangemode="tozero",
         ),
         margin=dict(l=80, r=20, t=50, b=60),
     )
     return dict(data=data, layout=layout)
 
 
-def compare_figure(comparison, labels: dict, f_star: float | None = None, height=None) -> dict:
+def compare_figure(comparison, labels: dict, T, f_star: float | None = None, height=None) -> dict:
     """A heatmap: one row per optimizer, one column per learning rate, coloured by log10 of the
     final loss (diverged runs grey), each row's best learning rate starred."""
     final = comparison.final_loss
@@ -171,7 +176,8 @@ def compare_figure(comparison, labels: dict, f_star: float | None = None, height
     rows = [labels.get(n, n) for n in comparison.optimizers]
     text = [
         [
-            f"lr {format_lr(lr)}: " + ("diverged" if d else f"final loss {f:.4g}")
+            f"lr {format_lr(lr)}: "
+            + (T("verdict.diverges") if d else T("sweep.final_loss_value", loss=f"{f:.4g}"))
             for lr, f, d in zip(comparison.lrs, fr, dr, strict=True)
         ]
         for fr, dr in zip(final, comparison.diverged, strict=True)
@@ -190,7 +196,9 @@ def compare_figure(comparison, labels: dict, f_star: float | None = None, height
             text=text,
             hovertemplate="%{y}<br>%{text}<extra></extra>",
             colorbar=dict(
-                title=dict(text="log₁₀ final " + ("L − L*" if f_star is not None else "loss")),
+                title=dict(
+                    text=T("compare.colorbar_gap") if f_star is not None else T("compare.colorbar_loss")
+                ),
                 tickfont=dict(size=14),
             ),
         ),
@@ -202,16 +210,16 @@ def compare_figure(comparison, labels: dict, f_star: float | None = None, height
             colorscale=[[0, "#C8CCD2"], [1, "#C8CCD2"]],
             showscale=False,
             hoverinfo="skip",
-            name="diverged",
+            name=T("verdict.diverges"),
         ),
         dict(
             type="scatter",
             x=[b[0] for b in best],
             y=[b[1] for b in best],
             mode="markers",
-            name="best lr",
+            name=T("compare.best"),
             marker=dict(symbol="star", size=20, color="#FFFFFF", line=dict(color="#1B1F24", width=2)),
-            hovertemplate="best lr for %{y}: %{customdata}<extra></extra>",
+            hovertemplate=T("compare.best") + " (%{y}): %{customdata}<extra></extra>",
             customdata=[format_lr(10 ** b[0]) for b in best],
         ),
     ]
@@ -220,7 +228,7 @@ def compare_figure(comparison, labels: dict, f_star: float | None = None, height
         showlegend=False,
         xaxis=dict(
             AXIS,
-            title=dict(text="learning rate"),
+            title=dict(text=T("axis.lr")),
             tickvals=ticks,
             ticktext=[format_lr(10.0**t) for t in ticks],
         ),

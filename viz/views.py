@@ -7,8 +7,8 @@ from .curve import curve_figure
 from .surface3d import surface_figure
 
 
-def main_figure(surface, runs, view: str = "") -> dict:
+def main_figure(surface, runs, T, view: str = "") -> dict:
     """Plotly JSON of the animated main chart ('3d' for the surface view of a 2-D loss)."""
     if surface.dim == 1:
-        return curve_figure(surface, runs)
-    return surface_figure(surface, runs) if view == "3d" else contour_figure(surface, runs)
+        return curve_figure(surface, runs, T)
+    return surface_figure(surface, runs, T) if view == "3d" else contour_figure(surface, runs, T)

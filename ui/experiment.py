@@ -1,8 +1,10 @@
 """An experiment: several optimizers, learning rates and starts on one surface, as labelled runs.
 
-This is what the app, the lessons and the offline export all draw: `simulate(setup)` turns a
-plain, hashable Setup into a list of Run records, one per (optimizer, learning rate, start).
-Runs of one optimizer share one vectorized run() call.
+This is the app's compute contract, what the page, the lessons and the offline export all draw:
+`simulate(setup)` turns a plain, hashable Setup into a list of Run records, one per (optimizer,
+learning rate, start, batch size). Runs of one optimizer and batch size share one vectorized
+run() call; each run draws its randomness from its own streams, so it is the same run alone or
+beside others.
 """
 
 from __future__ import annotations
@@ -11,19 +13,19 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .registry import make_schedule
-from .run import run
+from optimizers import make_schedule, run
 
 
 @dataclass(frozen=True)
 class Setup:
     """Everything that decides the runs. Tuples, not lists, so that it can be hashed and cached.
 
-    hyper: ((optimizer, ((name, value), ...)), ...), an optimizer's own "lr" included;
-    lrs: extra learning rates run for every optimizer; starts: extra starting points.
+    spec: the surface (ui.spec.DataSpec); hyper: ((optimizer, ((name, value), ...)), ...), an
+    optimizer's own "lr" included; lrs: extra learning rates run for every optimizer; starts:
+    extra starting points; batch_sizes: for a data loss, None is full batch, 1 SGD, k mini-batches.
     """
 
-    surface: str
+    spec: object
     optimizers: tuple[str, ...]
     lr: float
     x0: tuple[float, ...]
@@ -36,12 +38,27 @@ class Setup:
     tol: float = 1e-8
     noise: float = 0.0
     seed: int = 0
-    batch_sizes: tuple = ()  # data surfaces: () or (None,) is full batch; 1 is SGD; k mini-batches of k rows
+    batch_sizes: tuple = ()
     shuffle: bool = True
-    data: tuple = ()  # what the data surface was built from (it keys caches; the Surface is passed in)
+    stop_diverged: bool = True
 
     def hyper_for(self, optimizer: str) -> dict:
         return dict(dict(self.hyper).get(optimizer, ()))
+
+    def run_options(self, optimizer: str) -> dict:
+        """run()'s keyword arguments shared by every run of `optimizer` (all but x0, lr, batch size)."""
+        hyper = self.hyper_for(optimizer)
+        hyper.pop("lr", None)
+        return dict(
+            steps=self.steps,
+            schedule=make_schedule(self.schedule, **dict(self.schedule_params)),
+            tol=self.tol,
+            noise=self.noise,
+            seed=self.seed,
+            shuffle=self.shuffle,
+            stop_diverged=self.stop_diverged,
+            **hyper,
+        )
 
 
 @dataclass(frozen=True)
@@ -51,7 +68,7 @@ class Run:
     optimizer: str
     lr: float
     start: int  # index into (x0,) + starts
-    variant: int  # 0 for the first run of its optimizer, 1, 2, ... for more lrs or starts
+    variant: int  # 0 for the first run of its optimizer, 1, 2, ... for more lrs, starts or batches
     path: np.ndarray  # (k+1, dim)
     losses: np.ndarray  # (k+1,)
     grads: np.ndarray  # (k, dim)
@@ -63,6 +80,7 @@ class Run:
     batch_size: int | None = None  # None: full batch
     per_epoch: int = 1  # steps in one pass over the data
     batch_rows: np.ndarray | None = None  # (k, batch_size) rows of each step's mini-batch
+    left_domain: bool = False  # stopped where the function is not defined (diverged_at says when)
 
     @property
     def steps_taken(self) -> int:
@@ -75,6 +93,9 @@ class Run:
 
     @property
     def status(self) -> str:
+        """'converged', 'diverged', 'left_domain' or 'moving' (still moving when the steps ran out)."""
+        if self.left_domain:
+            return "left_domain"
         if self.diverged_at >= 0:
             return "diverged"
         return "converged" if self.converged_at >= 0 else "moving"
@@ -82,25 +103,32 @@ class Run:
 
 def simulate(setup: Setup, surface=None) -> list[Run]:
     """Run every optimizer of `setup` at every learning rate, from every start, with every batch
-    size. `surface` overrides setup.surface with a Surface object (a custom or data surface)."""
-    from surfaces import get_surface
-
-    s = surface if surface is not None else get_surface(setup.surface)
+    size. `surface` is the built setup.spec (built here when not given)."""
+    s = surface if surface is not None else setup.spec.build()
     starts = [tuple(setup.x0), *[tuple(p) for p in setup.starts]]
     batch_sizes = list(setup.batch_sizes) or [None]
+    n_rows = getattr(s, "n_rows", None)
     runs: list[Run] = []
     for name in setup.optimizers:
-        hyper = setup.hyper_for(name)
-        own_lr = float(hyper.pop("lr", setup.lr))
+        own_lr = float(setup.hyper_for(name).get("lr", setup.lr))
         lrs = list(dict.fromkeys([own_lr, *map(float, setup.lrs)]))
         combos = [(lr, i) for i in range(len(starts)) for lr in lrs]
+        x0 = np.array([starts[i] for _, i in combos], dtype=float)
+        lr = np.array([lr for lr, _ in combos])
+        one = len(combos) == 1  # a single run steps on Python floats: several times faster
         variant = 0
         for batch_size in batch_sizes:
-            t = _run_combos(s, name, starts, combos, setup, hyper, batch_size)
-            n_rows = getattr(s, "n_rows", None)
+            t = run(
+                s,
+                name,
+                x0=x0[0] if one else x0,
+                lr=lr[0] if one else lr,
+                batch_size=batch_size,
+                **setup.run_options(name),
+            )
             per_epoch = 1 if batch_size is None or n_rows is None else -(-n_rows // batch_size)
             for j, (lr_j, start) in enumerate(combos):
-                pick = (slice(None),) if len(combos) == 1 else (slice(None), j)
+                pick = (slice(None),) if one else (slice(None), j)
                 runs.append(
                     Run(
                         optimizer=name,
@@ -114,33 +142,12 @@ def simulate(setup: Setup, surface=None) -> list[Run]:
                         epochs=t.epochs,
                         converged_at=int(np.ravel(t.converged_at)[j]),
                         diverged_at=int(np.ravel(t.diverged_at)[j]),
-                        hyper=hyper,
+                        hyper=setup.hyper_for(name),
                         batch_size=batch_size,
                         per_epoch=per_epoch,
-                        batch_rows=t.batch_rows,
+                        batch_rows=None if t.batch_rows is None else t.batch_rows[pick],
+                        left_domain=bool(np.ravel(t.left_domain)[j]),
                     )
                 )
                 variant += 1
     return runs
-
-
-def _run_combos(s, name, starts, combos, setup: Setup, hyper: dict, batch_size):
-    """One vectorized run() for every (lr, start) pair of one optimizer and batch size."""
-    x0 = np.array([starts[i] for _, i in combos], dtype=float)
-    lr = np.array([lr for lr, _ in combos])
-    one = len(combos) == 1
-    schedule = make_schedule(setup.schedule, **dict(setup.schedule_params))
-    return run(
-        s,
-        name,
-        x0=x0[0] if one else x0,
-        lr=lr[0] if one else lr,
-        steps=setup.steps,
-        schedule=schedule,
-        tol=setup.tol,
-        noise=setup.noise,
-        seed=setup.seed,
-        batch_size=batch_size,
-        shuffle=setup.shuffle,
-        **hyper,
-    )

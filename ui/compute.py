@@ -1,0 +1,92 @@
+"""The page's computations, cached across reruns and sessions: a rerun with the same inputs never
+recomputes. Everything is keyed by the plain, hashable Setup (its repr identifies it) and the
+language; figures are cached as the Plotly JSON dicts viz builds (never modified afterwards)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from optimizers.sweep import compare, gd_limit, lr_grid, lr_sweep
+from viz.history import history_figure
+from viz.sweep import compare_figure, sweep_figure
+from viz.views import main_figure
+
+from .experiment import Setup, simulate
+from .text import texts
+
+SETUP_HASH = {Setup: repr}
+
+
+def surface_of(setup: Setup):
+    return setup.spec.build()
+
+
+@st.cache_data(max_entries=256, show_spinner=False, hash_funcs=SETUP_HASH)
+def runs_of(setup: Setup):
+    """The runs of a setup."""
+    return simulate(setup, surface_of(setup))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=SETUP_HASH)
+def main_json(setup: Setup, view: str, lang: str) -> dict:
+    return main_figure(surface_of(setup), runs_of(setup), texts(lang), view)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=SETUP_HASH)
+def history_json(setup: Setup, lang: str, epochs: bool = False) -> dict:
+    runs = runs_of(setup)
+    return history_figure(runs, texts(lang), lowest_known(surface_of(setup), runs), epochs=epochs)
+
+
+def lowest_known(s, runs) -> float | None:
+    """L*, the lowest loss known: the lowest known minimum in view and every loss a run reached
+    (a typed formula's minimum may lie outside the view). None where no minimum is known."""
+    if s.f_min is None:
+        return None
+    reached = [float(r.losses[: r.steps_taken + 1].min()) for r in runs]
+    return min([s.f_min, *reached])
+
+
+def sweep_options(setup: Setup, optimizer: str) -> dict:
+    """The main view's settings for a sweep of `optimizer`: its hyperparameters, the schedule,
+    noise, seed, tolerance and the first batch size (a sweep runs one batch size)."""
+    options = setup.run_options(optimizer)
+    options.pop("steps")
+    options["batch_size"] = setup.batch_sizes[0] if setup.batch_sizes else None
+    return options
+
+
+@st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=SETUP_HASH)
+def sweep_json(setup: Setup, lang: str) -> dict:
+    T = texts(lang)
+    s, name = surface_of(setup), setup.optimizers[0]
+    options = sweep_options(setup, name)
+    sweep = lr_sweep(s, name, setup.x0, lr_grid(), setup.steps, **options)
+    hyper = setup.hyper_for(name)
+    full_batch = options["batch_size"] is None
+    plain_gd = (
+        name == "gd"
+        and setup.schedule == "constant"
+        and not setup.noise
+        and full_batch
+        and not hyper.get("momentum")
+        and not hyper.get("weight_decay")
+        and "clip_norm" not in hyper
+    )
+    limit = gd_limit(s) if plain_gd else None
+    return sweep_figure(sweep, T(f"opt.{name}.name"), T, limit, s.f_min)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=SETUP_HASH)
+def compare_json(setup: Setup, lang: str) -> dict:
+    T = texts(lang)
+    s = surface_of(setup)
+    hypers = {
+        n: {k: v for k, v in sweep_options(setup, n).items() if k not in SHARED} for n in setup.optimizers
+    }
+    shared = {k: v for k, v in sweep_options(setup, setup.optimizers[0]).items() if k in SHARED}
+    result = compare(s, setup.optimizers, setup.x0, lr_grid(n=50), setup.steps, hypers, **shared)
+    return compare_figure(result, {n: T(f"opt.{n}.short") for n in setup.optimizers}, T, s.f_min)
+
+
+SHARED = ("schedule", "tol", "noise", "seed", "shuffle", "stop_diverged", "batch_size")

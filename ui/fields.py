@@ -1,0 +1,228 @@
+"""The schema of every control: its key (the widget key and the URL key), kind, default and range.
+
+Defaults that depend on the surface (start, learning rate, optimizers, steps, view) are set by
+ui.state.defaults; the ones here are the surface-independent ones. Hyperparameter and schedule
+fields are generated from the factories' own signatures (PyTorch's defaults), so they cannot
+drift apart.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from optimizers import OPTIMIZERS, SCHEDULES, hyperparameters
+from surfaces import SURFACES
+
+LR_MIN, LR_MAX = 1e-6, 100.0
+MAX_STEPS = 10_000
+MAX_VALUE_LENGTH = 300  # a longer query value is stale or tampered with
+SURFACE_NAMES = (*SURFACES, "custom")
+VIEWS = ("curve", "contour", "3d", "sweep", "compare")
+VIEWS_BY_DIM = {1: ("curve", "sweep", "compare"), 2: ("contour", "3d", "sweep", "compare")}
+LANGS = ("ko", "en")
+TOLERANCES = (0.0, 1e-12, 1e-10, 1e-8, 1e-6, 1e-4, 1e-3, 1e-2)
+EXTRA_LRS = (
+    1e-4,
+    3e-4,
+    0.001,
+    0.003,
+    0.01,
+    0.03,
+    0.05,
+    0.1,
+    0.2,
+    0.3,
+    0.4,
+    0.5,
+    0.9,
+    1.0,
+    1.05,
+    2.0,
+    3.0,
+    10.0,
+)
+
+# Number widgets of hyperparameters and schedules: name -> (min, max, step, format).
+HYPER_WIDGETS = {
+    "momentum": (0.0, 0.999, 0.05, "%.3f"),
+    "dampening": (0.0, 1.0, 0.05, "%.2f"),
+    "weight_decay": (0.0, 10.0, 0.01, "%g"),
+    "lr_decay": (0.0, 10.0, 0.01, "%g"),
+    "initial_accumulator_value": (0.0, 100.0, 0.1, "%g"),
+    "eps": (1e-12, 1.0, None, "%.0e"),
+    "alpha": (0.0, 1.0, 0.01, "%.3f"),
+    "beta1": (0.0, 0.9999, 0.01, "%.4f"),
+    "beta2": (0.0, 0.9999, 0.001, "%.4f"),
+    "min_curvature": (1e-12, 1e6, None, "%.0e"),
+    "c1": (1e-8, 0.99, None, "%.0e"),
+    "shrink": (0.01, 0.99, 0.05, "%.2f"),
+    "max_backtracks": (0, 200, 1, "%d"),
+    "clip_norm": (1e-6, 1e6, None, "%g"),
+}
+SCHEDULE_WIDGETS = {
+    "step_size": (1, 100_000, 1, "%d"),
+    "gamma": (1e-6, 1.0, 0.01, "%.4f"),
+    "T_max": (1, 100_000, 10, "%d"),
+    "eta_min": (0.0, 100.0, 0.001, "%g"),
+    "decay": (0.0, 100.0, 0.001, "%g"),
+    "factor": (1e-6, 0.999, 0.05, "%.3f"),
+    "patience": (0, 100_000, 1, "%d"),
+    "threshold": (0.0, 1.0, None, "%.0e"),
+    "cooldown": (0, 100_000, 1, "%d"),
+    "min_lr": (0.0, 100.0, None, "%g"),
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One control: its kind ('float', 'int', 'bool', 'choice', 'floats', 'ints', 'choices', 'text'),
+    its default and what values it accepts."""
+
+    key: str
+    kind: str
+    default: object
+    lo: float = -math.inf
+    hi: float = math.inf
+    choices: tuple = ()
+
+    def check(self, value):
+        """The value if it is valid for this field (ints and floats are coerced), else ValueError."""
+        kind = self.kind
+        if kind == "bool":
+            if isinstance(value, bool):
+                return value
+            raise ValueError("not true/false")
+        if kind in ("float", "int"):
+            return self._number(value, kind)
+        if kind in ("floats", "ints"):
+            if not isinstance(value, (list, tuple)) or len(value) > 50:
+                raise ValueError("not a short list")
+            return [self._number(v, kind[:-1]) for v in value]
+        if kind == "choice":
+            if value in self.choices:
+                return value
+            raise ValueError(f"not one of {', '.join(map(str, self.choices))}")
+        if kind == "choices":
+            if (
+                isinstance(value, (list, tuple))
+                and all(v in self.choices for v in value)
+                and len(set(value)) == len(value)
+            ):
+                return list(value)
+            raise ValueError("not a list of known names")
+        if kind == "text":
+            if isinstance(value, str) and len(value) <= MAX_VALUE_LENGTH:
+                return value
+            raise ValueError("not a short text")
+        raise ValueError(f"unknown kind {kind}")
+
+    def _number(self, value, kind):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError("not a number")
+        v = float(value)
+        if not math.isfinite(v) or not (self.lo <= v <= self.hi):
+            raise ValueError(f"not between {self.lo:g} and {self.hi:g}")
+        if kind == "int":
+            if v != int(v):
+                raise ValueError("not a whole number")
+            return int(v)
+        return v
+
+
+def _hyper_fields() -> list[Field]:
+    fields = []
+    for name, factory in OPTIMIZERS.items():
+        fields += [Field(f"{name}_own_lr", "bool", False), Field(f"{name}_lr", "float", 0.1, LR_MIN, LR_MAX)]
+        for param, default in hyperparameters(factory).items():
+            if param == "betas":
+                for i, b in enumerate(default, start=1):
+                    fields.append(Field(f"{name}_beta{i}", "float", b, *HYPER_WIDGETS[f"beta{i}"][:2]))
+            elif param == "clip_norm":
+                fields += [
+                    Field(f"{name}_clip", "bool", False),
+                    Field(f"{name}_clip_norm", "float", 1.0, 1e-6, 1e6),
+                ]
+            elif isinstance(default, bool):
+                fields.append(Field(f"{name}_{param}", "bool", default))
+            elif param in HYPER_WIDGETS:
+                kind = "int" if isinstance(default, int) else "float"
+                fields.append(Field(f"{name}_{param}", kind, default, *HYPER_WIDGETS[param][:2]))
+    return fields
+
+
+def schedule_defaults(schedule: str) -> dict:
+    """The schedule fields' values for `schedule`: its own defaults (gamma is 0.1 for step, 0.99 for
+    exponential), and the first schedule's defaults for parameters it does not take."""
+    out = {}
+    for factory in SCHEDULES.values():
+        for param, default in hyperparameters(factory).items():
+            if param in SCHEDULE_WIDGETS:
+                out.setdefault(f"schedule_{param}", default)
+    for param, default in hyperparameters(SCHEDULES[schedule]).items():
+        if param in SCHEDULE_WIDGETS:
+            out[f"schedule_{param}"] = default
+    return out
+
+
+def _schedule_fields() -> list[Field]:
+    fields = []
+    for key, default in schedule_defaults("constant").items():
+        param = key.removeprefix("schedule_")
+        kind = "int" if isinstance(default, int) and not isinstance(default, bool) else "float"
+        fields.append(Field(key, kind, default, *SCHEDULE_WIDGETS[param][:2]))
+    return fields
+
+
+FIELDS: dict[str, Field] = {
+    f.key: f
+    for f in [
+        Field("lang", "choice", "en", choices=LANGS),
+        Field("lesson", "text", "free"),
+        Field("present", "bool", False),
+        Field("surface", "choice", "quadratic", choices=SURFACE_NAMES),
+        Field("optimizers", "choices", ["gd"], choices=tuple(OPTIMIZERS)),
+        Field("lr", "float", 0.1, LR_MIN, LR_MAX),
+        Field("lrs", "floats", [], LR_MIN, LR_MAX),
+        Field("schedule", "choice", "constant", choices=tuple(SCHEDULES)),
+        Field("steps", "int", 100, 1, MAX_STEPS),
+        Field("tol", "float", 1e-8, 0.0, 1.0),
+        Field("stop_diverged", "bool", True),
+        Field("noise", "float", 0.0, 0.0, 1000.0),
+        Field("seed", "int", 0, 0, 2**31 - 1),
+        Field("x0", "float", 5.0, -1e9, 1e9),
+        Field("y0", "float", 0.0, -1e9, 1e9),
+        Field("start2", "bool", False),
+        Field("x1", "float", 0.0, -1e9, 1e9),
+        Field("y1", "float", 0.0, -1e9, 1e9),
+        Field("view", "choice", "curve", choices=VIEWS),
+        Field("whole_path", "bool", True),
+        Field("history_x", "choice", "step", choices=("step", "epoch")),
+        Field("data_n", "int", 50, 2, 10_000),
+        Field("data_noise", "float", 1.0, 0.0, 100.0),
+        Field("data_w", "float", 2.0, -100.0, 100.0),
+        Field("data_b", "float", 1.0, -100.0, 100.0),
+        Field("data_seed", "int", 0, 0, 2**31 - 1),
+        Field("data_standardize", "bool", False),
+        Field("batch_sizes", "ints", [50], 1, 10_000),
+        Field("formula", "text", "w^4 - 3w^2 + w"),
+        Field("formula_x_lo", "float", -3.0, -1e6, 1e6),
+        Field("formula_x_hi", "float", 3.0, -1e6, 1e6),
+        Field("formula_y_lo", "float", -3.0, -1e6, 1e6),
+        Field("formula_y_hi", "float", 3.0, -1e6, 1e6),
+        *_hyper_fields(),
+        *_schedule_fields(),
+    ]
+}
+
+# Keys that change how the picture is shown, not which runs are made: changing them never ends a
+# lesson, and a lesson's link does not need them.
+DISPLAY_KEYS = frozenset({"lang", "present", "view", "whole_path", "history_x"})
+DATA_KEYS = frozenset(k for k in FIELDS if k.startswith("data_")) | {"batch_sizes"}
+FORMULA_KEYS = frozenset(k for k in FIELDS if k.startswith("formula"))
+SCHEDULE_KEYS = frozenset(k for k in FIELDS if k.startswith("schedule_"))
+
+
+def optimizer_keys(name: str) -> list[str]:
+    """The fields of one optimizer's own settings ({name}_own_lr, {name}_lr, its hyperparameters)."""
+    return [k for k in FIELDS if k.startswith(f"{name}_")]

@@ -1,0 +1,147 @@
+"""The one place that reads and writes Streamlit's session state.
+
+Each rerun: the state of the last run (`_state`) plus what the person just changed (the widget
+values Streamlit put in session state, a click on a chart) goes through ui.state.transition; the
+result is written back to the widgets' keys before any widget is drawn, and the address bar is
+set to its share link. Widgets are drawn with `bind(key)`: they show the state's value and
+report a change on the next rerun. A widget that was hidden keeps its value in `_state`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import streamlit as st
+
+from .fields import FIELDS, LR_MAX, LR_MIN
+from .spec import remember_upload
+from .state import decode, encode, transition
+from .text import lang_of_locale
+
+CHART_CLICKS = {"chart": "start", "sweep_chart": "lr"}  # chart key -> what a click on it sets
+
+
+def browser_lang() -> str:
+    return lang_of_locale(getattr(st.context, "locale", None))
+
+
+def begin() -> dict:
+    """The state of this rerun, with the transition of the last interaction applied."""
+    ss = st.session_state
+    if "_state" not in ss:  # a new session: the share link, or the defaults
+        state, problems = decode(dict(st.query_params), lang=browser_lang())
+        ss["_state"], ss["_problems"], ss["_url"] = state, problems, None
+    prev = ss["_state"]
+    cur = dict(prev)
+    for key in FIELDS:
+        if key in ss:
+            with contextlib.suppress(ValueError):  # a widget never sends an invalid value; keep the last
+                cur[key] = FIELDS[key].check(ss[key])
+    _apply_clicks(cur)
+    csv_prev, csv = ss.get("_csv_prev", ""), ss.get("_csv", "")
+    state = transition(prev, cur, csv, csv_prev)
+    ss["_csv_prev"] = csv
+    if state["lesson"] != prev["lesson"]:
+        for key in ("lesson_guess", "_revealed"):
+            ss.pop(key, None)
+    ss["_state"] = state
+    for key in FIELDS:
+        if key in ss and ss[key] != state[key]:
+            ss[key] = state[key]
+    return state
+
+
+def bind(key: str) -> str:
+    """Prepare widget `key` to show the state's value; returns the key for the widget call."""
+    ss = st.session_state
+    value = ss["_state"][key]
+    if key not in ss or ss[key] != value:
+        ss[key] = value
+    return key
+
+
+def state() -> dict:
+    return st.session_state["_state"]
+
+
+def csv_in_use() -> str:
+    return st.session_state.get("_csv", "")
+
+
+def _apply_clicks(cur: dict) -> None:
+    """A click on the contour selects a point of its invisible grid (the new start); a click in
+    the learning-rate sweep selects a learning rate. Each click is applied once."""
+    ss = st.session_state
+    for key, what in CHART_CLICKS.items():
+        points = ((ss.get(key) or {}).get("selection") or {}).get("points") or []
+        p = points[0] if points else {}
+        x, y = p.get("x"), p.get("y")
+        if not (isinstance(x, (int, float)) and isinstance(y, (int, float))):
+            continue
+        where = (key, float(x), float(y))
+        if ss.get("_clicked") == where:
+            continue
+        ss["_clicked"] = where
+        if what == "start":
+            cur["x0"], cur["y0"] = float(x), float(y)
+        else:
+            cur["lr"] = float(min(max(x, LR_MIN), LR_MAX))
+
+
+def set_value(key: str, value) -> None:
+    """A button's callback: the control `key` takes `value` (applied at the start of the rerun)."""
+    st.session_state[key] = value
+
+
+def take_problems() -> list[str]:
+    """What the share link held that could not be used (reported once)."""
+    return st.session_state.pop("_problems", []) or []
+
+
+def sync_url(state: dict) -> None:
+    """Keep the address bar equal to the state's share link."""
+    ss = st.session_state
+    params = encode(state, lang=browser_lang())
+    if params != ss.get("_url"):
+        ss["_url"] = params
+        st.query_params.from_dict(params)
+
+
+def accept_upload(upload, kind: str, standardize: bool) -> str | None:
+    """An uploaded CSV: its key if valid (it becomes the data in use), None if there is no new
+    valid file. A bad file's problem is kept in `_csv_error` (the previous data stays)."""
+    ss = st.session_state
+    ident = (upload.file_id, kind, standardize)
+    if ss.get("_csv_file") != ident:
+        ss["_csv_file"] = ident
+        try:
+            ss["_csv"] = remember_upload(upload.getvalue(), kind, standardize, upload.name)
+            ss["_csv_error"] = None
+        except ValueError as err:
+            ss["_csv_error"] = (upload.name, err)
+    return ss.get("_csv")
+
+
+def csv_error():
+    return st.session_state.get("_csv_error")
+
+
+def forget_upload() -> None:
+    for key in ("_csv", "_csv_file", "_csv_error"):
+        st.session_state.pop(key, None)
+
+
+def revealed(slug: str) -> bool:
+    return st.session_state.get("_revealed") == slug
+
+
+def reveal(slug: str) -> None:
+    st.session_state["_revealed"] = slug
+
+
+def keep_formula(formula_and_bounds) -> None:
+    st.session_state["_formula_ok"] = formula_and_bounds
+
+
+def last_good_formula():
+    return st.session_state.get("_formula_ok")

@@ -1,0 +1,279 @@
+"""The sidebar: one widget per control of the state, each drawn with session.bind (it shows the
+state's value; a change comes back through the next rerun's transition). Labels and help come from
+the text catalog."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from optimizers import OPTIMIZERS, SCHEDULES, hyperparameters
+from surfaces import SURFACES
+from surfaces.data import KINDS
+
+from . import session
+from .fields import (
+    EXTRA_LRS,
+    FIELDS,
+    HYPER_WIDGETS,
+    LR_MAX,
+    LR_MIN,
+    SCHEDULE_WIDGETS,
+    SURFACE_NAMES,
+    TOLERANCES,
+)
+from .lessons import LESSONS
+from .spec import UPLOADS, DataSpec
+from .state import dim_of
+from .text import LANGS, NAMES
+
+LR_PRESETS = (0.001, 0.01, 0.1, 0.4, 1.0, 10.0)
+BATCH_CHOICES = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)
+START_PRESETS = {1: (5.0,), 2: ()}  # the seed's start, one click away for a typed 1-D formula
+
+
+def sidebar(state: dict, T) -> None:
+    """Every control, in the order a class meets them."""
+    st.radio(
+        T("sidebar.lang"),
+        LANGS,
+        key=session.bind("lang"),
+        format_func=NAMES.get,
+        horizontal=True,
+        label_visibility="collapsed",
+    )
+    st.markdown("### " + T("sidebar.title"))
+    lesson_ui(T)
+    surface_ui(T)
+    if state["surface"] == "custom":
+        formula_ui(state, T)
+    elif state["surface"] in KINDS:
+        data_ui(state, T)
+    optimizers_ui(state, T)
+    lr_ui(T)
+    schedule_ui(state, T)
+    run_ui(T)
+    start_ui(state, T)
+
+
+def lesson_ui(T) -> None:
+    slugs = ["free", *(lesson.slug for lesson in LESSONS)]
+    st.selectbox(
+        T("sidebar.lesson"),
+        slugs,
+        key=session.bind("lesson"),
+        format_func=lambda s: T("lesson.free") if s == "free" else T(f"lesson.{s}.title"),
+        help=T("sidebar.lesson_help"),
+    )
+
+
+def surface_ui(T) -> None:
+    def describe(name):
+        if name == "custom":
+            return T("surface.custom.title")
+        return T("surface.option", dim=SURFACES[name].dim, title=T(f"surface.{name}.title"))
+
+    st.selectbox(T("sidebar.surface"), SURFACE_NAMES, key=session.bind("surface"), format_func=describe)
+
+
+def formula_ui(state: dict, T) -> None:
+    st.text_input(
+        T("sidebar.formula"), key=session.bind("formula"), max_chars=200, help=T("sidebar.formula_help")
+    )
+    c1, c2 = st.columns(2)
+    c1.number_input(T("sidebar.x_from"), -1e6, 1e6, key=session.bind("formula_x_lo"), format="%g")
+    c2.number_input(T("sidebar.x_to"), -1e6, 1e6, key=session.bind("formula_x_hi"), format="%g")
+    if dim_of(state) == 2:
+        c1.number_input(T("sidebar.y_from"), -1e6, 1e6, key=session.bind("formula_y_lo"), format="%g")
+        c2.number_input(T("sidebar.y_to"), -1e6, 1e6, key=session.bind("formula_y_hi"), format="%g")
+
+
+def data_ui(state: dict, T) -> None:
+    """The data a data loss is built from: seeded synthetic points, or an uploaded CSV."""
+    kind = KINDS[state["surface"]]
+    with st.expander(T("data.title"), expanded=True):
+        c1, c2 = st.columns(2)
+        c1.number_input(T("data.n"), 2, 10_000, key=session.bind("data_n"), step=10)
+        c2.number_input(T("data.noise"), 0.0, 100.0, key=session.bind("data_noise"), step=0.1, format="%g")
+        c1, c2, c3 = st.columns(3)
+        c1.number_input(T("data.w"), -100.0, 100.0, key=session.bind("data_w"), step=0.5, format="%g")
+        c2.number_input(T("data.b"), -100.0, 100.0, key=session.bind("data_b"), step=0.5, format="%g")
+        c3.number_input(T("data.seed"), 0, 2**31 - 1, key=session.bind("data_seed"), step=1)
+        st.checkbox(T("data.standardize"), key=session.bind("data_standardize"))
+        upload = st.file_uploader(
+            T("data.upload_classification" if kind == "classification" else "data.upload"),
+            type=["csv"],
+            key="data_csv",
+        )
+        upload_ui(upload, kind, state["data_standardize"], T)
+        batch_ui(state, T)
+
+
+def upload_ui(upload, kind: str, standardize: bool, T) -> None:
+    before = session.csv_in_use()
+    if upload is None:
+        if before:
+            session.forget_upload()
+            st.rerun()
+        return
+    key = session.accept_upload(upload, kind, standardize)
+    error = session.csv_error()
+    if error:
+        name, err = error
+        st.warning(T("data.csv_problem", name=name, problem=T.error(err)), icon="📄")
+    if key != before:
+        st.rerun()
+    if key and key.startswith(kind):
+        st.caption(T("data.using", source=UPLOADS[key].source, n=UPLOADS[key].n))
+
+
+def batch_ui(state: dict, T) -> None:
+    rows = DataSpec.from_state(state, session.csv_in_use()).n_rows
+    sizes = sorted({v for v in BATCH_CHOICES if v < rows} | {rows})
+
+    def describe(v):
+        return T("batch.full_n", n=v) if v == rows else T("batch.sgd") if v == 1 else T("batch.mini_n", k=v)
+
+    st.multiselect(
+        T("sidebar.batch_sizes"),
+        sizes,
+        key=session.bind("batch_sizes"),
+        format_func=describe,
+        help=T("sidebar.batch_help"),
+    )
+
+
+def optimizers_ui(state: dict, T) -> None:
+    st.multiselect(
+        T("sidebar.optimizers"),
+        list(OPTIMIZERS),
+        key=session.bind("optimizers"),
+        format_func=lambda n: T(f"opt.{n}.name"),
+        help=T("sidebar.optimizers_help"),
+    )
+    for name in state["optimizers"]:
+        with st.expander(T("sidebar.settings_of", optimizer=T(f"opt.{name}.name"))):
+            hyper_ui(name, state, T)
+
+
+def hyper_ui(name: str, state: dict, T) -> None:
+    """One optimizer's own hyperparameters (PyTorch's names and defaults) and its own lr."""
+    if st.checkbox(T("sidebar.own_lr"), key=session.bind(f"{name}_own_lr"), help=T("sidebar.own_lr_help")):
+        st.number_input(T("sidebar.lr"), LR_MIN, LR_MAX, format="%g", key=session.bind(f"{name}_lr"))
+    for param, default in hyperparameters(OPTIMIZERS[name]).items():
+        if param == "betas":
+            number_widget(f"{name}_beta1", "beta1", T)
+            number_widget(f"{name}_beta2", "beta2", T)
+        elif param == "clip_norm":
+            if st.checkbox(T("hyper.clip"), key=session.bind(f"{name}_clip")):
+                number_widget(f"{name}_clip_norm", "clip_norm", T)
+        elif isinstance(default, bool):
+            st.checkbox(T(f"hyper.{param}"), key=session.bind(f"{name}_{param}"))
+        elif param in HYPER_WIDGETS:
+            number_widget(f"{name}_{param}", param, T)
+
+
+def number_widget(key: str, param: str, T) -> None:
+    lo, hi, step, form = (HYPER_WIDGETS | SCHEDULE_WIDGETS)[param]
+    text = T(f"hyper.{param}")
+    if FIELDS[key].kind == "int":
+        st.number_input(text, int(lo), int(hi), step=int(step or 1), key=session.bind(key))
+    else:
+        st.number_input(text, float(lo), float(hi), step=step, format=form, key=session.bind(key))
+
+
+def lr_ui(T) -> None:
+    from viz.style import format_lr
+
+    st.number_input(
+        T("sidebar.lr"),
+        LR_MIN,
+        LR_MAX,
+        format="%g",
+        key=session.bind("lr"),
+        step=0.01,
+        help=T("sidebar.lr_help"),
+    )
+    cols = st.columns(3)
+    for i, value in enumerate(LR_PRESETS):
+        cols[i % 3].button(
+            format_lr(value),
+            key=f"lr_preset_{format_lr(value)}",
+            on_click=session.set_value,
+            args=("lr", value),
+            width="stretch",
+            help=T("sidebar.lr_preset_help", lr=format_lr(value)),
+        )
+    st.multiselect(
+        T("sidebar.lrs"),
+        list(EXTRA_LRS),
+        key=session.bind("lrs"),
+        format_func=format_lr,
+        help=T("sidebar.lrs_help"),
+    )
+
+
+def schedule_ui(state: dict, T) -> None:
+    st.selectbox(
+        T("sidebar.schedule"),
+        list(SCHEDULES),
+        key=session.bind("schedule"),
+        format_func=lambda n: T(f"schedule.{n}"),
+    )
+    for param in hyperparameters(SCHEDULES[state["schedule"]]):
+        if param in SCHEDULE_WIDGETS:
+            number_widget(f"schedule_{param}", param, T)
+
+
+def run_ui(T) -> None:
+    st.number_input(T("sidebar.steps"), 1, 10_000, key=session.bind("steps"), step=10)
+    st.select_slider(
+        T("sidebar.tol"),
+        TOLERANCES,
+        key=session.bind("tol"),
+        format_func=lambda v: T("sidebar.tol_zero") if v == 0 else f"{v:.0e}",
+    )
+    st.number_input(
+        T("sidebar.noise"),
+        0.0,
+        1000.0,
+        key=session.bind("noise"),
+        step=0.1,
+        format="%g",
+        help=T("sidebar.noise_help"),
+    )
+    st.number_input(T("sidebar.seed"), 0, 2**31 - 1, key=session.bind("seed"), step=1)
+
+
+def start_ui(state: dict, T) -> None:
+    dim = dim_of(state)
+    names = ("x0",) if dim == 1 else ("x0", "y0")
+    for col, key in zip(st.columns(dim), names, strict=True):
+        col.number_input(
+            T(f"sidebar.start_{key}" if dim == 2 else "sidebar.start_w"),
+            -1e9,
+            1e9,
+            key=session.bind(key),
+            format="%g",
+            step=0.1,
+        )
+    if state["surface"] == "custom":
+        for value in START_PRESETS[dim]:
+            st.button(
+                T("sidebar.start_preset", w=f"{value:g}"),
+                key=f"start_preset_{value:g}",
+                on_click=session.set_value,
+                args=("x0", value),
+            )
+    if st.checkbox(T("sidebar.start2"), key=session.bind("start2"), help=T("sidebar.start2_help")):
+        second = ("x1",) if dim == 1 else ("x1", "y1")
+        for col, key in zip(st.columns(dim), second, strict=True):
+            col.number_input(
+                T(f"sidebar.second_{key}" if dim == 2 else "sidebar.second_w"),
+                -1e9,
+                1e9,
+                key=session.bind(key),
+                format="%g",
+                step=0.1,
+            )
+    if dim == 2:
+        st.caption(T("sidebar.click_map"))

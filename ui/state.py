@@ -1,0 +1,401 @@
+"""The state of a picture, a plain dict of every control's value by key (ui.fields), and the pure
+rules that change it. The widgets, the lessons, the share links and the offline export all speak it.
+
+    defaults(surface, **given)      the values a surface opens with
+    normalize(state)                settings that cannot apply take their defaults (no stale keys)
+    transition(prev, cur)           what one interaction does: a lesson chosen, a surface switched,
+                                    a setting changed (which leaves the lesson unless it invites it)
+    apply_lesson / switch_surface / is_free_play
+    encode(state) / decode(params)  <-> URL query parameters; decode(encode(s)) == s
+    setup_from(state)               -> ui.experiment.Setup, what is run
+"""
+
+from __future__ import annotations
+
+from optimizers import OPTIMIZERS, SCHEDULES, hyperparameters
+from surfaces import SURFACES
+from surfaces.data import KINDS
+
+from .experiment import Setup
+from .fields import (
+    DATA_KEYS,
+    DISPLAY_KEYS,
+    FIELDS,
+    FORMULA_KEYS,
+    MAX_VALUE_LENGTH,
+    SCHEDULE_KEYS,
+    SCHEDULE_WIDGETS,
+    VIEWS_BY_DIM,
+    Field,
+    optimizer_keys,
+    schedule_defaults,
+)
+from .lessons import BY_SLUG
+from .spec import DataSpec
+
+DEFAULT_OPTIMIZERS = {1: ["gd"], 2: ["gd", "momentum", "adam"]}
+DEFAULT_STEPS = {1: 100, 2: 300}
+GOOD_LR = {  # a first learning rate that shows each surface at its most instructive
+    "quadratic": 0.1, "double_well": 0.05, "wavy": 0.05, "bowl": 0.1, "ravine": 0.035, "rosenbrock": 0.001,
+    "himmelblau": 0.005, "saddle": 0.05, "rastrigin": 0.002, "beale": 0.001, "six_hump_camel": 0.01,
+    "linreg_slope": 0.05, "linreg": 0.05, "logreg": 0.5, "custom": 0.01,
+}  # fmt: skip
+DATA_B = {"logreg": -0.5}  # the registry's logistic data is centred off zero
+# Inputs other defaults depend on: which function (and its view), how many data rows, the schedule
+# (its parameters) and the page's language. (An optimizer's own lr follows the main one until it
+# is ticked: normalize sees to it.)
+DEPENDENT = frozenset(FORMULA_KEYS | {"data_n", "schedule", "lang"})
+IDENTITY = ("surface", *sorted(FORMULA_KEYS), "data_n")  # a change of these is a new surface
+
+
+# ---------------------------------------------------------------------------------- defaults
+def defaults(surface: str = "quadratic", csv: str = "", **given) -> dict:
+    """Every field's value for a fresh picture of `surface`. `given` may fix the inputs that other
+    defaults depend on (DEPENDENT); csv names an uploaded data set (its start and view)."""
+    state = {key: f.default for key, f in FIELDS.items()}
+    state.update({k: v for k, v in given.items() if k in DEPENDENT}, surface=surface)
+    if surface in DATA_B:
+        state["data_b"] = DATA_B[surface]
+    dim, start = _dim_and_start(state, csv)
+    state.update(
+        optimizers=list(DEFAULT_OPTIMIZERS[dim]),
+        steps=DEFAULT_STEPS[dim],
+        lr=GOOD_LR.get(surface, 0.01),
+        x0=float(start[0]),
+        y0=float(start[1]) if dim == 2 else 0.0,
+        view=VIEWS_BY_DIM[dim][0],
+    )
+    if surface in KINDS:  # a data loss opens on the seeds' comparison: SGD against full batch
+        state.update(optimizers=["gd"], batch_sizes=[1, _rows(state, csv)])
+    state.update(schedule_defaults(state["schedule"]))
+    for name in OPTIMIZERS:
+        state[f"{name}_lr"] = state["lr"]
+    return state
+
+
+def dim_of(state: dict) -> int:
+    """The dimension of the state's surface (a typed formula's from its variables; 1 if unreadable)."""
+    name = state["surface"]
+    if name in SURFACES:
+        return SURFACES[name].dim
+    from surfaces.custom import variables_of
+
+    try:
+        return len(variables_of(state["formula"]))
+    except ValueError:
+        return 1
+
+
+def _dim_and_start(state: dict, csv: str = ""):
+    name = state["surface"]
+    if name == "custom":
+        from surfaces.custom import start_guess
+
+        dim = dim_of(state)
+        return dim, start_guess(_formula_box(state)[:dim])
+    if name in KINDS:
+        s = DataSpec.from_state(state, csv).build()
+        return s.dim, s.start
+    s = SURFACES[name]
+    return s.dim, s.start
+
+
+def _formula_box(state):
+    return ((state["formula_x_lo"], state["formula_x_hi"]), (state["formula_y_lo"], state["formula_y_hi"]))
+
+
+def _rows(state, csv=""):
+    return DataSpec.from_state(state, csv).n_rows
+
+
+def _dependent(state: dict) -> dict:
+    return {k: state[k] for k in DEPENDENT if k in state}
+
+
+def defaults_like(state: dict, csv: str = "") -> dict:
+    """The defaults of the state's own surface, schedule, learning rate and language."""
+    return defaults(state["surface"], csv, **_dependent(state))
+
+
+# ---------------------------------------------------------------------------------- rules
+def normalize(state: dict, csv: str = "") -> dict:
+    """The state with every setting that cannot apply at its default: data settings off a data loss,
+    formula settings off a typed formula, y off a 1-D surface, the second start when it is off,
+    the settings of optimizers not chosen and of other schedules; an optimizer's own lr follows the
+    main one until it is ticked. So a link never carries a stale key."""
+    s = dict(state)
+    base = defaults_like(s, csv)
+    plain = defaults(s["surface"], csv, lang=s["lang"])  # for settings that do not apply at all
+    dim = dim_of(s)
+    custom, data = s["surface"] == "custom", s["surface"] in KINDS
+    off = set()
+    if not data:
+        off |= DATA_KEYS | {"history_x"}
+    if not custom:
+        off |= FORMULA_KEYS
+    elif dim == 1:
+        off |= {"formula_y_lo", "formula_y_hi"}
+    if dim == 1:
+        off |= {"y0", "y1"}
+    if not s["start2"]:
+        off |= {"x1", "y1"}
+    used = {f"schedule_{p}" for p in hyperparameters(SCHEDULES[s["schedule"]]) if p in SCHEDULE_WIDGETS}
+    off |= SCHEDULE_KEYS - used
+    for name in OPTIMIZERS:
+        keys = optimizer_keys(name)
+        if name not in s["optimizers"]:
+            off |= set(keys)
+        elif not s[f"{name}_clip"]:
+            off.add(f"{name}_clip_norm")
+    for key in off:
+        s[key] = plain[key]
+    for name in OPTIMIZERS:
+        if not s[f"{name}_own_lr"]:
+            s[f"{name}_lr"] = s["lr"]
+    if s["view"] not in VIEWS_BY_DIM[dim]:
+        s["view"] = base["view"]
+    if data:
+        n = base["batch_sizes"][-1]
+        s["batch_sizes"] = [b for b in dict.fromkeys(s["batch_sizes"]) if 1 <= b <= n] or [n]
+    return s
+
+
+def lesson_state(slug: str, keep: dict | None = None) -> dict:
+    """Every control's value for a lesson; the display settings of `keep` (language, presentation)
+    stay as they are."""
+    lesson = BY_SLUG[slug]
+    state = defaults(lesson.surface, **{k: v for k, v in lesson.values.items() if k in DEPENDENT})
+    state.update(lesson.values, lesson=slug)
+    if keep:
+        state.update({k: keep[k] for k in ("lang", "present") if k in keep})
+    return normalize(state)
+
+
+def apply_lesson(state: dict, slug: str) -> dict:
+    """Choose a lesson: its values, the display settings kept. 'free' keeps every value."""
+    if slug not in BY_SLUG:
+        return dict(state, lesson="free")
+    return lesson_state(slug, keep=state)
+
+
+def is_free_play(state: dict) -> bool:
+    """True unless the state is a lesson's own picture, apart from the display settings and the
+    controls the lesson invites the class to change."""
+    lesson = BY_SLUG.get(state.get("lesson", "free"))
+    if lesson is None:
+        return True
+    ref = lesson_state(lesson.slug)
+    skip = DISPLAY_KEYS | set(lesson.invites) | {"lesson"}
+    return any(state[k] != ref[k] for k in FIELDS if k not in skip)
+
+
+def switch_surface(state: dict, name: str, csv: str = "") -> dict:
+    """A new surface: every setting still at the old surface's default takes the new one's; a value
+    the user changed is kept where it is valid on the new surface."""
+    return transition(state, dict(state, surface=name), csv)
+
+
+def _rebase(prev: dict, cur: dict, csv_prev: str = "", csv: str = "") -> dict:
+    old, new = defaults_like(prev, csv_prev), defaults_like(cur, csv)
+    out = dict(cur)
+    for key in FIELDS:
+        if key in IDENTITY or key in DEPENDENT or key in ("lesson", "lang", "present"):
+            continue
+        if cur[key] == old[key] or not _valid_on(key, cur[key], new, cur, csv):
+            out[key] = new[key]
+    if cur["surface"] in KINDS and prev["surface"] in KINDS:  # full batch stays full batch
+        n_old, n_new = old["batch_sizes"][-1], new["batch_sizes"][-1]
+        out["batch_sizes"] = [n_new if b == n_old else b for b in cur["batch_sizes"]]
+    return out
+
+
+def _valid_on(key, value, new: dict, cur: dict, csv: str) -> bool:
+    """Whether a user's value still makes sense on the new surface (a start inside its view)."""
+    if key in ("x0", "y0", "x1", "y1"):
+        lo, hi = _view_box(cur, csv)[0 if key[0] == "x" else 1]
+        return lo <= value <= hi
+    if key == "view":
+        return value in VIEWS_BY_DIM[dim_of(cur)]
+    if key == "batch_sizes":
+        return all(b <= new["batch_sizes"][-1] for b in value)
+    return True
+
+
+def _view_box(state: dict, csv: str = ""):
+    name = state["surface"]
+    if name == "custom":
+        return _formula_box(state)
+    if name in KINDS:
+        return DataSpec.from_state(state, csv).build().bounds.tolist() + [[0.0, 0.0]]
+    return SURFACES[name].bounds.tolist() + [[0.0, 0.0]]
+
+
+def _identity(state: dict) -> tuple:
+    return tuple(state[k] for k in IDENTITY)
+
+
+def transition(prev: dict, cur: dict, csv: str = "", csv_prev: str | None = None) -> dict:
+    """The state after one interaction: `cur` is `prev` with the widget (or click) that changed.
+    A lesson chosen sets its values; a new surface (or formula, or data size) rebases the settings
+    still at their defaults; a new schedule starts at its own parameters; any other change ends
+    the lesson unless the lesson invites it."""
+    if cur["lesson"] != prev["lesson"]:
+        return apply_lesson(cur, cur["lesson"])
+    cur = dict(cur)
+    if cur["schedule"] != prev["schedule"]:
+        cur.update(schedule_defaults(cur["schedule"]))
+    csv_prev = csv if csv_prev is None else csv_prev
+    if _identity(cur) != _identity(prev) or csv != csv_prev:
+        cur = _rebase(prev, cur, csv_prev, csv)
+    cur = normalize(cur, csv)
+    if cur["lesson"] != "free" and is_free_play(cur):
+        cur["lesson"] = "free"
+    return cur
+
+
+# ------------------------------------------------------------------------------ share links
+def encode(state: dict, lang: str = "en") -> dict[str, str]:
+    """Query parameters for the values that differ from the lesson's (when one is open) or the
+    surface's defaults. `lang` is the language the browser asks for: the link names the page's
+    language only when it differs."""
+    lesson = state.get("lesson", "free")
+    if lesson in BY_SLUG:
+        base = lesson_state(lesson)
+    else:  # defaults that follow the state's formula, data size and schedule; those inputs themselves
+        base = defaults_like(state)  # compared with the surface's own
+        base.update({k: v for k, v in defaults(state["surface"]).items() if k in DEPENDENT})
+    out = {"surface": str(state["surface"])}
+    if lesson in BY_SLUG:
+        out["lesson"] = lesson
+    derived = {f"{name}_lr" for name in OPTIMIZERS if not state[f"{name}_own_lr"]}  # they follow lr
+    for key, f in FIELDS.items():
+        if key in ("surface", "lesson", "lang") or key in derived:
+            continue
+        if state[key] != base[key]:
+            out[key] = _text(state[key], f)
+    if state["lang"] != lang:
+        out["lang"] = state["lang"]
+    return out
+
+
+def _text(value, f: Field) -> str:
+    if f.kind in ("floats", "ints", "choices"):
+        return ",".join(_text(v, Field("", f.kind.rstrip("s"), None)) for v in value)
+    if f.kind == "bool":
+        return "1" if value else "0"
+    if f.kind == "float":
+        return repr(float(value))
+    return str(value)
+
+
+def decode(params: dict, lang: str = "en") -> tuple[dict, list[str]]:
+    """A state from query parameters: the lesson's values (if the link names one) or the surface's
+    defaults, then every valid parameter on top. Returns (state, the keys that were dropped, with
+    why). Never raises."""
+    problems, given = [], {}
+    for key, raw in params.items():
+        f = FIELDS.get(key)
+        if f is None:
+            problems.append(f"{str(key)[:40]}: unknown")
+            continue
+        try:
+            if not isinstance(raw, str) or len(raw) > MAX_VALUE_LENGTH:
+                raise ValueError("too long")
+            given[key] = f.check(_parse(raw, f))
+        except ValueError as err:
+            problems.append(f"{key}: {err}")
+    lesson = given.pop("lesson", "free")
+    if lesson not in BY_SLUG and lesson != "free":
+        problems.append(f"lesson: {lesson[:40]!r} is not a lesson")
+        lesson = "free"
+    given.setdefault("lang", lang)
+    if lesson in BY_SLUG:
+        base = lesson_state(lesson, keep=given)
+    else:
+        base = defaults(
+            given.get("surface", "quadratic"), **{k: v for k, v in given.items() if k in DEPENDENT}
+        )
+    state = dict(base)
+    if "schedule" in given and given["schedule"] != base["schedule"]:
+        state.update(schedule_defaults(given["schedule"]))
+    state.update(given)
+    if _identity(state) != _identity(base):
+        state = _rebase(base, state)
+        state.update({k: v for k, v in given.items() if k not in IDENTITY})
+    state = normalize(state)
+    if state["lesson"] != "free" and is_free_play(state):
+        state["lesson"] = "free"
+    return state, problems
+
+
+def _parse(raw: str, f: Field):
+    if f.kind in ("floats", "ints", "choices"):
+        item = Field("", f.kind[:-1] if f.kind != "choices" else "text", None)
+        return [_parse(part, item) for part in raw.split(",") if part != ""]
+    if f.kind == "bool":
+        if raw in ("1", "true", "True"):
+            return True
+        if raw in ("0", "false", "False"):
+            return False
+        raise ValueError("not true/false")
+    if f.kind in ("float", "int"):
+        try:
+            v = float(raw)
+        except ValueError:
+            raise ValueError("not a number") from None
+        return v
+    return raw
+
+
+# ---------------------------------------------------------------------------------- setup
+def hyper_of(state: dict, name: str) -> dict:
+    """An optimizer's hyperparameters (and own lr) from the state, by torch's names."""
+    out = {}
+    if state[f"{name}_own_lr"]:
+        out["lr"] = state[f"{name}_lr"]
+    for param in hyperparameters(OPTIMIZERS[name]):
+        if param == "betas":
+            out["betas"] = (state[f"{name}_beta1"], state[f"{name}_beta2"])
+        elif param == "clip_norm":
+            if state[f"{name}_clip"]:
+                out["clip_norm"] = state[f"{name}_clip_norm"]
+        elif f"{name}_{param}" in state:
+            out[param] = state[f"{name}_{param}"]
+    return out
+
+
+def schedule_params(state: dict) -> dict:
+    params = hyperparameters(SCHEDULES[state["schedule"]])
+    return {p: state[f"schedule_{p}"] for p in params if p in SCHEDULE_WIDGETS}
+
+
+def setup_from(state: dict, csv: str = "") -> Setup:
+    """The Setup a state means (csv: the digest of an uploaded data set in use)."""
+    spec = DataSpec.from_state(state, csv)
+    dim = dim_of(state)
+    x0 = (state["x0"], state["y0"])[:dim]
+    starts = ((state["x1"], state["y1"])[:dim],) if state["start2"] else ()
+    names = [n for n in OPTIMIZERS if n in state["optimizers"]]
+    batch_sizes = ()
+    if spec.n_rows is not None:
+        n = spec.n_rows
+        batch_sizes = tuple(dict.fromkeys(None if b >= n else int(b) for b in state["batch_sizes"])) or (
+            None,
+        )
+    return Setup(
+        spec=spec,
+        optimizers=tuple(names),
+        lr=float(state["lr"]),
+        x0=tuple(map(float, x0)),
+        steps=int(state["steps"]),
+        lrs=tuple(float(v) for v in state["lrs"]),
+        starts=starts,
+        hyper=tuple((n, tuple(hyper_of(state, n).items())) for n in names),
+        schedule=state["schedule"],
+        schedule_params=tuple(schedule_params(state).items()),
+        tol=float(state["tol"]),
+        noise=float(state["noise"]),
+        seed=int(state["seed"]),
+        batch_sizes=batch_sizes,
+        stop_diverged=bool(state["stop_diverged"]),
+    )

@@ -1,0 +1,58 @@
+"""Every string a person reads, in Korean and English: one catalog per language with the same keys
+(ui/text/ko.py, ui/text/en.py), looked up by key and filled with str.format placeholders.
+
+    T = texts("ko")
+    T("sidebar.lr")                      -> "학습률"
+    T("note.diverged", run="GD", k=6)    -> the sentence with its numbers
+    T.choices("lesson.too-large.choices") -> a tuple of answers
+
+A key missing from a catalog is an error (tests/test_text.py compares the catalogs), never a
+silent fallback to another language.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from . import en, ko
+
+CATALOGS = {"ko": ko.TEXT, "en": en.TEXT}
+LANGS = tuple(CATALOGS)
+NAMES = {"ko": "한국어", "en": "English"}
+
+
+class Texts:
+    """The catalog of one language as a callable: T(key, **values) -> text."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.catalog = CATALOGS[lang]
+
+    def __call__(self, key: str, **values) -> str:
+        text = self.catalog[key]
+        return text.format(**values) if values else text
+
+    def choices(self, key: str) -> tuple[str, ...]:
+        return tuple(self.catalog[key])
+
+    def error(self, err: Exception) -> str:
+        """A refusal's message in this language: errors that carry a catalog key (`key` and
+        `values`, as surfaces' formula and CSV checks raise them) are looked up; others as written."""
+        key = getattr(err, "key", None)
+        if key and key in self.catalog:
+            return self(key, **getattr(err, "values", {}))
+        return str(err)
+
+    def get(self, key: str, default=None, **values):
+        """The text for `key` if the catalog has one (for optional texts such as a lesson's hint)."""
+        return self(key, **values) if key in self.catalog else default
+
+
+@cache
+def texts(lang: str) -> Texts:
+    return Texts(lang if lang in CATALOGS else "en")
+
+
+def lang_of_locale(locale: str | None) -> str:
+    """The page's language for a browser locale: Korean for ko, ko-KR, ...; English otherwise."""
+    return "ko" if (locale or "").lower().startswith("ko") else "en"
