@@ -7,7 +7,7 @@ import pytest
 from optimizers import OPTIMIZERS
 from surfaces import SURFACES
 
-from .conftest import chart_spec, finite_numbers, fresh, no_exception
+from .conftest import chart_spec, finite_numbers, fresh, no_exception, state_of
 
 
 def test_default_page_is_the_seeds_example():
@@ -157,3 +157,32 @@ def test_a_noisy_run_is_the_same_alone_and_beside_a_second_rate():
     no_exception(at)
     beside = next(d for d in chart_spec(at)["data"] if d.get("name") == "GD · lr 0.05")
     assert alone["x"] == beside["x"] and alone["customdata"] == beside["customdata"]
+
+
+def test_loss_history_measures_from_the_lowest_loss_known():
+    """Bug 5: L - L* was floored with L* the lowest minimum in view, so a run that went lower (a
+    typed formula whose deeper minimum lies outside the view) was drawn as perfect convergence."""
+    at = fresh({"surface": "custom", "formula": "w^4 - 3w^2 + w", "formula_x_lo": "0.5", "x0": "0.1", "steps": "200"})
+    no_exception(at)
+    spec = chart_spec(at, "history")
+    loss = spec["data"][0]
+    assert "lowest loss known" in spec["layout"]["yaxis"]["title"]["text"]
+    s = state_of(at)
+    assert s["formula_x_lo"] == 0.5 and s["x0"] == 0.1
+    # the run ends in the deep valley at w = -1.30 (L = -3.51), below the view's only minimum
+    # (w = 1.13, L = -1.07); measured from the lowest loss known, it is still far above L* where
+    # it passes -1.07 (the old floor drew it as converged from there on)
+    star = -3.51391
+    assert "-3.51391" in spec["layout"]["yaxis"]["title"]["text"]
+    losses = [y + star for y in loss["y"]]
+    passing = next(i for i, v in enumerate(losses) if v < -1.0701)
+    assert loss["y"][passing] > 2 and min(loss["y"]) == 1e-16
+
+
+def test_the_epoch_axis_hovers_epoch():
+    """Bug 6: the loss history's hover said 'step' on the epoch axis."""
+    at = fresh()
+    at.selectbox(key="surface").set_value("linreg").run()
+    at.radio(key="history_x").set_value("epoch").run()
+    no_exception(at)
+    assert all(d["hovertemplate"].startswith("epoch ") for d in chart_spec(at, "history")["data"])
