@@ -162,7 +162,9 @@ def test_a_noisy_run_is_the_same_alone_and_beside_a_second_rate():
 def test_loss_history_measures_from_the_lowest_loss_known():
     """Bug 5: L - L* was floored with L* the lowest minimum in view, so a run that went lower (a
     typed formula whose deeper minimum lies outside the view) was drawn as perfect convergence."""
-    at = fresh({"surface": "custom", "formula": "w^4 - 3w^2 + w", "formula_x_lo": "0.5", "x0": "0.1", "steps": "200"})
+    at = fresh(
+        {"surface": "custom", "formula": "w^4 - 3w^2 + w", "formula_x_lo": "0.5", "x0": "0.1", "steps": "200"}
+    )
     no_exception(at)
     spec = chart_spec(at, "history")
     loss = spec["data"][0]
