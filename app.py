@@ -47,7 +47,7 @@ def page() -> None:
     panels.stability_ui(s, setup, runs, T)
     panels.history_ui(setup, state, T)
     panels.summary_ui(s, runs, T)
-    panels.steps_ui(s, runs, T)
+    panels.steps_ui(s, state, runs, T)
     panels.export_ui(s, state, runs, T)
 
 

@@ -1,24 +1,110 @@
-"""Why a learning rate diverges, before pressing Play: gradient descent's stability at a point.
+"""When a learning rate is stable: each optimizer's limit on lr * lambda, and the sharpness lambda_max.
 
-Near a point, L is close to its quadratic model with curvature H. On a quadratic, one GD step
-multiplies the distance to the minimum along each eigenvector of H by (1 - lr * lambda), so GD
-is stable only while |1 - lr * lambda_max| < 1, i.e. lr * lambda_max < 2:
+Near a point, L is close to its quadratic model with Hessian H. Along an eigenvector of H with
+eigenvalue lambda the gradient is g = lambda x, and each optimizer of torch.optim's SGD family
+becomes a linear recurrence in a = lr * lambda (weight decay wd adds wd to every curvature:
+a = lr (lambda + wd)). Its companion matrix M(a) decides: the run converges iff the spectral
+radius rho(M) < 1.
 
-    lr * lambda_max < 1        glides straight down
-    = 1                        lands on the bottom in one step (along that direction)
-    1 < ... < 2                overshoots and oscillates, but converges
-    = 2                        bounces between two points forever (lr = 1.0 on (w-1)^2 + 2)
-    > 2                        every step overshoots more: diverges
+Gradient descent   x_t = (1 - a) x_{t-1}                          M = [1 - a]
+    |1 - a| < 1  <=>  0 < a < 2.                                  limit 2
 
->>> regime(0.1 * 2.0), regime(1.0 * 2.0), regime(10 * 2.0)
-('glides', 'bounces', 'diverges')
+Heavy ball (torch's SGD momentum mu, dampening d; b_1 = g_1, b_t = mu b_{t-1} + (1 - d) g_t,
+x_t = x_{t-1} - lr b_t). With lr b_{t-1} = x_{t-2} - x_{t-1}:
+    x_t = (1 + mu - a') x_{t-1} - mu x_{t-2},  a' = (1 - d) a      M = [[1 + mu - a', -mu], [1, 0]]
+    characteristic z^2 - (1 + mu - a') z + mu; Jury's test (|mu| < 1, p(1) = a' > 0,
+    p(-1) = 2 (1 + mu) - a' > 0) gives 0 < a' < 2 (1 + mu).       limit 2 (1 + mu) / (1 - d)
+
+Nesterov (d_t = g_t + mu b_t, b_t = mu b_{t-1} + g_t; dampening 0). With u = lr b:
+    u_t = mu u_{t-1} + a x_{t-1},  x_t = (1 - a (1 + mu)) x_{t-1} - mu^2 u_{t-1}
+    M = [[1 - a (1 + mu), -mu^2], [a, mu]]: trace T = 1 + mu - a (1 + mu), det D = mu (1 - a);
+    Jury: |D| < 1, 1 - T + D > 0 (a > 0), 1 + T + D > 0  <=>  a (1 + 2 mu) < 2 (1 + mu).
+                                                                  limit 2 (1 + mu) / (1 + 2 mu)
+
+Adagrad, RMSprop and Adam divide the step by a running size of the gradient, Newton by the
+curvature itself, and the line search picks each step: none has a fixed limit on lr * lambda
+(`limit` returns None); for the adaptive ones `effective_steps` gives the step each coordinate
+actually received, lr / (sqrt(v_hat) + eps).
+
+Gradient clipping leaves the limit as it is (near the minimum the gradient is small and nothing
+is clipped), but beyond it the clipped steps stay bounded: such a run oscillates instead of
+running away.
+
+>>> limit("gd"), limit("momentum", momentum=0.9), round(limit("nesterov", momentum=0.9), 4)
+(2.0, 3.8, 1.3571)
+>>> regime(0.2), regime(1.0), regime(2.0), regime(20.0), regime(1.5, "momentum")
+('glides', 'one_step', 'bounces', 'diverges', 'overshoots')
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-LIMIT = 2.0
+SGD_FAMILY = ("gd", "momentum", "nesterov")
+MOMENTUM_DEFAULT = {"gd": 0.0, "momentum": 0.9, "nesterov": 0.9}
+RTOL = 1e-12
+
+
+def _sgd(name: str, hyper: dict) -> tuple[float, float, bool]:
+    """(momentum, dampening, nesterov) of an SGD-family optimizer with torch's defaults."""
+    mu = float(hyper.get("momentum", MOMENTUM_DEFAULT[name]))
+    damp = float(hyper.get("dampening", 0.0))
+    nesterov = name == "nesterov" or bool(hyper.get("nesterov", False))
+    return mu, damp, nesterov
+
+
+def limit(name: str, lr: float | None = None, **hyper) -> float | None:
+    """The largest lr * lambda for which `name` converges on a quadratic of curvature lambda (see the
+    module docstring), or None where there is no fixed limit. With weight decay wd the curvature
+    the rule sees is lambda + wd, so the limit on lr * lambda depends on lr: pass it."""
+    if name not in SGD_FAMILY:
+        return None
+    mu, damp, nesterov = _sgd(name, hyper)
+    if mu == 0:
+        base = 2.0
+    elif nesterov:
+        base = 2 * (1 + mu) / (1 + 2 * mu)
+    elif damp >= 1:
+        base = 0.0  # every gradient after the first is ignored: nothing converges
+    else:
+        base = 2 * (1 + mu) / (1 - damp)
+    wd = float(hyper.get("weight_decay", 0.0))
+    if wd:
+        if lr is None:
+            raise ValueError("with weight decay the limit on lr * lambda depends on lr: pass lr")
+        return base - lr * wd
+    return base
+
+
+def companion(name: str, a: float, **hyper) -> np.ndarray:
+    """The matrix M of the recurrence on a quadratic with lr * lambda = a (module docstring)."""
+    mu, damp, nesterov = _sgd(name, hyper) if name in SGD_FAMILY else (0.0, 0.0, False)
+    if mu == 0:
+        return np.array([[1.0 - a]])
+    if nesterov:
+        return np.array([[1 - a * (1 + mu), -mu * mu], [a, mu]])
+    return np.array([[1 + mu - (1 - damp) * a, -mu], [1.0, 0.0]])
+
+
+def regime(ratio: float, name: str = "gd", **hyper) -> str:
+    """How an SGD-family optimizer behaves on a quadratic with lr * lambda = ratio, as an id:
+    'glides' (converges without overshooting), 'one_step' (lands on the minimum in one step),
+    'overshoots' (oscillates and converges), 'bounces' (oscillates for ever, on the limit),
+    'diverges', or 'no_limit' where the surface is flat or curves down there. With clipping, a
+    rate past the limit 'oscillates' with bounded steps instead of diverging."""
+    if ratio <= 0:
+        return "no_limit"
+    top = limit(name, **{k: v for k, v in hyper.items() if k != "weight_decay"})
+    if top is not None and np.isclose(ratio, top, rtol=RTOL, atol=0):
+        return "bounces"
+    eig = np.linalg.eigvals(companion(name, ratio, **hyper))
+    rho = float(np.max(np.abs(eig)))
+    if rho > 1:
+        return "oscillates" if hyper.get("clip_norm") is not None else "diverges"
+    if rho <= 1e-12:
+        return "one_step"
+    dominant = eig[np.argmax(np.abs(eig))]
+    return "glides" if abs(dominant.imag) <= 1e-12 * rho and dominant.real > 0 else "overshoots"
 
 
 def sharpness(surface, points) -> np.ndarray:
@@ -26,18 +112,39 @@ def sharpness(surface, points) -> np.ndarray:
     return np.linalg.eigvalsh(surface.hessian(points))[..., -1]
 
 
-def regime(ratio: float) -> str:
-    """How gradient descent behaves with lr * lambda_max = ratio (see the module docstring), as an
-    id: 'glides', 'one_step', 'overshoots' (oscillates and converges), 'bounces' (for ever),
-    'diverges', or 'no_limit' where the surface is flat or curves down."""
-    if ratio <= 0:
-        return "no_limit"
-    if np.isclose(ratio, 1.0, rtol=1e-12, atol=0):
-        return "one_step"
-    if ratio < 1:
-        return "glides"
-    if np.isclose(ratio, LIMIT, rtol=1e-12, atol=0):
-        return "bounces"
-    if ratio < LIMIT:
-        return "overshoots"
-    return "diverges"
+def effective_steps(name: str, grads: np.ndarray, lrs: np.ndarray, path: np.ndarray | None = None, **hyper):
+    """The step size each coordinate received at each step, lr / (sqrt(v_hat) + eps), for the adaptive
+    optimizers (shape (k, dim)), replayed from a run's gradients and learning rates with torch's
+    rules (module docstring of optimizers.first_order); None for the others. `path` supplies the
+    points for weight decay (g + wd x)."""
+    if name not in ("adagrad", "rmsprop", "adam"):
+        return None
+    g = np.asarray(grads, dtype=float)
+    wd = float(hyper.get("weight_decay", 0.0))
+    if wd and path is not None:
+        g = g + wd * np.asarray(path, dtype=float)[: len(g)]
+    eps = float(hyper.get("eps", 1e-10 if name == "adagrad" else 1e-8))
+    out = np.empty_like(g)
+    if name == "adagrad":
+        S = np.full(g.shape[1:], float(hyper.get("initial_accumulator_value", 0.0)))
+        decay = float(hyper.get("lr_decay", 0.0))
+        for t in range(len(g)):
+            S = S + g[t] * g[t]
+            out[t] = lrs[t] / (1 + t * decay) / (np.sqrt(S) + eps)
+        return out
+    if name == "rmsprop":
+        alpha = float(hyper.get("alpha", 0.99))
+        v, a = np.zeros(g.shape[1:]), np.zeros(g.shape[1:])
+        for t in range(len(g)):
+            v = alpha * v + (1 - alpha) * g[t] * g[t]
+            a = alpha * a + (1 - alpha) * g[t] if hyper.get("centered") else a
+            out[t] = lrs[t] / (np.sqrt(np.maximum(v - a * a, 0.0)) + eps)
+        return out
+    b2 = hyper.get("betas", (0.9, 0.999))[1]
+    v, vmax = np.zeros(g.shape[1:]), np.zeros(g.shape[1:])
+    for t in range(len(g)):
+        v = b2 * v + (1 - b2) * g[t] * g[t]
+        vmax = np.maximum(vmax, v)
+        v_hat = (vmax if hyper.get("amsgrad") else v) / (1 - b2 ** (t + 1))
+        out[t] = lrs[t] / (np.sqrt(v_hat) + eps)
+    return out

@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from .base import Surface
+from .errors import InputError
 
 MAX_LENGTH = 200
 MAX_DEPTH = 50
@@ -42,10 +43,13 @@ MAX_EXPONENT = 1000
 TIME_LIMIT = 3.0  # seconds for parsing and differentiating
 FUNCTIONS = ("sin", "cos", "tan", "exp", "log", "sqrt", "abs", "tanh")
 CONSTANTS = ("pi", "e")
-VARIABLES = ("w", "x", "y")
+# The lecture's names: weight, w, x or theta for one parameter; x and y, or w1 and w2, for two.
+ONE_D = ("w", "x", "weight", "theta")
+TWO_D = (("x", "y"), ("w1", "w2"))
+VARIABLES = ("w", "x", "y", "weight", "theta", "w1", "w2")
 ALLOWED = ", ".join(VARIABLES + CONSTANTS + FUNCTIONS)
 TOKEN = re.compile(
-    r"\s*(?:(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<name>[A-Za-z]+)|(?P<op>[-+*/^(),]))"
+    r"\s*(?:(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<name>w[12](?![0-9])|[A-Za-z]+)|(?P<op>[-+*/^(),]))"
 )
 
 
@@ -58,9 +62,13 @@ def _tokens(text: str) -> list[tuple[str, str, int]]:
         m = TOKEN.match(text, pos)
         if m is None or m.end() == pos:
             col = pos + len(text[pos:]) - len(text[pos:].lstrip()) + 1
-            raise ValueError(
-                f"Unexpected character {text[col - 1]!r} at column {col}: use numbers, "
-                f"{ALLOWED}, + - * / ^ and parentheses."
+            ch = text[col - 1]
+            raise InputError(
+                "formula.unexpected",
+                f"Unexpected character {ch!r} at column {col}: use numbers, {ALLOWED}, + - * / ^ and parentheses.",
+                ch=repr(ch),
+                col=col,
+                allowed=ALLOWED,
             )
         kind = m.lastgroup
         out.append((kind, m.group(kind), m.start(kind) + 1))
@@ -82,15 +90,23 @@ def _explicit(text: str) -> tuple[str, list[int]]:
                         pieces.append(("op", "*", col + i))
                     pieces.append(("atom", ch, col + i))
             else:
-                hint = next(
-                    (
-                        f" (write {f}({tok[len(f) :]}))"
-                        for f in FUNCTIONS
-                        if tok.startswith(f) and len(tok) > len(f)
-                    ),
-                    "",
+                fn = next((f for f in FUNCTIONS if tok.startswith(f) and len(tok) > len(f)), None)
+                if fn:
+                    raise InputError(
+                        "formula.unknown_name_hint",
+                        f"Unknown name {tok!r} at column {col} (write {fn}({tok[len(fn) :]})). Allowed: {ALLOWED}.",
+                        name=repr(tok),
+                        col=col,
+                        fix=f"{fn}({tok[len(fn) :]})",
+                        allowed=ALLOWED,
+                    )
+                raise InputError(
+                    "formula.unknown_name",
+                    f"Unknown name {tok!r} at column {col}. Allowed: {ALLOWED}.",
+                    name=repr(tok),
+                    col=col,
+                    allowed=ALLOWED,
                 )
-                raise ValueError(f"Unknown name {tok!r} at column {col}{hint}. Allowed: {ALLOWED}.")
         elif kind == "num":
             pieces.append(("atom", tok, col))
         else:
@@ -99,13 +115,16 @@ def _explicit(text: str) -> tuple[str, list[int]]:
     for _, tok, _col in pieces:
         depth += (tok == "(") - (tok == ")")
         if depth > MAX_DEPTH:
-            raise ValueError(f"The formula is nested more than {MAX_DEPTH} levels deep.")
+            raise _too_deep()
     out, cols = [], []
     prev = None
     for kind, tok, col in pieces:
         if prev is not None and prev[0] == "func" and tok != "(":
-            raise ValueError(
-                f"{prev[1]} needs its argument in parentheses, as in {prev[1]}(x) (column {col})."
+            raise InputError(
+                "formula.needs_parens",
+                f"{prev[1]} needs its argument in parentheses, as in {prev[1]}(x) (column {col}).",
+                fn=prev[1],
+                col=col,
             )
         # implicit multiplication: 2x, x y, 3(x-1), (x+1)(x-1), x sin(x)
         ends_value = prev is not None and (prev[0] == "atom" or prev[1] == ")")
@@ -116,7 +135,7 @@ def _explicit(text: str) -> tuple[str, list[int]]:
         cols += [col] * len(tok)
         prev = (kind, tok)
     if prev is not None and prev[0] == "func":
-        raise ValueError(f"{prev[1]} needs its argument in parentheses, as in {prev[1]}(x).")
+        raise _needs_argument(prev[1])
     return "".join(out), cols
 
 
@@ -126,16 +145,22 @@ def _check_tree(source: str, cols: list[int]) -> ast.Expression:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as err:
         at = (err.offset or len(source) + 1) - 1
-        where = f"column {cols[at]}" if 0 <= at < len(cols) else "the end"
-        raise ValueError(
-            f"The formula is incomplete or malformed at {where}: check the operators and parentheses."
+        if 0 <= at < len(cols):
+            raise InputError(
+                "formula.malformed_at",
+                f"The formula is incomplete or malformed at column {cols[at]}: check the operators and parentheses.",
+                col=cols[at],
+            ) from None
+        raise InputError(
+            "formula.malformed_end",
+            "The formula is incomplete at its end: check the operators and parentheses.",
         ) from None
     except (ValueError, MemoryError, RecursionError):
-        raise ValueError("The formula could not be read.") from None
+        raise InputError("formula.unreadable", "The formula could not be read.") from None
 
     def depth(node, d=0):
         if d > MAX_DEPTH:
-            raise ValueError(f"The formula is nested more than {MAX_DEPTH} levels deep.")
+            raise _too_deep()
         for child in ast.iter_child_nodes(node):
             depth(child, d + 1)
 
@@ -149,30 +174,46 @@ def _check_tree(source: str, cols: list[int]) -> ast.Expression:
             if isinstance(node.op, ast.Pow):
                 _check_exponent(node.right)
             elif not isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div)):
-                raise ValueError("Only + - * / and ^ are allowed between terms.")
+                raise InputError("formula.operators", "Only + - * / and ^ are allowed between terms.")
         elif isinstance(node, ast.UnaryOp):
             if not isinstance(node.op, (ast.USub, ast.UAdd)):
-                raise ValueError("Only a minus (or plus) sign may stand before a term.")
+                raise InputError("formula.unary", "Only a minus (or plus) sign may stand before a term.")
         elif isinstance(node, ast.Call):
             if (
                 not (isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS)
                 or node.keywords
                 or len(node.args) != 1
             ):
-                raise ValueError(
-                    f"Functions take one argument, as in sin(x); allowed: {', '.join(FUNCTIONS)}."
+                raise InputError(
+                    "formula.one_argument",
+                    f"Functions take one argument, as in sin(x); allowed: {', '.join(FUNCTIONS)}.",
+                    functions=", ".join(FUNCTIONS),
                 )
         elif isinstance(node, ast.Name):
             if node.id not in FUNCTIONS + CONSTANTS + VARIABLES:
-                raise ValueError(f"Unknown name {node.id!r}. Allowed: {ALLOWED}.")
+                raise InputError(
+                    "formula.unknown",
+                    f"Unknown name {node.id!r}. Allowed: {ALLOWED}.",
+                    name=repr(node.id),
+                    allowed=ALLOWED,
+                )
         elif isinstance(node, ast.Constant):
             if type(node.value) not in (int, float) or not abs(node.value) <= MAX_LITERAL:
-                raise ValueError(f"Numbers must lie between -{MAX_LITERAL:g} and {MAX_LITERAL:g}.")
+                raise InputError(
+                    "formula.literal",
+                    f"Numbers must lie between -{MAX_LITERAL:g} and {MAX_LITERAL:g}.",
+                    max=f"{MAX_LITERAL:g}",
+                )
         else:
-            raise ValueError(f"{type(node).__name__} is not plain math: use numbers, {ALLOWED}, + - * / ^.")
+            raise InputError(
+                "formula.not_math",
+                f"{type(node).__name__} is not plain math: use numbers, {ALLOWED}, + - * / ^.",
+                what=type(node).__name__,
+                allowed=ALLOWED,
+            )
     for node in ast.walk(tree):  # a function name must be called, not used as a value
         if isinstance(node, ast.Name) and node.id in FUNCTIONS and not _is_called(tree, node):
-            raise ValueError(f"{node.id} needs an argument in parentheses, as in {node.id}(x).")
+            raise _needs_argument(node.id)
     return tree
 
 
@@ -184,37 +225,65 @@ def _check_exponent(node) -> None:
     """An exponent is a small expression: no towers, no huge numbers."""
     for sub in ast.walk(node):
         if isinstance(sub, ast.BinOp) and isinstance(sub.op, ast.Pow):
-            raise ValueError("Exponent towers such as 9^9^9 are not allowed: write the exponent out.")
+            raise InputError(
+                "formula.tower", "Exponent towers such as 9^9^9 are not allowed: write the exponent out."
+            )
         if (
             isinstance(sub, ast.Constant)
             and isinstance(sub.value, (int, float))
             and abs(sub.value) > MAX_EXPONENT
         ):
-            raise ValueError(f"Exponents must stay within ±{MAX_EXPONENT}.")
+            raise InputError(
+                "formula.exponent", f"Exponents must stay within ±{MAX_EXPONENT}.", max=MAX_EXPONENT
+            )
 
 
 def variables_of(text: str) -> tuple[str, ...]:
-    """The formula's variables in order: ('w',), ('x',) or ('x', 'y') (ValueError otherwise)."""
+    """The formula's variables in order: one of ONE_D (a function of one parameter), or x and y, or
+    w1 and w2 (two parameters); InputError otherwise."""
     tree = _check_tree(*_explicit(_checked_text(text)))
     names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id in VARIABLES}
     if not names:
-        raise ValueError("The formula is a constant: it needs a variable, w or x (1-D) or x and y (2-D).")
-    if names == {"w"} or names == {"x"}:
+        raise InputError(
+            "formula.constant",
+            "The formula is a constant: it needs a variable, w or x (1-D) or x and y (2-D).",
+        )
+    if len(names) == 1 and names <= set(ONE_D):
         return tuple(names)
-    if names <= {"x", "y"}:
-        return ("x", "y")
-    raise ValueError(
-        "Use w or x for a function of one variable, or x and y for two; w cannot be mixed with x or y."
+    for pair in TWO_D:
+        if names <= set(pair):
+            return pair
+    raise InputError(
+        "formula.mixed",
+        "Use one of w, x, weight or theta for a function of one variable, or x and y (or w1 and w2) for two; "
+        "they cannot be mixed.",
+    )
+
+
+def _too_deep():
+    return InputError(
+        "formula.too_deep", f"The formula is nested more than {MAX_DEPTH} levels deep.", n=MAX_DEPTH
+    )
+
+
+def _needs_argument(fn):
+    return InputError(
+        "formula.needs_argument", f"{fn} needs an argument in parentheses, as in {fn}(x).", fn=fn
     )
 
 
 def _checked_text(text) -> str:
     if not isinstance(text, str):
-        raise ValueError("The formula must be text.")
+        raise InputError("formula.not_text", "The formula must be text.")
     if not text.strip():
-        raise ValueError("Type a formula, for example w^4 - 3w^2 + w or x^2 + 10y^2.")
+        raise InputError("formula.empty", "Type a formula, for example w^4 - 3w^2 + w or x^2 + 10y^2.")
     if len(text) > MAX_LENGTH:
-        raise ValueError(f"The formula is {len(text)} characters long; keep it within {MAX_LENGTH}.")
+        raise InputError(
+            "formula.too_long",
+            f"The formula is {len(text)} characters long; keep it within {MAX_LENGTH}.",
+            n=len(text),
+            max=MAX_LENGTH,
+        )
     return text
 
 
@@ -256,7 +325,11 @@ class _Worker:
                 self.proc.kill()
                 self.proc.wait()
                 self.proc = None
-                raise ValueError(f"The formula took longer than {time_limit:g} s to analyse: simplify it.")
+                raise InputError(
+                    "formula.timeout",
+                    f"The formula took longer than {time_limit:g} s to analyse: simplify it.",
+                    seconds=f"{time_limit:g}",
+                )
             return json.loads(line)
 
 
@@ -268,7 +341,11 @@ def symbolic(source: str, variables: tuple[str, ...], time_limit: float = TIME_L
     its JSON trees with a whitelist of node types."""
     answer = _WORKER.ask({"source": source, "variables": list(variables)}, time_limit)
     if not answer.get("ok"):
-        raise ValueError(f"The formula could not be analysed ({answer.get('error', 'no answer')}).")
+        raise InputError(
+            "formula.unanalysable",
+            f"The formula could not be analysed ({answer.get('error', 'no answer')}).",
+            error=str(answer.get("error", ""))[:200],
+        )
     return (
         _rebuild(answer["expr"]),
         [_rebuild(g) for g in answer["grad"]],
@@ -311,7 +388,7 @@ def _rebuild(node):
     }
     if kind == "fn" and args[0] in functions:
         return functions[args[0]](_rebuild(args[1]))
-    raise ValueError("The formula could not be analysed.")
+    raise InputError("formula.unanalysable", "The formula could not be analysed.", error="")
 
 
 # ---------------------------------------------------------------------------- the surface
@@ -330,7 +407,10 @@ def custom_surface(text, bounds=None) -> Surface:
     syms = [sympy.Symbol(v, real=True) for v in variables]
     odd = (sympy.I, sympy.zoo, sympy.nan)
     if any(part.has(*odd) for part in [expr, *grad, *hess]):
-        raise ValueError("The formula is not a smooth real-valued function that this app can differentiate.")
+        raise InputError(
+            "formula.not_real",
+            "The formula is not a smooth real-valued function that this app can differentiate.",
+        )
     f_and_g = sympy.lambdify(syms, [expr, grad], modules="numpy", cse=True)
     h_fn = sympy.lambdify(syms, hess, modules="numpy", cse=True)
 
@@ -354,7 +434,9 @@ def custom_surface(text, bounds=None) -> Surface:
     )
     _check_finite(s)
     s.start = _default_start(s)
-    s.minima = _minima(s)
+    s.critical, s.critical_kinds = _critical(s)
+    s.minima = s.critical[[k in ("minimum", "flat_minimum") for k in s.critical_kinds]]
+    s.domain_problem = _domain_checks(expr, syms)
     return s
 
 
@@ -364,11 +446,11 @@ def _bounds(bounds, dim):
     try:
         box = np.array(bounds, dtype=float)[:dim]
     except (TypeError, ValueError):
-        raise ValueError("The ranges must be numbers.") from None
+        raise InputError("formula.ranges_numbers", "The ranges must be numbers.") from None
     if box.shape != (dim, 2) or not np.isfinite(box).all() or (box[:, 0] >= box[:, 1]).any():
-        raise ValueError("Each range needs a 'from' smaller than its 'to'.")
+        raise InputError("formula.ranges_order", "Each range needs a 'from' smaller than its 'to'.")
     if (np.abs(box) > 1e6).any():
-        raise ValueError("Keep the ranges within ±1,000,000.")
+        raise InputError("formula.ranges_size", "Keep the ranges within ±1,000,000.")
     return box
 
 
@@ -384,7 +466,10 @@ def _check_finite(s) -> None:
             s.value(_grid(s, 41 if s.dim == 2 else 401)), (41**2 if s.dim == 2 else 401,)
         )
     if not np.isfinite(values).any():
-        raise ValueError("The function is not finite anywhere in the view: change the formula or the ranges.")
+        raise InputError(
+            "formula.not_finite",
+            "The function is not finite anywhere in the view: change the formula or the ranges.",
+        )
 
 
 def start_guess(bounds) -> np.ndarray:
@@ -411,11 +496,48 @@ def _default_start(s) -> np.ndarray:
     return s.center.copy()
 
 
-def _minima(s) -> np.ndarray:
-    from .minima import find_minima, grid_starts
+def _critical(s):
+    """The formula's critical points in view and their kinds (surfaces.minima.find_critical)."""
+    from .minima import find_critical, grid_starts
 
     with np.errstate(all="ignore"):
         try:
-            return find_minima(s.grad, s.hessian, s.bounds, grid_starts(s.bounds, 31 if s.dim == 1 else 11))
+            return find_critical(
+                s.value, s.grad, s.hessian, s.bounds, grid_starts(s.bounds, 31 if s.dim == 1 else 11)
+            )
         except (np.linalg.LinAlgError, ValueError, FloatingPointError):
-            return np.empty((0, s.dim))
+            return np.empty((0, s.dim)), []
+
+
+def _domain_checks(expr, syms):
+    """point -> which part of the formula is undefined there ('log', 'sqrt', 'division', 'power'),
+    'other' if none of those, None if the formula is defined there."""
+    import sympy
+
+    checks = []
+    for node in sympy.preorder_traversal(expr):
+        if node.func == sympy.log:
+            checks.append(("log", sympy.lambdify(syms, node.args[0], modules="numpy"), lambda a: a <= 0))
+        elif isinstance(node, sympy.Pow) and node.exp.is_number:
+            base = sympy.lambdify(syms, node.base, modules="numpy")
+            if node.exp.is_negative:
+                checks.append(("division", base, lambda a: a == 0))
+            if not node.exp.is_integer:
+                checks.append(
+                    ("sqrt" if node.exp == sympy.Rational(1, 2) else "power", base, lambda a: a < 0)
+                )
+    full = sympy.lambdify(syms, expr, modules="numpy")
+
+    def problem(point=None):
+        if point is None:  # no point: the one part of the formula that can be undefined, if one
+            names = {name for name, _, _ in checks}
+            return names.pop() if len(names) == 1 else None
+        with np.errstate(all="ignore"):
+            if np.isfinite(full(*np.asarray(point, dtype=float))):
+                return None
+            for name, arg, bad in checks:
+                if bad(arg(*np.asarray(point, dtype=float))):
+                    return name
+        return "other"
+
+    return problem

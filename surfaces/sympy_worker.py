@@ -20,7 +20,7 @@ import sys
 import sympy
 from sympy.parsing.sympy_parser import auto_number, parse_expr
 
-VARIABLES = ("w", "x", "y")
+VARIABLES = ("w", "x", "y", "weight", "theta", "w1", "w2")
 SYMBOLS = {v: sympy.Symbol(v, real=True) for v in VARIABLES}
 LOCAL = dict(
     SYMBOLS,

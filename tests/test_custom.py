@@ -154,8 +154,8 @@ def test_no_side_effects_in_this_process():
 
 def test_messages_say_what_is_wrong():
     assert "column 5" in reject("x + [1]")[0] and "'['" in reject("x + [1]")[0]
-    assert "Allowed: w, x, y, pi, e, sin" in reject("z + 1")[0]
-    assert "w or x for a function of one variable" in reject("x + y + w")[0]
+    assert "Allowed: w, x, y, weight, theta, w1, w2, pi, e, sin" in reject("z + 1")[0]
+    assert "for a function of one variable" in reject("x + y + w")[0]
     assert "Type a formula" in reject("")[0]
     assert "constant" in reject("2 + 3")[0]
     assert f"within {MAX_LENGTH}" in reject("x + " * 60 + "x")[0]

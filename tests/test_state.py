@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from optimizers import OPTIMIZERS
-from ui.fields import EXTRA_LRS, FIELDS, LR_MAX, LR_MIN, TOLERANCES
+from ui.fields import DISPLAY_KEYS, EXTRA_LRS, FIELDS, LR_MAX, LR_MIN, TOLERANCES
 from ui.lessons import BY_SLUG, LESSONS
 from ui.state import (
     apply_lesson,
@@ -74,7 +74,7 @@ def test_a_new_schedule_starts_at_its_own_parameters():
 def test_free_play_is_derived_from_the_state():
     s = lesson_state("ravine")
     assert not is_free_play(s)
-    for key, value in [("steps", 50), ("noise", 0.1), ("momentum_momentum", 0.9), ("tol", 0.0)]:
+    for key, value in [("steps", 50), ("noise", 0.1), ("tol", 0.0), ("seed", 3)]:
         changed = transition(s, dict(s, **{key: value}))
         assert changed["lesson"] == "free" and changed[key] == value  # every control ends the lesson
         assert {k: v for k, v in changed.items() if k not in ("lesson", key)} == {
@@ -82,7 +82,15 @@ def test_free_play_is_derived_from_the_state():
         }  # ... and keeps every value
 
 
-@pytest.mark.parametrize("key, value", [("view", "3d"), ("present", True), ("lang", "ko")])
+def test_the_controls_a_lesson_invites_keep_it_open():
+    s = lesson_state("ravine")  # it asks: 'and momentum with mu = 0.9?'
+    out = transition(s, dict(s, momentum_momentum=0.9))
+    assert out["lesson"] == "ravine" and out["momentum_momentum"] == 0.9
+    back, problems = decode(dict(parse_qsl(urlencode(encode(out)))))
+    assert problems == [] and back == out
+
+
+@pytest.mark.parametrize("key, value", [("view", "3d"), ("present", True), ("lang", "ko"), ("taylor", True)])
 def test_display_settings_do_not_end_a_lesson(key, value):
     s = lesson_state("ravine")
     assert transition(s, dict(s, **{key: value}))["lesson"] == "ravine"
@@ -222,15 +230,16 @@ def other_value(key, value):
 @pytest.mark.parametrize("slug", ["ravine", "sgd-vs-batch", "schedule-rescue"])
 def test_every_control_that_applies_ends_the_lesson_and_keeps_the_values(slug):
     s = lesson_state(slug)
+    invited = set(BY_SLUG[slug].invites)
     checked = 0
     for key in FIELDS:
-        if key in ("lesson", "lang", "present", "view", "whole_path", "history_x", "surface"):
+        if key in DISPLAY_KEYS or key in ("lesson", "surface"):
             continue
         cur = dict(s, **{key: other_value(key, s[key])})
         if normalize(cur)[key] == s[key]:
             continue  # a setting that does not apply here (no widget shows it)
         out = transition(s, cur)
         checked += 1
-        assert out["lesson"] == "free", key
+        assert out["lesson"] == (slug if key in invited else "free"), key
         assert out[key] == cur[key] or key.startswith("formula") or key == "data_n", key
     assert checked >= 15

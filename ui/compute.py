@@ -11,6 +11,7 @@ from viz.history import history_figure
 from viz.sweep import compare_figure, sweep_figure
 from viz.views import main_figure
 
+from . import verdicts
 from .experiment import Setup, simulate
 from .text import texts
 
@@ -28,14 +29,15 @@ def runs_of(setup: Setup):
 
 
 @st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=SETUP_HASH)
-def main_json(setup: Setup, view: str, lang: str) -> dict:
-    return main_figure(surface_of(setup), runs_of(setup), texts(lang), view)
+def main_json(setup: Setup, view: str, lang: str, taylor: bool = False) -> dict:
+    return main_figure(surface_of(setup), runs_of(setup), texts(lang), view, taylor)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=SETUP_HASH)
 def history_json(setup: Setup, lang: str, epochs: bool = False) -> dict:
-    runs = runs_of(setup)
-    return history_figure(runs, texts(lang), lowest_known(surface_of(setup), runs), epochs=epochs)
+    runs, s = runs_of(setup), surface_of(setup)
+    ratios = [(verdicts.ratio_path(s, run), verdicts.run_limit(run)) for run in runs]
+    return history_figure(runs, texts(lang), lowest_known(s, runs), epochs=epochs, ratios=ratios)
 
 
 def lowest_known(s, runs) -> float | None:

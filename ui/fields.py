@@ -197,6 +197,7 @@ FIELDS: dict[str, Field] = {
         Field("y1", "float", 0.0, -1e9, 1e9),
         Field("view", "choice", "curve", choices=VIEWS),
         Field("whole_path", "bool", True),
+        Field("taylor", "bool", False),
         Field("history_x", "choice", "step", choices=("step", "epoch")),
         Field("data_n", "int", 50, 2, 10_000),
         Field("data_noise", "float", 1.0, 0.0, 100.0),
@@ -217,7 +218,8 @@ FIELDS: dict[str, Field] = {
 
 # Keys that change how the picture is shown, not which runs are made: changing them never ends a
 # lesson, and a lesson's link does not need them.
-DISPLAY_KEYS = frozenset({"lang", "present", "view", "whole_path", "history_x"})
+DISPLAY_KEYS = frozenset({"lang", "present", "view", "whole_path", "history_x", "taylor"})
+KEPT_KEYS = DISPLAY_KEYS - {"view", "history_x"}  # a person's display choices a lesson does not change
 DATA_KEYS = frozenset(k for k in FIELDS if k.startswith("data_")) | {"batch_sizes"}
 FORMULA_KEYS = frozenset(k for k in FIELDS if k.startswith("formula"))
 SCHEDULE_KEYS = frozenset(k for k in FIELDS if k.startswith("schedule_"))

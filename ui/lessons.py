@@ -3,6 +3,10 @@ surface's defaults, ui.state.defaults), says what to look at and why it happens,
 predict, and holds the answer for the Reveal button. Its words live in the text catalogs under
 `lesson.<slug>.*` (title, look, why, ask, question, choices, explanation).
 
+Every number a lesson's words state about its runs is a Claim: a measure of the lesson's own runs
+and the value the words print (as {name}). tests/test_lessons.py runs every lesson and checks every
+claim, so a reworded lesson cannot drift from what its run does.
+
 `invites` names the controls the lesson asks the class to change: changing them keeps the lesson
 open. The slugs are what the app's `lesson` selectbox and links hold and what
 `python -m viz.export --list` prints.
@@ -10,7 +14,30 @@ open. The slugs are what the app's `lesson` selectbox and links hold and what
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Claim:
+    """`measure(runs, state)` (runs by (optimizer, lr, start, batch size), the lesson's state) gives
+    what the lesson's words state as `value`; numbers agree within `rel` (0: exactly)."""
+
+    name: str
+    measure: Callable
+    value: object
+    rel: float = 0.0
+    fmt: str = "{}"
+
+    def text(self) -> str:
+        return self.fmt.format(self.value)
+
+    def holds(self, measured) -> bool:
+        if isinstance(self.value, (int, float)) and not isinstance(self.value, bool):
+            return bool(np.isclose(measured, self.value, rtol=self.rel, atol=0))
+        return measured == self.value
 
 
 @dataclass(frozen=True)
@@ -20,29 +47,355 @@ class Lesson:
     values: dict
     answer: int  # index into the catalog's choices
     invites: tuple[str, ...] = ()
+    claims: tuple[Claim, ...] = ()
+
+    def facts(self) -> dict[str, str]:
+        """The claims' values as the texts print them, by placeholder name."""
+        return {c.name: c.text() for c in self.claims}
 
 
+# ------------------------------------------------------------------------------ measures
+def _run(runs, optimizer="gd", lr=None, start=0, batch=None):
+    matches = [r for (o, rate, s, b), r in runs.items() if o == optimizer and s == start and b == batch]
+    return matches[0] if lr is None else next(r for r in matches if r.lr == lr)
+
+
+def end(optimizer="gd", lr=None, start=0, coord=0, digits=None):
+    def measure(runs, state):
+        r = _run(runs, optimizer, lr, start)
+        v = float(r.path[r.steps_taken, coord])
+        return round(v, digits) if digits is not None else v
+
+    return measure
+
+
+def final_loss(optimizer="gd", lr=None, start=0, batch=None):
+    def measure(runs, state):
+        r = _run(runs, optimizer, lr, start, batch)
+        return float(r.losses[r.steps_taken])
+
+    return measure
+
+
+def at_step(k, optimizer="gd", lr=None, start=0):
+    return lambda runs, state: float(_run(runs, optimizer, lr, start).path[k, 0])
+
+
+def stopped(optimizer="gd", lr=None, start=0, how="converged"):
+    """The step at which the run converged / diverged (-1 if it did not)."""
+
+    def measure(runs, state):
+        r = _run(runs, optimizer, lr, start)
+        return r.converged_at if how == "converged" else r.diverged_at
+
+    return measure
+
+
+def steps_taken(optimizer="gd", lr=None, start=0):
+    return lambda runs, state: _run(runs, optimizer, lr, start).steps_taken
+
+
+def status(optimizer="gd", lr=None, start=0):
+    return lambda runs, state: _run(runs, optimizer, lr, start).status
+
+
+def _other(state, **changes):
+    """The runs of the lesson's own settings with some changed (a claim about what the lesson
+    asks the class to try)."""
+    from .experiment import simulate
+    from .state import normalize, setup_from
+
+    runs = simulate(setup_from(normalize(dict(state, **changes))))
+    return {(r.optimizer, r.lr, r.start, r.batch_size): r for r in runs}
+
+
+def with_settings(measure, **changes):
+    return lambda runs, state: measure(_other(state, **changes), state)
+
+
+def _seed_start(runs, state):
+    """The lecture's own start: np.random.seed(0); np.random.randint(-2, 3)."""
+    legacy = np.random.RandomState(0)
+    return float(legacy.randint(-2, 3))
+
+
+def _bounce_points(runs, state):
+    r = _run(runs, "gd", 1.0)
+    return tuple(sorted(set(r.path[: r.steps_taken + 1, 0].tolist())))
+
+
+def _first_factor(runs, state):
+    r = _run(runs, "gd", 0.1)
+    return round(float((r.path[2, 0] - 1) / (r.path[1, 0] - 1)), 12)
+
+
+def _steps_to(target, lr):
+    def measure(runs, state):
+        from optimizers import run
+
+        t = run("quadratic", "gd", x0=[state["x0"]], lr=lr, steps=10_000, tol=0)
+        return int(np.argmax(np.abs(t.path[:, 0] - 1) <= target))
+
+    return measure
+
+
+def _closest_rate(runs, state):
+    r = min(runs.values(), key=lambda r: abs(r.path[r.steps_taken, 0] - 1))
+    return r.lr
+
+
+def _first_to_converge(runs, state):
+    done = [r for r in runs.values() if r.status == "converged"]
+    return min(done, key=lambda r: r.converged_at).optimizer
+
+
+def _hilltop(runs, state):
+    """The top of the hill between the double well's valleys: the middle root of L'(w) = 4w^3 - 4w + 1/2."""
+    return round(float(sorted(np.roots([4, 0, -4, 0.5]).real)[1]), 3)
+
+
+def _barrier(valley):
+    def measure(runs, state):
+        from surfaces import SURFACES
+
+        s = SURFACES["double_well"]
+        top = float(s.value([_hilltop(runs, state)]))
+        low = s.minima_values[0 if valley == "deep" else 1]
+        return round(top - float(low), 2)
+
+    return measure
+
+
+def _curvature(valley):
+    def measure(runs, state):
+        from surfaces import SURFACES
+
+        s = SURFACES["double_well"]
+        return round(float(s.hessian(s.minima[0 if valley == "deep" else 1])[0, 0]), 2)
+
+    return measure
+
+
+def _deep_minimum(runs, state):
+    from surfaces import SURFACES
+
+    return round(float(SURFACES["double_well"].minima[0, 0]), 2)
+
+
+def _deep_count(runs, state):
+    """How many of the seeds 0-11 end in the deep valley (w < 0) with the lesson's settings."""
+    from optimizers import SCHEDULES, run
+
+    ends = [
+        run(
+            "double_well",
+            "gd",
+            x0=[state["x0"]],
+            lr=state["lr"],
+            steps=state["steps"],
+            noise=state["noise"],
+            seed=seed,
+            schedule=SCHEDULES["exponential"](gamma=state["schedule_gamma"]),
+        ).path[-1, 0]
+        for seed in range(12)
+    ]
+    return int(np.sum(np.array(ends) < 0))
+
+
+def _growing_steps(runs, state):
+    r = _run(runs)
+    d = np.abs(r.path[: r.steps_taken + 1, 0] - 1)
+    return tuple(int(k) for k in np.flatnonzero(np.diff(d) > 0) + 1)
+
+
+def _lr_after(k):
+    return lambda runs, state: round(float(_run(runs).lrs[k]), 6)
+
+
+def _first_lr_below(value):
+    return lambda runs, state: int(np.argmax(_run(runs).lrs < value))
+
+
+def _rises(optimizer):
+    def measure(runs, state):
+        r = _run(runs, optimizer)
+        return int(np.sum(np.diff(r.losses[: r.steps_taken + 1]) > 0))
+
+    return measure
+
+
+def _reversals(optimizer):
+    """How many steps reverse the direction of the previous one across the valley (in y)."""
+
+    def measure(runs, state):
+        r = _run(runs, optimizer)
+        dy = np.diff(r.path[: r.steps_taken + 1, 1])
+        return int(np.sum(np.sign(dy[1:]) != np.sign(dy[:-1])))
+
+    return measure
+
+
+def _below_from(runs, state):
+    """The step from which momentum's loss stays below gradient descent's."""
+    g, m = _run(runs, "gd"), _run(runs, "momentum")
+    worse = np.flatnonzero(~(m.losses < g.losses))
+    return int(worse[-1] + 1) if len(worse) else 0
+
+
+def _ratio(runs, state):
+    return float(final_loss("gd")(runs, state) / final_loss("momentum")(runs, state))
+
+
+def _alignment(batch):
+    """The mean cosine between each step and the full data's descent direction."""
+
+    def measure(runs, state):
+        from .spec import DataSpec
+
+        s = DataSpec.from_state(state).build()
+        r = _run(runs, "gd", None, 0, batch)
+        path = r.path[: r.steps_taken + 1]
+        d, g = np.diff(path, axis=0), -s.grad(path[:-1])
+        cos = np.sum(d * g, axis=1) / (np.linalg.norm(d, axis=1) * np.linalg.norm(g, axis=1) + 1e-300)
+        return round(float(np.mean(cos)), 2)
+
+    return measure
+
+
+def _loss_after_epochs(batch, epochs):
+    def measure(runs, state):
+        r = _run(runs, "gd", None, 0, batch)
+        return round(float(r.losses[epochs * r.per_epoch]), 2)
+
+    return measure
+
+
+# ------------------------------------------------------------------------------ the lessons
 LESSONS = [
-    Lesson("seed-example", "quadratic", dict(lr=0.1, x0=5.0, steps=100), answer=0),
-    Lesson("too-large", "quadratic", dict(lr=10.0, lrs=[1.0], x0=5.0, steps=100), answer=1),
-    Lesson("too-small", "quadratic", dict(lr=0.001, x0=5.0, steps=100), answer=1),
-    Lesson("seed-comparison", "quadratic", dict(lr=0.1, lrs=[0.4, 0.001, 10.0], x0=5.0, steps=100), answer=1),
-    Lesson("local-minima", "double_well", dict(lr=0.05, x0=1.8, start2=True, x1=-0.2, steps=200), answer=1),
     Lesson(
-        "sgd-vs-batch", "linreg", dict(lr=0.05, batch_sizes=[1, 50], steps=300, history_x="epoch"), answer=1
+        "seed-example",
+        "quadratic",
+        dict(lr=0.1, x0=5.0, steps=100),
+        answer=0,
+        invites=("lr",),
+        claims=(Claim("w1", at_step(1), 4.2, rel=1e-15), Claim("factor", _first_factor, 0.8, rel=1e-12)),
+    ),
+    Lesson(
+        "seed-loop",
+        "quadratic",
+        dict(lr=0.4, lrs=[0.001, 10.0], x0=2.0, steps=100, tol=0.0, stop_diverged=False),
+        answer=1,
+        claims=(
+            Claim("start", _seed_start, 2.0, fmt="{:g}"),
+            Claim("it_04", steps_taken(lr=0.4), 23),
+            Claim("w_04", end(lr=0.4), 1.0, fmt="{:.1f}"),
+            Claim("loss_04", final_loss(lr=0.4), 2.0, fmt="{:.1f}"),
+            Claim("w_0001", end(lr=0.001, digits=5), 1.81857, fmt="{:.5f}"),
+            Claim(
+                "loss_0001",
+                lambda runs, state: round(final_loss(lr=0.001)(runs, state), 5),
+                2.67005,
+                fmt="{:.5f}",
+            ),
+            Claim("it_10", steps_taken(lr=10.0), 100),
+            Claim("w_10", end(lr=10.0), 7.5e127, rel=0.01, fmt="{:.1e}"),
+            Claim("loss_10", final_loss(lr=10.0), 5.6e255, rel=0.01, fmt="{:.1e}"),
+        ),
+    ),
+    Lesson(
+        "too-large",
+        "quadratic",
+        dict(lr=10.0, lrs=[1.0], x0=5.0, steps=100),
+        answer=1,
+        invites=("lr", "lrs"),
+        claims=(
+            Claim("w1", at_step(1, lr=10.0), -75.0, fmt="{:g}"),
+            Claim("div", stopped(lr=10.0, how="diverged"), 6),
+            Claim("bounce", _bounce_points, (-3.0, 5.0), fmt="{0[1]:g} and {0[0]:g}"),
+            Claim("status_1", status(lr=1.0), "moving"),
+            Claim(
+                "grow_101",
+                with_settings(
+                    lambda runs, state: round(abs(end(lr=1.01)(runs, state) - 1) / 4, 1), lr=1.01, lrs=[]
+                ),
+                7.2,
+            ),
+        ),
+    ),
+    Lesson(
+        "too-small",
+        "quadratic",
+        dict(lr=0.001, x0=5.0, steps=100),
+        answer=1,
+        invites=("lr", "steps"),
+        claims=(
+            Claim("w100", end(digits=2), 4.27, fmt="{:.2f}"),
+            Claim("to_001", _steps_to(0.01, 0.001), 2993, fmt="{:,}"),
+        ),
+    ),
+    Lesson(
+        "seed-comparison",
+        "quadratic",
+        dict(lr=0.1, lrs=[0.4, 0.001, 10.0], x0=5.0, steps=100, tol=0.0),
+        answer=1,
+        claims=(
+            Claim("stop_04", stopped(lr=0.4), 24),
+            Claim("status_01", status(lr=0.1), "moving"),
+            Claim("div_10", stopped(lr=10.0, how="diverged"), 6),
+            Claim("w_0001", end(lr=0.001, digits=2), 4.27, fmt="{:.2f}"),
+            Claim("closest", _closest_rate, 0.4, fmt="{:g}"),
+        ),
+    ),
+    Lesson(
+        "local-minima",
+        "double_well",
+        dict(
+            optimizers=["gd", "momentum"],
+            lr=0.05,
+            momentum_momentum=0.8,
+            x0=1.8,
+            start2=True,
+            x1=-0.2,
+            steps=200,
+        ),
+        answer=1,
+        invites=("x0", "x1"),
+        claims=(
+            Claim("gd_right", end("gd", start=0, digits=2), 0.93, fmt="{:.2f}"),
+            Claim("gd_left", end("gd", start=1, digits=2), -1.06, fmt="{:.2f}"),
+            Claim("mom_right", end("momentum", start=0, digits=2), -1.06, fmt="{:.2f}"),
+            Claim("top", _hilltop, 0.127, fmt="{:.2f}"),
+            Claim("barrier", _barrier("shallow"), 0.55, fmt="{:.2f}"),
+        ),
+    ),
+    Lesson(
+        "sgd-vs-batch",
+        "linreg",
+        dict(lr=0.05, batch_sizes=[1, 50], steps=300, history_x="epoch"),
+        answer=1,
+        invites=("lr", "batch_sizes", "seed"),
+        claims=(
+            Claim("align_full", _alignment(None), 1.0, fmt="{:.2f}"),
+            Claim("align_sgd", _alignment(1), 0.19, fmt="{:.2f}"),
+            Claim("sgd_6", _loss_after_epochs(1, 6), 1.56, fmt="{:.2f}"),
+            Claim("full_6", _loss_after_epochs(None, 6), 6.22, fmt="{:.2f}"),
+        ),
     ),
     Lesson(
         "ravine",
         "ravine",
-        dict(
-            optimizers=["gd", "momentum"],
-            lr=0.035,
-            steps=100,
-            momentum_momentum=0.7,
-            momentum_own_lr=True,
-            momentum_lr=0.02,
-        ),
+        dict(optimizers=["gd", "momentum"], lr=0.035, steps=100, momentum_momentum=0.7),
         answer=1,
+        invites=("lr", "momentum_momentum"),
+        claims=(
+            Claim("gd_end", final_loss("gd"), 0.033, rel=0.02, fmt="{:.2g}"),
+            Claim("mom_end", final_loss("momentum"), 7.8e-14, rel=0.02, fmt="{:.1e}"),
+            Claim("below_from", _below_from, 6),
+            Claim("mom_rises", _rises("momentum"), 39),
+            Claim("gd_rises", _rises("gd"), 0),
+            Claim("gd_flips", _reversals("gd"), 99),
+            Claim("mom_flips", _reversals("momentum"), 50),
+        ),
     ),
     Lesson(
         "rosenbrock",
@@ -57,24 +410,61 @@ LESSONS = [
             newton_lr=1.0,
         ),
         answer=3,
+        claims=(
+            Claim("newton_steps", stopped("newton"), 7),
+            Claim("first", _first_to_converge, "newton"),
+            Claim("gd_loss", final_loss("gd"), 4.47, rel=0.01, fmt="{:.2f}"),
+            Claim("adam_loss", final_loss("adam"), 0.112, rel=0.01, fmt="{:.2f}"),
+            Claim("mom_loss", final_loss("momentum"), 0.0044, rel=0.01, fmt="{:.4f}"),
+        ),
     ),
     Lesson(
         "saddle",
         "saddle",
         dict(lr=0.05, x0=1.5, y0=0.0, start2=True, x1=1.5, y1=0.01, optimizers=["gd"], steps=300),
         answer=1,
+        invites=("noise", "seed"),
+        claims=(
+            Claim(
+                "ridge_end",
+                lambda runs, state: tuple(np.round(_run(runs).path[_run(runs).steps_taken], 6) + 0.0),
+                (0.0, 0.0),
+            ),
+            Claim("ridge_status", status(), "converged"),
+            Claim("nudged_y", end(start=1, coord=1, digits=3), 1.0, fmt="{:g}"),
+            Claim("noisy_y", with_settings(end(start=0, coord=1, digits=1), noise=0.05), -1.0, fmt="{:g}"),
+        ),
     ),
     Lesson(
         "schedule-rescue",
         "quadratic",
         dict(lr=1.05, x0=5.0, steps=200, schedule="exponential", schedule_gamma=0.95),
         answer=1,
+        invites=("schedule", "schedule_gamma"),
+        claims=(
+            Claim("growing", _growing_steps, (1,), fmt="{0[0]}"),
+            Claim("lr1", _lr_after(1), 0.9975, fmt="{:g}"),
+            Claim("below_half", _first_lr_below(0.5), 15),
+            Claim("conv", stopped(), 17),
+            Claim("constant_div", with_settings(stopped(how="diverged"), schedule="constant"), 155),
+        ),
     ),
     Lesson(
         "noise-escape",
         "double_well",
-        dict(lr=0.05, x0=1.8, steps=500, noise=5.0, seed=2, schedule="exponential", schedule_gamma=0.99),
+        dict(lr=0.05, x0=1.8, steps=500, noise=7.0, seed=1, schedule="exponential", schedule_gamma=0.99),
         answer=1,
+        invites=("seed", "noise"),
+        claims=(
+            Claim("end", end(digits=2), -0.98, fmt="{:.2f}"),
+            Claim("deep_min", _deep_minimum, -1.06, fmt="{:.2f}"),
+            Claim("quiet_end", with_settings(end(digits=2), noise=0.0), 0.93, fmt="{:.2f}"),
+            Claim("deep", _deep_count, 8),
+            Claim("barrier_shallow", _barrier("shallow"), 0.55, fmt="{:.2f}"),
+            Claim("barrier_deep", _barrier("deep"), 1.55, fmt="{:.2f}"),
+            Claim("curv_shallow", _curvature("shallow"), 6.39, fmt="{:.2f}"),
+            Claim("curv_deep", _curvature("deep"), 9.42, fmt="{:.2f}"),
+        ),
     ),
 ]
 BY_SLUG = {lesson.slug: lesson for lesson in LESSONS}
@@ -85,3 +475,8 @@ def get_lesson(slug: str) -> Lesson:
         return BY_SLUG[slug]
     except KeyError:
         raise ValueError(f"unknown lesson {slug!r}; choose one of: {', '.join(BY_SLUG)}") from None
+
+
+def number(slug: str) -> int:
+    """A lesson's place in the menu, 1-based (titles are numbered by it)."""
+    return [lesson.slug for lesson in LESSONS].index(slug) + 1

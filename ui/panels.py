@@ -6,17 +6,17 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from optimizers.stability import regime, sharpness
+from optimizers.stability import sharpness
 from viz.export import html_page, trajectories_csv
 from viz.figure import PreparedFigure
 from viz.runs import fmt, label
-from viz.stability import stability_figure
+from viz.stability import effective_step_figure, stability_figure
 from viz.style import color_of, format_lr
 from viz.views import main_figure
 
-from . import compute, session
-from .lessons import BY_SLUG
-from .tables import step_rows
+from . import compute, session, verdicts
+from .lessons import BY_SLUG, number
+from .tables import seed_rows, step_rows
 
 CONFIG = {"displayModeBar": False}
 
@@ -46,14 +46,14 @@ def lesson_panel(state: dict, T) -> None:
     lesson = BY_SLUG.get(state["lesson"])
     if lesson is None:
         return
-    slug = lesson.slug
+    slug, facts = lesson.slug, lesson.facts()
     with st.container(border=True):
         st.markdown(
-            f"**{T(f'lesson.{slug}.title')}** · **{T('lesson.look')}** {T(f'lesson.{slug}.look')}  \n"
-            f"**{T('lesson.ask')}** {T(f'lesson.{slug}.ask')}"
+            f"**{lesson_title(slug, T)}** · **{T('lesson.look')}** {T(f'lesson.{slug}.look', **facts)}  \n"
+            f"**{T('lesson.ask')}** {T(f'lesson.{slug}.ask', **facts)}"
         )
         with st.expander(T("lesson.why")):
-            st.markdown(T(f"lesson.{slug}.why"))
+            st.markdown(T(f"lesson.{slug}.why", **facts))
         choices = T.choices(f"lesson.{slug}.choices")
         c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
         c1.radio(
@@ -70,7 +70,12 @@ def lesson_panel(state: dict, T) -> None:
             guess = st.session_state.get("lesson_guess")
             right = choices[lesson.answer]
             verdict = "" if guess is None else T("lesson.right") if guess == right else T("lesson.not_quite")
-            st.success(f"{verdict}**{right}.** {T(f'lesson.{slug}.explanation')}", icon="💡")
+            st.success(f"{verdict}**{right}.** {T(f'lesson.{slug}.explanation', **facts)}", icon="💡")
+
+
+def lesson_title(slug: str, T) -> str:
+    """'3 · Too large: ...': a lesson's title, numbered by its place in the menu."""
+    return f"{number(slug)} · {T(f'lesson.{slug}.title')}"
 
 
 def problems_of(s, setup, T, start_range: float = 10.0) -> list[str]:
@@ -94,34 +99,90 @@ def problems_of(s, setup, T, start_range: float = 10.0) -> list[str]:
 
 
 def divergence_notes(s, runs, T) -> None:
+    """A note per run that stopped early for want of a number, and one sentence per run whose
+    outcome contradicts the local verdict at its start."""
     for run in runs:
+        name = label(run, runs, T)
         if run.status == "left_domain":
-            st.warning(T("note.left_domain", run=label(run, runs, T), k=run.diverged_at), icon="🚧")
-        elif run.status == "diverged":
-            lam = float(sharpness(s, run.path[0]))
-            why = (
-                T("note.diverged_why", lr=format_lr(run.lr), lam=f"{lam:.3g}", ratio=f"{run.lr * lam:.3g}")
-                if run.lr * lam > 2
-                else ""
+            where = domain_part(s, run)
+            st.warning(
+                T(
+                    "note.left_domain",
+                    run=name,
+                    k=run.diverged_at,
+                    where=T(f"domain.{where}") if where else "",
+                ),
+                icon="🚧",
             )
-            st.warning(T("note.diverged", run=label(run, runs, T), k=run.diverged_at, why=why), icon="🎢")
+        elif run.status == "diverged":
+            top, ratio = verdicts.run_limit(run), verdicts.start_ratio(s, run)
+            why = ""
+            if top is not None and ratio > top:
+                why = T(
+                    "note.diverged_why",
+                    lr=format_lr(verdicts.first_lr(run)),
+                    lam=f"{ratio / verdicts.first_lr(run):.3g}",
+                    ratio=f"{ratio:.3g}",
+                    limit=f"{top:.3g}",
+                    optimizer=T(f"opt.{run.optimizer}.name"),
+                )
+            st.warning(T("note.diverged", run=name, k=run.diverged_at, why=why), icon="🎢")
+        sentence = verdicts.surprise(s, run, T)
+        if sentence:
+            st.info(f"**{name}**: {sentence}", icon="🔎")
+
+
+def domain_part(s, run) -> str | None:
+    """Which part of a typed formula was undefined where a run's last step landed: found at the
+    landing point of a plain gradient step (last point - lr * g), else the formula's only part
+    that can be undefined (None if unknown)."""
+    problem = getattr(s, "domain_problem", None)
+    if problem is None:
+        return None
+    k = run.steps_taken
+    if run.optimizer == "gd" and not run.hyper.get("momentum") and k < len(run.grads):
+        where = problem(run.path[k] - run.lrs[k] * run.grads[k])
+        if where:
+            return where
+    return problem()
 
 
 def stability_ui(s, setup, runs, T) -> None:
-    lam = float(sharpness(s, np.array(setup.x0)))
-    entries, seen = [], set()
+    """The strip: each run's lr * lambda_max at its start against its own optimizer's limit; for the
+    adaptive optimizers, the step each coordinate received at the start and at the end."""
+    name = lambda run: label(run, runs, T)  # noqa: E731
+    limited, adaptive = verdicts.strip_rows(s, runs, name, lambda run: color_of(run.optimizer))
+    lines = []
     for run in runs:
-        if run.lr not in seen and run.start == 0:
-            seen.add(run.lr)
-            entries.append((label(run, runs, T), run.lr, lam, color_of(run.optimizer)))
-    verdicts = ", ".join(
-        f"lr {format_lr(lr)} → **{T('regime.' + regime(lr * lam))}**" for _, lr, _, _ in entries
-    )
+        said = verdicts.verdict(s, run)
+        if said is not None:
+            top = verdicts.run_limit(run)
+            lines.append(
+                T(
+                    "stability.row",
+                    run=name(run),
+                    ratio=f"{verdicts.start_ratio(s, run):.3g}",
+                    limit=f"{top:.3g}",
+                    regime=T(f"regime.{said}"),
+                )
+            )
     text, strip = st.columns([2, 3], vertical_alignment="center")
-    text.markdown(T("stability.text", lam=f"{lam:.4g}", verdicts=verdicts))
-    if lam > 0 and entries:
-        with strip:
-            st.plotly_chart(PreparedFigure(stability_figure(entries, T)), key="stability", config=CONFIG)
+    with text:
+        if limited:
+            st.markdown(
+                T("stability.text", lam=f"{float(sharpness(s, np.array(setup.x0))):.4g}")
+                + "  \n"
+                + "  \n".join(lines)
+            )
+        if adaptive:
+            st.markdown(T("stability.adaptive"))
+    with strip:
+        if limited:
+            st.plotly_chart(PreparedFigure(stability_figure(limited, T)), key="stability", config=CONFIG)
+        if adaptive:
+            st.plotly_chart(
+                PreparedFigure(effective_step_figure(adaptive, T)), key="effective_steps", config=CONFIG
+            )
 
 
 def summary_ui(s, runs, T) -> None:
@@ -152,13 +213,19 @@ def summary_ui(s, runs, T) -> None:
     )
 
 
-def steps_ui(s, runs, T) -> None:
+def steps_ui(s, state: dict, runs, T) -> None:
     with st.expander(T("steps.title"), expanded=s.dim == 1):
         run = runs[0]
         if len(runs) > 1:
             names = [label(r, runs, T) for r in runs]
             run = runs[names.index(st.selectbox(T("steps.run"), names, key="table_run"))]
-        st.caption(T("steps.caption_1d") if s.dim == 1 else T("steps.caption_2d"))
+        if state["lesson"] == "seed-loop":
+            st.caption(T("steps.seed_caption"))
+            st.dataframe(seed_rows(run), hide_index=True, width="stretch")
+            return
+        st.caption(
+            (T("steps.caption_1d") if s.dim == 1 else T("steps.caption_2d")) + T("steps.taylor_caption")
+        )
         rows = step_rows(s, run, T)
         st.dataframe(
             rows,
@@ -177,7 +244,7 @@ def export_ui(s, state: dict, runs, T) -> None:
     c1, c2 = st.columns(2)
     slug = state["lesson"]
     title = (
-        T(f"lesson.{slug}.title")
+        lesson_title(slug, T)
         if slug in BY_SLUG
         else T(f"surface.{state['surface']}.title")
         if state["surface"] != "custom"

@@ -93,6 +93,11 @@ def set_value(key: str, value) -> None:
     st.session_state[key] = value
 
 
+def set_values(changes: dict) -> None:
+    """A button's callback that changes several controls at once."""
+    st.session_state.update(changes)
+
+
 def take_problems() -> list[str]:
     """What the share link held that could not be used (reported once)."""
     return st.session_state.pop("_problems", []) or []

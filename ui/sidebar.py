@@ -21,9 +21,9 @@ from .fields import (
     SURFACE_NAMES,
     TOLERANCES,
 )
-from .lessons import LESSONS
+from .lessons import LESSONS, number
 from .spec import UPLOADS, DataSpec
-from .state import dim_of
+from .state import dim_of, start_at
 from .text import LANGS, NAMES
 
 LR_PRESETS = (0.001, 0.01, 0.1, 0.4, 1.0, 10.0)
@@ -61,7 +61,7 @@ def lesson_ui(T) -> None:
         T("sidebar.lesson"),
         slugs,
         key=session.bind("lesson"),
-        format_func=lambda s: T("lesson.free") if s == "free" else T(f"lesson.{s}.title"),
+        format_func=lambda s: T("lesson.free") if s == "free" else f"{number(s)} · {T(f'lesson.{s}.title')}",
         help=T("sidebar.lesson_help"),
     )
 
@@ -242,6 +242,9 @@ def run_ui(T) -> None:
         help=T("sidebar.noise_help"),
     )
     st.number_input(T("sidebar.seed"), 0, 2**31 - 1, key=session.bind("seed"), step=1)
+    st.checkbox(
+        T("sidebar.stop_diverged"), key=session.bind("stop_diverged"), help=T("sidebar.stop_diverged_help")
+    )
 
 
 def start_ui(state: dict, T) -> None:
@@ -261,8 +264,8 @@ def start_ui(state: dict, T) -> None:
             st.button(
                 T("sidebar.start_preset", w=f"{value:g}"),
                 key=f"start_preset_{value:g}",
-                on_click=session.set_value,
-                args=("x0", value),
+                on_click=session.set_values,
+                args=(start_at(state, value),),
             )
     if st.checkbox(T("sidebar.start2"), key=session.bind("start2"), help=T("sidebar.start2_help")):
         second = ("x1",) if dim == 1 else ("x1", "y1")

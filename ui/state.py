@@ -22,6 +22,7 @@ from .fields import (
     DISPLAY_KEYS,
     FIELDS,
     FORMULA_KEYS,
+    KEPT_KEYS,
     MAX_VALUE_LENGTH,
     SCHEDULE_KEYS,
     SCHEDULE_WIDGETS,
@@ -167,7 +168,7 @@ def lesson_state(slug: str, keep: dict | None = None) -> dict:
     state = defaults(lesson.surface, **{k: v for k, v in lesson.values.items() if k in DEPENDENT})
     state.update(lesson.values, lesson=slug)
     if keep:
-        state.update({k: keep[k] for k in ("lang", "present") if k in keep})
+        state.update({k: keep[k] for k in KEPT_KEYS if k in keep})
     return normalize(state)
 
 
@@ -185,8 +186,13 @@ def is_free_play(state: dict) -> bool:
     if lesson is None:
         return True
     ref = lesson_state(lesson.slug)
-    skip = DISPLAY_KEYS | set(lesson.invites) | {"lesson"}
+    skip = DISPLAY_KEYS | set(lesson.invites) | {"lesson"} | derived_keys(state)
     return any(state[k] != ref[k] for k in FIELDS if k not in skip)
+
+
+def derived_keys(state: dict) -> set[str]:
+    """Fields whose value follows another's: an optimizer's own lr follows the main one until ticked."""
+    return {f"{name}_lr" for name in OPTIMIZERS if not state[f"{name}_own_lr"]}
 
 
 def switch_surface(state: dict, name: str, csv: str = "") -> dict:
@@ -199,7 +205,7 @@ def _rebase(prev: dict, cur: dict, csv_prev: str = "", csv: str = "") -> dict:
     old, new = defaults_like(prev, csv_prev), defaults_like(cur, csv)
     out = dict(cur)
     for key in FIELDS:
-        if key in IDENTITY or key in DEPENDENT or key in ("lesson", "lang", "present"):
+        if key in IDENTITY or key in DEPENDENT or key in KEPT_KEYS or key == "lesson":
             continue
         if cur[key] == old[key] or not _valid_on(key, cur[key], new, cur, csv):
             out[key] = new[key]
@@ -253,6 +259,16 @@ def transition(prev: dict, cur: dict, csv: str = "", csv_prev: str | None = None
     return cur
 
 
+def start_at(state: dict, x0: float) -> dict:
+    """The changes that start a typed 1-D formula at w = x0, widening its view to show the start."""
+    changes = {"x0": float(x0)}
+    lo, hi = state["formula_x_lo"], state["formula_x_hi"]
+    if not lo <= x0 <= hi:
+        pad = 0.2 * max(hi - lo, abs(x0))
+        changes.update(formula_x_lo=min(lo, x0 - pad), formula_x_hi=max(hi, x0 + pad))
+    return changes
+
+
 # ------------------------------------------------------------------------------ share links
 def encode(state: dict, lang: str = "en") -> dict[str, str]:
     """Query parameters for the values that differ from the lesson's (when one is open) or the
@@ -267,7 +283,7 @@ def encode(state: dict, lang: str = "en") -> dict[str, str]:
     out = {"surface": str(state["surface"])}
     if lesson in BY_SLUG:
         out["lesson"] = lesson
-    derived = {f"{name}_lr" for name in OPTIMIZERS if not state[f"{name}_own_lr"]}  # they follow lr
+    derived = derived_keys(state)
     for key, f in FIELDS.items():
         if key in ("surface", "lesson", "lang") or key in derived:
             continue

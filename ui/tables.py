@@ -1,10 +1,20 @@
-"""The step table a class checks by hand: w_k, L(w_k), the gradient, lr, the step, lr * lambda_max."""
+"""The step table a class checks by hand: each iterate, the gradient, the learning rate, the step,
+lr * lambda_max against the run's own limit, and the change of the loss beside its Taylor
+predictions (the seed's first-order view of a step, and the second order):
+
+    actual       L(x + d) - L(x)
+    1st order    grad L . d                 (= -lr |grad L|^2 for gradient descent)
+    2nd order    grad L . d + d^T H d / 2   (exact on a quadratic)
+
+and the lecture's own loop printed as its code prints it."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from optimizers.stability import sharpness
+
+from .verdicts import run_limit
 
 
 def step_rows(surface, run, T, rows: int = 20) -> list[dict]:
@@ -13,7 +23,9 @@ def step_rows(surface, run, T, rows: int = 20) -> list[dict]:
     P = run.path[:n]
     grad = surface.grad(P)
     lam = sharpness(surface, P)
+    H = surface.hessian(P)
     names = ["w"] if surface.dim == 1 else ["x", "y"]
+    top = run_limit(run)
     out = []
     for k in range(n):
         row = {T("steps.k"): k}
@@ -26,10 +38,27 @@ def step_rows(surface, run, T, rows: int = 20) -> list[dict]:
         has_step = k < run.steps_taken
         lr = float(run.lrs[k]) if has_step else np.nan
         row["lr"] = lr
+        d = run.path[k + 1] - P[k] if has_step else np.full(surface.dim, np.nan)
         if surface.dim == 1:
-            row[T("steps.delta_w")] = float(run.path[k + 1, 0] - P[k, 0]) if has_step else np.nan
+            row[T("steps.delta_w")] = float(d[0])
         else:
-            row[T("steps.step_norm")] = float(np.linalg.norm(run.path[k + 1] - P[k])) if has_step else np.nan
+            row[T("steps.step_norm")] = float(np.linalg.norm(d))
         row["lr·λmax"] = lr * float(lam[k]) if has_step else np.nan
+        if top is not None:
+            row[T("steps.limit")] = top
+        first = float(grad[k] @ d) if has_step else np.nan
+        row[T("steps.actual")] = float(run.losses[k + 1] - run.losses[k]) if has_step else np.nan
+        row[T("steps.first")] = first
+        row[T("steps.second")] = first + 0.5 * float(d @ H[k] @ d) if has_step else np.nan
         out.append(row)
     return out
+
+
+def seed_rows(run) -> list[dict]:
+    """Every iteration of the lecture's loop as its code prints it: iter_cnt, weight, loss(weight),
+    full precision (Python's repr)."""
+    k = run.steps_taken
+    return [
+        {"iter_cnt": i, "weight": repr(float(run.path[i, 0])), "loss(weight)": repr(float(run.losses[i]))}
+        for i in range(k + 1)
+    ]

@@ -41,7 +41,7 @@ def main_view(s, setup, state: dict, runs, T) -> None:
         )
         st.caption(T("view.compare_caption", steps=setup.steps) + settings_note(setup, T))
         return
-    fig = PreparedFigure(compute.main_json(setup, view, T.lang))
+    fig = PreparedFigure(compute.main_json(setup, view, T.lang, state["taylor"] and s.dim == 1))
     if view == "contour":
         st.plotly_chart(fig, key="chart", on_select="rerun", selection_mode="points", config=CONFIG)
         mini = any(r.batch_size for r in runs)
@@ -53,6 +53,8 @@ def main_view(s, setup, state: dict, runs, T) -> None:
         st.caption(
             (T("view.curve_caption") if s.dim == 1 else T("view.surface3d_caption")) + T("view.play_hint")
         )
+        if s.dim == 1:
+            st.checkbox(T("view.taylor"), key=session.bind("taylor"), help=T("view.taylor_help"))
 
 
 def settings_note(setup, T) -> str:

@@ -9,8 +9,9 @@ import numpy as np
 
 from . import marks
 from .animation import controls, frame_steps
+from .curve import critical_traces
 from .data_panel import DOMAIN_LOSS, add_data_panel, has_data
-from .figure import rounded, typed
+from .figure import defined, rounded, typed
 from .runs import fmt, path_trace, pin, shown, style
 from .style import (
     AXIS,
@@ -47,14 +48,16 @@ def contour_figure(surface, runs, T, bounds=None, height=620, clickable=True) ->
     lo, hi = view_box(surface, bounds)
     xs, ys = np.linspace(lo[0], hi[0], GRID), np.linspace(lo[1], hi[1], GRID)
     X, Y = np.meshgrid(xs, ys)
-    Z = surface.value(np.stack([X, Y], axis=-1))
-    levels, _ = level_values(np.where(np.isfinite(Z), Z, np.nan), surface.f_min)
+    with np.errstate(all="ignore"):
+        Z = surface.value(np.stack([X, Y], axis=-1))
+    undefined = ~np.isfinite(Z)  # a typed formula may be undefined on part of the view (log x)
+    levels, _ = level_values(np.where(undefined, np.nan, Z), surface.f_min)
     data = [
         dict(
             type="contour",
             x=typed(xs),
             y=typed(ys),
-            z=typed(levels),
+            z=typed(levels) if not undefined.any() else [defined(row, 4) for row in levels],
             colorscale=CONTOUR_SCALE,
             showscale=False,
             ncontours=28,
@@ -83,6 +86,7 @@ def contour_figure(surface, runs, T, bounds=None, height=620, clickable=True) ->
             )
         )
 
+    data += critical_traces(surface, T, lambda P: P[:, 0], lambda P: P[:, 1])
     tracks = [_track(run, lo, hi) for run in runs]
     starts = {}
     digits = marks.digits_for(hi - lo)

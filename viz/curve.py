@@ -9,23 +9,27 @@ import numpy as np
 from . import marks
 from .animation import controls, frame_steps
 from .data_panel import DOMAIN_LOSS, add_data_panel
-from .figure import rounded
+from .figure import defined, rounded
 from .runs import fmt, path_trace, pin, shown, style
 from .style import AXIS, LINE_WIDTH, MARKER_SIZE, MINIMUM_COLOR, base_layout
 
 CURVE_POINTS = 400
+PARABOLA_POINTS = 15
 
 
 def curve_window(surface, bounds=None) -> tuple[np.ndarray, np.ndarray]:
     """The fixed view box (lo, hi) in (w, L): the surface's w range and the curve's L range."""
     w_lo, w_hi = np.asarray(surface.bounds if bounds is None else bounds, dtype=float)[0]
     w = np.linspace(w_lo, w_hi, CURVE_POINTS)
-    L = surface.value(w[:, None])
-    pad = 0.08 * (L.max() - L.min() or 1.0)
-    return np.array([w_lo, L.min() - pad]), np.array([w_hi, L.max() + pad])
+    with np.errstate(all="ignore"):
+        L = surface.value(w[:, None])
+    L = L[np.isfinite(L)]  # a function may be undefined on part of the view (log w)
+    lo, hi = (float(L.min()), float(L.max())) if len(L) else (0.0, 1.0)
+    pad = 0.08 * (hi - lo or 1.0)
+    return np.array([w_lo, lo - pad]), np.array([w_hi, hi + pad])
 
 
-def curve_figure(surface, runs, T, bounds=None, height=560) -> dict:
+def curve_figure(surface, runs, T, bounds=None, height=560, taylor=False) -> dict:
     """Plotly JSON of the animated 1-D view for `runs` (from optimizers.experiment.simulate)."""
     lo, hi = curve_window(surface, bounds)
     w = np.linspace(lo[0], hi[0], CURVE_POINTS)
@@ -33,7 +37,7 @@ def curve_figure(surface, runs, T, bounds=None, height=560) -> dict:
         dict(
             type="scatter",
             x=rounded(w),
-            y=rounded(surface.value(w[:, None])),
+            y=defined(_values(surface, w[:, None])),
             mode="lines",
             name=T("chart.loss_curve"),
             line=dict(color="#5A6270", width=3),
@@ -56,6 +60,7 @@ def curve_figure(surface, runs, T, bounds=None, height=560) -> dict:
             )
         )
 
+    data += critical_traces(surface, T, lambda P: P[:, 0], lambda P: surface.value(P))
     tracks = [_track(surface, run, lo, hi) for run in runs]
     digits = marks.digits_for(hi - lo)
     for run, tr in zip(runs, tracks):
@@ -78,7 +83,7 @@ def curve_figure(surface, runs, T, bounds=None, height=560) -> dict:
 
     last = max((shown(r) - 1 for r in runs), default=0)
     steps = frame_steps(last)
-    marks_per_frame = _frame_marks(steps, runs, tracks, lo, hi)
+    marks_per_frame = _frame_marks(steps, runs, tracks, lo, hi, taylor)
     panel = add_data_panel(surface, runs, steps, data, marks_per_frame, T)
     frames = [dict(name=str(int(k)), layout=m) for k, m in zip(steps, marks_per_frame, strict=True)]
     updatemenus, sliders = controls(steps, T)
@@ -101,17 +106,61 @@ def curve_figure(surface, runs, T, bounds=None, height=560) -> dict:
     return dict(data=data, layout=layout, frames=frames)
 
 
+def _values(surface, P):
+    with np.errstate(all="ignore"):
+        return surface.value(P)
+
+
+def critical_traces(surface, T, xs, ys) -> list[dict]:
+    """The critical points of a typed formula that are not minima (maxima, saddles, inflection and
+    degenerate points), one marker trace per kind; the minima have their star trace."""
+    points, kinds = getattr(surface, "critical", None), getattr(surface, "critical_kinds", [])
+    out = []
+    for kind, symbol in CRITICAL_SYMBOLS.items():
+        P = (
+            points[[k == kind for k in kinds]]
+            if points is not None and len(kinds)
+            else np.empty((0, surface.dim))
+        )
+        if len(P):
+            out.append(
+                dict(
+                    type="scatter",
+                    x=rounded(xs(P)),
+                    y=rounded(ys(P)),
+                    mode="markers",
+                    name=T(f"critical.{kind}"),
+                    marker=dict(
+                        symbol=symbol, size=15, color="#1B1F24", line=dict(color="#FFFFFF", width=1.5)
+                    ),
+                    hovertemplate=T(f"critical.{kind}") + " (%{x:.4g}, %{y:.4g})<extra></extra>",
+                )
+            )
+    return out
+
+
+CRITICAL_SYMBOLS = {
+    "maximum": "triangle-down",
+    "saddle": "x",
+    "flat_maximum": "triangle-down-open",
+    "inflection": "diamond-open",
+    "degenerate": "diamond-open",
+}
+
+
 def _track(surface, run, lo, hi) -> dict:
     """A run's iterates as (w, L) points, pinned into the view, with the true slope at each."""
     n = shown(run)
     raw = np.stack([run.path[:n, 0], run.losses[:n]], axis=-1)
     pinned, off = pin(raw, lo, hi)
     slope = surface.grad(run.path[:n])[:, 0]
-    return dict(raw=raw, pinned=pinned, off=off, slope=slope, n=n)
+    curvature = surface.hessian(run.path[:n])[:, 0, 0]
+    return dict(raw=raw, pinned=pinned, off=off, slope=slope, curvature=curvature, n=n)
 
 
-def _frame_marks(steps, runs, tracks, lo, hi) -> list[dict]:
-    """Per frame and run: the current point, its tangent and the step along it (or a pinned label).
+def _frame_marks(steps, runs, tracks, lo, hi, taylor=False) -> list[dict]:
+    """Per frame and run: the current point, its tangent and the step along it (or a pinned label),
+    and with `taylor` the second-order model L + L' d + L'' d^2 / 2 around the point.
     Geometry for all frames with NumPy first, then plain dicts."""
     span = hi - lo
     digits = marks.digits_for(span)
@@ -129,8 +178,15 @@ def _frame_marks(steps, runs, tracks, lo, hi) -> list[dict]:
         inside = ~tr["off"][j]
         end = marks.clip_segments(np.where(inside[:, None], P, tr["pinned"][j]), head, lo, hi)
         show = (j + 1 < tr["n"]) & inside & marks.long_enough(P, end, lo, hi)
+        parabola = None
+        if taylor:
+            d = np.linspace(-1, 1, PARABOLA_POINTS)[None, :] * 2 * half[:, None]
+            curv = tr["curvature"][j][:, None]
+            L = P[:, 1:2] + slope[:, None] * d + 0.5 * curv * d * d
+            parabola = [marks.polyline(P[f, 0] + d[f], L[f], digits) for f in range(len(P))]
         per_run.append(
             dict(
+                parabola=parabola,
                 color=style(run)["color"],
                 inside=inside,
                 show=show,
@@ -152,6 +208,8 @@ def _frame_marks(steps, runs, tracks, lo, hi) -> list[dict]:
                 notes.append(label)
                 continue
             shapes.append(marks.segment(*r["tangent"][f], r["color"], 2.5, "dot"))
+            if r["parabola"] is not None:
+                shapes.append(marks.path(r["parabola"][f], r["color"], 2.5, "dash"))
             if r["show"][f]:
                 notes.append(marks.arrow((x, y), r["end"][f], r["color"]))
             shapes.append(marks.dot(x, y, r["color"]))

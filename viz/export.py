@@ -93,12 +93,12 @@ def picture_export(state: dict, lang: str | None = None) -> tuple[str, str]:
     runs = simulate(setup, surface)
     slug = state["lesson"]
     if slug != "free":
-        title = T(f"lesson.{slug}.title")
-        paragraphs = [
-            T(f"lesson.{slug}.look"),
-            T(f"lesson.{slug}.why"),
-            T("lesson.ask_prefix") + T(f"lesson.{slug}.ask"),
-        ]
+        from ui.lessons import BY_SLUG, number
+
+        facts = BY_SLUG[slug].facts()
+        title = f"{number(slug)} · {T(f'lesson.{slug}.title')}"
+        paragraphs = [T(f"lesson.{slug}.{part}", **facts) for part in ("look", "why")]
+        paragraphs.append(T("lesson.ask_prefix") + T(f"lesson.{slug}.ask", **facts))
     else:
         title = T(f"surface.{state['surface']}.title") if state["surface"] != "custom" else state["formula"]
         paragraphs = [] if state["surface"] == "custom" else [T(f"surface.{state['surface']}.description")]

@@ -48,6 +48,15 @@ def rounded(a, digits=6) -> list:
     return np.round(np.asarray(a, dtype=float), digits).tolist()
 
 
+def defined(a, digits=6) -> list:
+    """Values rounded to `digits`, with None (a gap in the line) where the function is not defined."""
+    a = np.asarray(a, dtype=float)
+    ok = np.isfinite(a)
+    out = np.round(np.where(ok, a, 0.0), digits).astype(object)
+    out[~ok] = None
+    return out.tolist()
+
+
 def sig(a, figures=4) -> list:
     """Values rounded to `figures` significant figures (for losses spanning many decades)."""
     a = np.asarray(a, dtype=float)

@@ -1,5 +1,6 @@
-"""Under the main chart: loss against step (as L - L* on a log axis when the minimum is known,
-so linear convergence is a straight line) and the learning rate each step used."""
+"""Under the main chart: loss against step (as L - L* on a log axis when the minimum is known, so
+linear convergence is a straight line), the learning rate each step used, and lr * lambda_max along
+the path against each run's own stability limit (the local verdict, step by step)."""
 
 from __future__ import annotations
 
@@ -10,20 +11,22 @@ from .runs import label, style
 from .style import AXIS, LINE_WIDTH, base_layout
 
 FLOOR = 1e-16  # L - L* below this (or exactly 0) is drawn at the floor of the log axis
+DOMAINS = ([0.0, 0.40], [0.5, 0.70], [0.80, 1.0])  # loss | learning rate | lr * lambda_max
 
 
-def history_figure(runs, T, f_star=None, height=360, epochs=False) -> dict:
-    """Two panels side by side: the loss and the learning rate of every run, step by step (or by
-    epoch: step k of a run with m batches per epoch is at k / m passes over the data). With f_star
-    (L*, the lowest loss known) the loss is drawn as L - L* on a log axis."""
-    data = []
-    for run in runs:
+def history_figure(runs, T, f_star=None, height=380, epochs=False, ratios=None) -> dict:
+    """Loss, learning rate and (when `ratios` is given: per run, (lr_k * lambda_max(x_k) per step, the
+    run's limit or None)) lr * lambda_max, step by step (or by epoch: step k of a run with m batches
+    per epoch is at k / m passes over the data). With f_star (L*, the lowest loss known) the loss
+    is drawn as L - L* on a log axis."""
+    data, shapes = [], []
+    x_word = T("hover.epoch") if epochs else T("hover.step")
+    for i, run in enumerate(runs):
         n = run.steps_taken + 1
         st = style(run)
+        name = label(run, runs, T)
         x = np.arange(n) / (run.per_epoch if epochs else 1)  # epochs: passes over the data so far
         y = run.losses[:n] if f_star is None else np.maximum(run.losses[:n] - f_star, FLOOR)
-        name = label(run, runs, T)
-        x_word = T("hover.epoch") if epochs else T("hover.step")
         common = dict(
             mode="lines",
             legendgroup=name,
@@ -41,44 +44,57 @@ def history_figure(runs, T, f_star=None, height=360, epochs=False) -> dict:
         )
         if n > 1:
             data.append(
-                dict(
-                    type="scatter",
-                    x=x[1:].tolist(),
-                    y=sig(run.lrs[: n - 1], 6),
-                    name=name,
-                    showlegend=False,
-                    xaxis="x2",
-                    yaxis="y2",
-                    **common,
-                    hovertemplate=x_word + " %{x:.4g}<br>lr %{y:.4g}<extra>" + name + "</extra>",
+                dict(type="scatter", x=x[1:].tolist(), y=sig(run.lrs[: n - 1], 6), name=name, showlegend=False, xaxis="x2", yaxis="y2",
+                     **common, hovertemplate=x_word + " %{x:.4g}<br>lr %{y:.4g}<extra>" + name + "</extra>")
+            )  # fmt: skip
+        if ratios is not None and n > 1 and len(ratios[i][0]):
+            r, top = ratios[i]
+            data.append(
+                dict(type="scatter", x=x[: len(r)].tolist(), y=sig(np.maximum(r, 1e-12), 5), name=name, showlegend=False, xaxis="x3",
+                     yaxis="y3", **common, hovertemplate=x_word + " %{x:.4g}<br>lr × λmax %{y:.4g}<extra>" + name + "</extra>")
+            )  # fmt: skip
+            if top is not None:
+                shapes.append(
+                    dict(
+                        type="line",
+                        xref="x3 domain",
+                        yref="y3",
+                        x0=0,
+                        x1=1,
+                        y0=top,
+                        y1=top,
+                        line=dict(color=st["color"], width=2, dash="dash"),
+                    )
                 )
-            )
     used = np.concatenate([r.lrs[: r.steps_taken] for r in runs]) if runs else np.ones(1)
     used = used[used > 0]
     lr_log = len(used) > 0 and used.max() > 10 * used.min()  # a log axis only where lrs span decades
     x_title = T("axis.epoch") if epochs else T("axis.step")
     loss_title = T("axis.loss") if f_star is None else T("axis.loss_gap", star=f"{f_star:.6g}")
+    small = dict(font=dict(size=15))
     layout = base_layout(
         height,
-        xaxis=dict(AXIS, domain=[0, 0.6], title=dict(text=x_title)),
-        yaxis=dict(
-            AXIS,
-            title=dict(text=loss_title),
-            type="log" if f_star is not None else "linear",
-            exponentformat="power",
-            dtick=3 if f_star is not None else None,
-        ),
-        xaxis2=dict(AXIS, domain=[0.7, 1], anchor="y2", title=dict(text=x_title)),
-        yaxis2=dict(
-            AXIS,
-            anchor="x2",
-            title=dict(text=T("axis.lr")),
-            type="log" if lr_log else "linear",
-            exponentformat="power",
-            dtick=1 if lr_log else None,
-            rangemode="tozero",
-        ),
-        margin=dict(l=80, r=20, t=40, b=60),
+        xaxis=dict(AXIS, domain=DOMAINS[0], title=dict(text=x_title, **small)),
+        yaxis=dict(AXIS, title=dict(text=loss_title, **small), type="log" if f_star is not None else "linear",
+                   exponentformat="power", dtick=3 if f_star is not None else None),
+        xaxis2=dict(AXIS, domain=DOMAINS[1], anchor="y2", title=dict(text=x_title, **small)),
+        yaxis2=dict(AXIS, anchor="x2", title=dict(text=T("axis.lr"), standoff=4, **small), type="log" if lr_log else "linear",
+                    exponentformat="power", dtick=1 if lr_log else None, rangemode="tozero"),
+        margin=dict(l=90, r=20, t=30, b=60),
         showlegend=False,
-    )
+        shapes=shapes,
+    )  # fmt: skip
+    if ratios is not None:
+        layout.update(
+            xaxis3=dict(AXIS, domain=DOMAINS[2], anchor="y3", title=dict(text=x_title, **small)),
+            yaxis3=dict(
+                AXIS,
+                anchor="x3",
+                type="log",
+                exponentformat="power",
+                title=dict(text=T("axis.lr_lambda"), standoff=4, **small),
+            ),
+        )
+    else:
+        layout["xaxis2"]["domain"] = [0.52, 1.0]
     return dict(data=data, layout=layout)

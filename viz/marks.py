@@ -47,6 +47,19 @@ def segment(p, q, color: str, width: float = 2.5, dash: str = "solid") -> dict:
     )
 
 
+def polyline(xs, ys, digits: int) -> str:
+    """An SVG path through the points (xs, ys), in data coordinates."""
+    pts = np.round(np.stack([xs, ys], axis=-1), digits).tolist()
+    return "M" + "L".join(f"{x},{y}" for x, y in pts)
+
+
+def path(d: str, color: str, width: float = 2.5, dash: str = "solid") -> dict:
+    """An SVG path shape in data coordinates (clipped to the plot like every axis-referenced shape)."""
+    return dict(
+        type="path", xref="x", yref="y", path=d, line=dict(color=color, width=width, dash=dash), layer="above"
+    )
+
+
 def arrow(tail, head, color: str, width: float = 3.0) -> dict:
     """An arrow from tail to head in data coordinates (plain floats, already rounded)."""
     return dict(

@@ -7,8 +7,9 @@ from .curve import curve_figure
 from .surface3d import surface_figure
 
 
-def main_figure(surface, runs, T, view: str = "") -> dict:
-    """Plotly JSON of the animated main chart ('3d' for the surface view of a 2-D loss)."""
+def main_figure(surface, runs, T, view: str = "", taylor: bool = False) -> dict:
+    """Plotly JSON of the animated main chart ('3d' for the surface view of a 2-D loss); `taylor`
+    draws the second-order model at the current point in the 1-D view."""
     if surface.dim == 1:
-        return curve_figure(surface, runs, T)
+        return curve_figure(surface, runs, T, taylor=taylor)
     return surface_figure(surface, runs, T) if view == "3d" else contour_figure(surface, runs, T)

@@ -1,0 +1,115 @@
+"""What the app says about stability, run by run: lr * lambda_max against the run's own optimizer's
+limit at the start (a local verdict), what governs the adaptive optimizers instead, lr * lambda_max
+along the path, and one sentence where the run's outcome differs from the local verdict."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from optimizers.stability import effective_steps, limit, regime, sharpness
+
+
+def _hyper(run) -> dict:
+    hyper = dict(run.hyper)
+    hyper.pop("lr", None)
+    return hyper
+
+
+def first_lr(run) -> float:
+    return float(run.lrs[0]) if len(run.lrs) else float(run.lr)
+
+
+def run_limit(run) -> float | None:
+    """The largest lr * lambda at which the run's optimizer converges (None: no fixed limit)."""
+    return limit(run.optimizer, lr=first_lr(run), **_hyper(run))
+
+
+def regime_of(run):
+    """lr * lambda_max -> the regime id, for this run's optimizer and lr (weight decay included)."""
+    hyper, wd = _hyper(run), _hyper(run).get("weight_decay", 0.0)
+    lr = first_lr(run)
+    return lambda a: regime(a + lr * wd, run.optimizer, **hyper)
+
+
+def ratio_path(s, run) -> np.ndarray:
+    """lr_k * lambda_max(x_k) for every step k the run took."""
+    k = run.steps_taken
+    if k == 0:
+        return np.empty(0)
+    lam = sharpness(s, run.path[:k])
+    return run.lrs[:k] * lam
+
+
+def start_ratio(s, run) -> float:
+    return first_lr(run) * float(sharpness(s, run.path[0]))
+
+
+def strip_rows(s, runs, label, color) -> tuple[list[dict], list[dict]]:
+    """(rows of the stability strip for runs with a limit, rows of effective steps for the adaptive
+    runs). label and color: run -> its name and colour."""
+    limited, adaptive = [], []
+    names = ["w"] if s.dim == 1 else ["x", "y"]
+    for run in runs:
+        top = run_limit(run)
+        if top is not None:
+            limited.append(
+                dict(
+                    label=label(run),
+                    ratio=start_ratio(s, run),
+                    limit=top,
+                    color=color(run),
+                    regime_of=regime_of(run),
+                )
+            )
+            continue
+        k = run.steps_taken
+        eta = effective_steps(run.optimizer, run.grads[:k], run.lrs[:k], run.path, **_hyper(run))
+        if eta is not None and k:
+            adaptive.append(
+                dict(label=label(run), color=color(run), start=eta[0], end=eta[k - 1], names=names)
+            )
+    return limited, adaptive
+
+
+def verdict(s, run) -> str | None:
+    """The local verdict at the start (a regime id), None for optimizers with no fixed limit."""
+    if run_limit(run) is None:
+        return None
+    return regime_of(run)(start_ratio(s, run))
+
+
+def surprise(s, run, T) -> str | None:
+    """One sentence where the run's outcome contradicts the local verdict at its start, saying what
+    happened and why (the curvature changed along the path); None where they agree."""
+    said = verdict(s, run)
+    if said is None or said == "no_limit":
+        return None
+    top = run_limit(run)
+    ratios = ratio_path(s, run)
+    predicted_divergence = said in ("diverges", "bounces", "oscillates")
+    outcome = run.status
+    if predicted_divergence and outcome in ("converged", "moving") and not _grew(run):
+        below = np.flatnonzero(ratios < top)
+        k = int(below[0]) if len(below) else None
+        if k is None:
+            return None
+        return T(
+            "verdict.falls",
+            ratio=f"{ratios[0]:.3g}" if len(ratios) else f"{start_ratio(s, run):.3g}",
+            limit=f"{top:.3g}",
+            k=k,
+            outcome=T(f"outcome.{outcome}", k=run.converged_at),
+        )
+    if not predicted_divergence and outcome == "diverged":
+        above = np.flatnonzero(ratios > top)
+        k = int(above[0]) if len(above) else run.diverged_at
+        return T(
+            "verdict.rises", ratio=f"{start_ratio(s, run):.3g}", limit=f"{top:.3g}", k=k, d=run.diverged_at
+        )
+    return None
+
+
+def _grew(run) -> bool:
+    """Whether the run ended higher than it started (it ran away without being stopped)."""
+    k = run.steps_taken
+    return bool(run.losses[k] > run.losses[0])
