@@ -65,16 +65,22 @@ def _oscillating(path: np.ndarray, window: int = 10) -> np.ndarray:
     return moving & (np.mean(dots < 0, axis=0) > 0.5)
 
 
-def gd_limit(surface, points: int = 7) -> float | None:
-    """2 / L when the surface is a quadratic (the same Hessian everywhere, L its largest
-    eigenvalue > 0), else None."""
+def curvature_if_quadratic(surface, points: int = 7) -> float | None:
+    """L, the largest eigenvalue of the Hessian, when the surface is a quadratic (the same Hessian
+    everywhere, L > 0), else None."""
     rng = np.random.default_rng(0)
     P = rng.uniform(surface.bounds[:, 0], surface.bounds[:, 1], size=(points, surface.dim))
     H = surface.hessian(P)
     if not np.allclose(H, H[0], rtol=1e-12, atol=1e-12):
         return None
     L = float(sharpness(surface, P[0]))
-    return 2.0 / L if L > 0 else None
+    return L if L > 0 else None
+
+
+def gd_limit(surface, points: int = 7) -> float | None:
+    """2 / L when the surface is a quadratic with largest curvature L, else None."""
+    L = curvature_if_quadratic(surface, points)
+    return None if L is None else 2.0 / L
 
 
 @dataclass(frozen=True)

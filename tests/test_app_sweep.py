@@ -53,3 +53,12 @@ def test_the_sweep_keeps_noise_and_batch_size():
     at.radio(key="view").set_value("sweep").run()
     no_exception(at)
     assert any("batch size 5" in c.value for c in at.caption)
+
+
+def test_the_sweep_draws_each_optimizers_own_threshold_and_the_engine_agrees():
+    """On (w-1)^2 + 2 (L = 2) momentum's threshold is 3.8 / 2 = 1.9: the sweep's verdicts change there."""
+    at = fresh({"optimizers": "momentum", "view": "sweep"})
+    no_exception(at)
+    spec = chart_spec(at, "sweep_chart")
+    assert any(a["text"] == "3.8/L = 1.9" for a in spec["layout"]["annotations"])
+    assert not verdict_at(spec, 1.8).startswith("diverges") and verdict_at(spec, 2.0).startswith("diverges")

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from optimizers.sweep import compare, gd_limit, lr_grid, lr_sweep
+from optimizers.stability import limit
+from optimizers.sweep import compare, curvature_if_quadratic, lr_grid, lr_sweep
 from viz.history import history_figure
 from viz.sweep import compare_figure, sweep_figure
 from viz.views import main_figure
@@ -65,18 +66,12 @@ def sweep_json(setup: Setup, lang: str) -> dict:
     options = sweep_options(setup, name)
     sweep = lr_sweep(s, name, setup.x0, lr_grid(), setup.steps, **options)
     hyper = setup.hyper_for(name)
-    full_batch = options["batch_size"] is None
-    plain_gd = (
-        name == "gd"
-        and setup.schedule == "constant"
-        and not setup.noise
-        and full_batch
-        and not hyper.get("momentum")
-        and not hyper.get("weight_decay")
-        and "clip_norm" not in hyper
-    )
-    limit = gd_limit(s) if plain_gd else None
-    return sweep_figure(sweep, T(f"opt.{name}.name"), T, limit, s.f_min)
+    hyper.pop("lr", None)
+    exact = setup.schedule == "constant" and not setup.noise and options["batch_size"] is None
+    top = limit(name, **hyper) if exact and not hyper.get("weight_decay") and "clip_norm" not in hyper else None
+    L = curvature_if_quadratic(s) if top else None
+    threshold = (top / L, f"{top:.3g}") if L else None  # the rate where lr * L reaches the limit
+    return sweep_figure(sweep, T(f"opt.{name}.name"), T, threshold, s.f_min)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=SETUP_HASH)

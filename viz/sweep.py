@@ -1,4 +1,4 @@
-"""Learning-rate views: final loss against lr with the four regimes shaded (and 2/L on quadratics),
+"""Learning-rate views: final loss against lr with the four regimes shaded (and limit/L on quadratics),
 and a heatmap of optimizers x learning rates with each optimizer's best lr marked."""
 
 from __future__ import annotations
@@ -19,10 +19,11 @@ FLOOR = 1e-16
 
 
 def sweep_figure(
-    sweep, optimizer: str, T, limit: float | None = None, f_star: float | None = None, height=600
+    sweep, optimizer: str, T, threshold: tuple | None = None, f_star: float | None = None, height=600
 ) -> dict:
     """Final loss (as L - L* when the minimum is known) against lr, and the steps each converging
-    lr needed; the regimes shaded along lr; GD's threshold 2/L drawn when given."""
+    lr needed; the regimes shaded along lr; on a quadratic, the optimizer's threshold drawn when
+    given as (rate, the limit's text): lr = limit / L."""
     lrs = sweep.lrs
     shift = f_star if f_star is not None else min(0.0, float(np.nanmin(sweep.final_loss)))
     y = np.clip(np.where(np.isfinite(sweep.final_loss), sweep.final_loss - shift, np.inf), FLOOR, 1e300)
@@ -62,14 +63,15 @@ def sweep_figure(
                     )
                 )
             start = i
-    if limit is not None:
+    if threshold is not None:
+        rate, limit_text = threshold
         shapes.append(
             dict(
                 type="line",
                 xref="x",
                 yref="paper",
-                x0=limit,
-                x1=limit,
+                x0=rate,
+                x1=rate,
                 y0=0,
                 y1=1,
                 line=dict(color="#1B1F24", width=2.5, dash="dash"),
@@ -77,11 +79,11 @@ def sweep_figure(
         )
         notes.append(
             dict(
-                x=math.log10(limit),
+                x=math.log10(rate),
                 y=0.4,
                 xref="x",
                 yref="paper",
-                text=f"2/L = {format_lr(limit)}",
+                text=f"{limit_text}/L = {format_lr(rate)}",
                 showarrow=False,
                 xanchor="left",
                 yanchor="bottom",
