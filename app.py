@@ -15,12 +15,11 @@ from ui import compute, panels, session, sidebar, views
 from ui.state import setup_from
 from ui.text import texts
 
-PAGE_CSS = "<style>.block-container {padding-top: 2.2rem; padding-bottom: 2rem;}</style>"
-
 
 def page() -> None:
     state = session.begin()
     T = texts(state["lang"])
+    panels.assets(state)
     with st.sidebar:
         sidebar.sidebar(state, T)
     panels.link_notice(session.take_problems(), T)
@@ -29,23 +28,28 @@ def page() -> None:
         session.sync_url(state)
         return
     s = compute.surface_of(setup)
-    panels.header(s, state, T)
-    panels.lesson_panel(state, T)
+    panels.top(s, state, T)
     problems = panels.problems_of(s, setup, T)
     for text in problems:
-        st.info(text, icon="👉")
+        st.info(text, icon=":material/arrow_forward:")
     session.sync_url(state)
     if problems:
         return
     try:
         runs = compute.runs_of(setup)
     except ValueError as err:  # a hyperparameter the engine refuses: say which and why
-        st.info(T("note.cannot_run", problem=T.error(err)), icon="👉")
+        st.info(T("note.cannot_run", problem=T.error(err)), icon=":material/arrow_forward:")
         return
+    hidden = panels.predicting(state)  # a prediction is open: the outcome waits for Reveal
+    views.main_view(s, setup, state, runs, T, hidden)
+    if hidden:
+        st.caption(T("predict.hidden"))
+        panels.lesson_details(state, T)
+        return
+    panels.lesson_details(state, T)
     panels.divergence_notes(s, runs, T)
-    views.main_view(s, setup, state, runs, T)
     panels.stability_ui(s, setup, runs, T)
-    panels.history_ui(setup, state, T)
+    panels.history_ui(setup, state, runs, T)
     panels.summary_ui(s, runs, T)
     panels.steps_ui(s, state, runs, T)
     panels.export_ui(s, state, runs, T)
@@ -60,7 +64,7 @@ def usable_setup(state, T):
     except ValueError as err:
         last = session.last_good_formula()
         kept = " " + T("note.formula_kept") if last else ""
-        st.warning(T("note.formula_problem", problem=T.error(err)) + kept, icon="✏️")
+        st.warning(T("note.formula_problem", problem=T.error(err)) + kept, icon=":material/edit:")
         return setup_from(state | last) if last else None
     if state["surface"] == "custom":
         session.keep_formula({k: v for k, v in state.items() if k.startswith("formula")})
@@ -70,14 +74,13 @@ def usable_setup(state, T):
 
 
 def main() -> None:
-    st.set_page_config(page_title="Gradient descent, visualized · 경사 하강법", page_icon="⛰️", layout="wide")
-    st.markdown(PAGE_CSS, unsafe_allow_html=True)
+    st.set_page_config(page_title="Gradient descent · 경사 하강법", page_icon="⛰️", layout="wide")
     try:
         page()
     except Exception as err:  # a last resort: a bug must not put a traceback in front of a class
         logging.getLogger(__name__).exception("the page failed")
         T = texts(st.session_state.get("_state", {}).get("lang", "en"))
-        st.warning(T("note.failed", error=f"{type(err).__name__}: {err}"), icon="🛠️")
+        st.warning(T("note.failed", error=f"{type(err).__name__}: {err}"), icon=":material/build:")
 
 
 if __name__ == "__main__":

@@ -108,7 +108,7 @@ def animation(page, seconds: float = 4.0) -> dict:
         tick();
     }}""")
     t0 = page.evaluate("() => performance.now()")
-    page.get_by_text("▶▶ Fast", exact=True).click()
+    page.locator(".updatemenu-button", has_text="Fast").first.click()
     page.wait_for_timeout(seconds * 1000)
     result = page.evaluate("""() => ({frames: window.__frames, raf: window.__raf, contour: window.__contourMin,
                                       now: performance.now()})""")

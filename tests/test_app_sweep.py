@@ -35,6 +35,8 @@ def test_the_sweep_keeps_the_schedule_of_the_main_view():
     at.radio(key="view").set_value("sweep").run()
     no_exception(at)
     assert state_of(at)["lesson"] == "schedule-rescue"  # changing the view does not end the lesson
+    assert not [c for c in at.get("plotly_chart") if c.proto.id.endswith("-sweep_chart")]  # it would tell
+    at.button(key="lesson_reveal").click().run()
     spec = chart_spec(at, "sweep_chart")
     assert verdict_at(spec, 1.05).startswith("converges")
     assert not any("2/L" in a["text"] for a in spec["layout"]["annotations"])  # no constant-lr limit drawn

@@ -76,6 +76,7 @@ def test_a_lesson_link_opens_the_lesson_with_its_values():
     assert at.selectbox(key="lesson").value == "too-large" and at.number_input(key="lr").value == 10.0
     names = [d.get("name") for d in chart_spec(at)["data"]]
     assert "GD · lr 10" in names and "GD · lr 1" in names
+    at.button(key="lesson_reveal").click().run()
     assert any("diverged at step" in w.value for w in at.warning)
 
 

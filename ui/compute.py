@@ -30,8 +30,10 @@ def runs_of(setup: Setup):
 
 
 @st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=SETUP_HASH)
-def main_json(setup: Setup, view: str, lang: str, taylor: bool = False) -> dict:
-    return main_figure(surface_of(setup), runs_of(setup), texts(lang), view, taylor)
+def main_json(
+    setup: Setup, view: str, lang: str, taylor: bool = False, grow: bool = False, big: bool = False
+) -> dict:
+    return main_figure(surface_of(setup), runs_of(setup), texts(lang), view, taylor, grow, big)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=SETUP_HASH)
@@ -68,7 +70,9 @@ def sweep_json(setup: Setup, lang: str) -> dict:
     hyper = setup.hyper_for(name)
     hyper.pop("lr", None)
     exact = setup.schedule == "constant" and not setup.noise and options["batch_size"] is None
-    top = limit(name, **hyper) if exact and not hyper.get("weight_decay") and "clip_norm" not in hyper else None
+    top = (
+        limit(name, **hyper) if exact and not hyper.get("weight_decay") and "clip_norm" not in hyper else None
+    )
     L = curvature_if_quadratic(s) if top else None
     threshold = (top / L, f"{top:.3g}") if L else None  # the rate where lr * L reaches the limit
     return sweep_figure(sweep, T(f"opt.{name}.name"), T, threshold, s.f_min)

@@ -242,10 +242,6 @@ def _below_from(runs, state):
     return int(worse[-1] + 1) if len(worse) else 0
 
 
-def _ratio(runs, state):
-    return float(final_loss("gd")(runs, state) / final_loss("momentum")(runs, state))
-
-
 def _alignment(batch):
     """The mean cosine between each step and the full data's descent direction."""
 

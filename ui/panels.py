@@ -3,6 +3,8 @@ the stability strip, the summary, the step table and the downloads. Every text f
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import streamlit as st
 
@@ -21,56 +23,137 @@ from .tables import seed_rows, step_rows
 CONFIG = {"displayModeBar": False}
 
 
+ASSETS = Path(__file__).parent
+STAGE_OFFSET = 150  # px above the chart in presentation mode: the lesson's bar
+
+
+def assets(state: dict) -> None:
+    """The page's CSS and script (ui/page.css, ui/page.js), and the projector's layout when presenting."""
+    css = (ASSETS / "page.css").read_text()
+    if state["present"]:
+        css += (ASSETS / "present.css").read_text().replace("var(--stage-offset)", f"{STAGE_OFFSET}px")
+    st.html(f"<style>{css}</style>")
+    st.html(f"<script>{page_script()}</script>", unsafe_allow_javascript=True)
+
+
+def page_script() -> str:
+    """The page's own script (ui/page.js), for the app and the exported HTML."""
+    return (ASSETS / "page.js").read_text()
+
+
+def predicting(state: dict) -> bool:
+    """A lesson's prediction is open: its outcome stays off the page until Reveal."""
+    return state["lesson"] in BY_SLUG and not session.revealed(state["lesson"])
+
+
+def top(s, state: dict, T) -> None:
+    """Above the chart: the surface and the lesson (its question and Reveal), compact when presenting."""
+    lesson = BY_SLUG.get(state["lesson"])
+    if state["present"]:
+        if lesson is None:
+            c1, c2 = st.columns([5, 1], vertical_alignment="center")
+            c1.markdown(f"**{surface_title(state, T)}**")
+            present_button(state, T, c2)
+        else:
+            question_row(lesson, state, T, compact=True)
+        return
+    header(s, state, T)
+    if lesson is not None:
+        lesson_panel(lesson, state, T)
+
+
 def header(s, state: dict, T) -> None:
     left, right = st.columns([1, 1], vertical_alignment="center")
     left.latex(s.latex)
+    description = (
+        T("surface.custom.description")
+        if state["surface"] == "custom"
+        else T(f"surface.{state['surface']}.description")
+    )
+    right.markdown(f"**{surface_title(state, T)}** · {s.dim}-D  \n{description}")
+
+
+def surface_title(state: dict, T) -> str:
     if state["surface"] == "custom":
-        title, description = (
-            T("surface.custom.yours", formula=state["formula"].strip()),
-            T("surface.custom.description"),
-        )
-    else:
-        title, description = (
-            T(f"surface.{state['surface']}.title"),
-            T(f"surface.{state['surface']}.description"),
-        )
-    right.markdown(f"**{title}** · {s.dim}-D  \n{description}")
+        return T("surface.custom.yours", formula=state["formula"].strip())
+    return T(f"surface.{state['surface']}.title")
 
 
 def link_notice(problems: list[str], T) -> None:
     if problems:
-        st.info(T("note.link_problems", problems="; ".join(problems[:6])), icon="🔗")
+        st.info(T("note.link_problems", problems="; ".join(problems[:6])), icon=":material/link:")
 
 
-def lesson_panel(state: dict, T) -> None:
+def lesson_panel(lesson, state: dict, T) -> None:
+    slug, facts = lesson.slug, lesson.facts()
+    with st.container(border=True):
+        st.markdown(
+            f"**{lesson_title(slug, T)}** · **{T('lesson.look')}** {T(f'lesson.{slug}.look', **facts)}"
+        )
+        question_row(lesson, state, T, compact=False)
+
+
+def question_row(lesson, state: dict, T, compact: bool) -> None:
+    """The prediction: the question and its answers, Reveal, and the presentation switch; after
+    Reveal, the answer and its explanation."""
+    slug, facts = lesson.slug, lesson.facts()
+    choices = T.choices(f"lesson.{slug}.choices")
+    c1, c2, c3 = st.columns([7, 1.2, 1.2], vertical_alignment="bottom")
+    question = T("lesson.predict", question=T(f"lesson.{slug}.question", **facts))
+    if compact:
+        question = f"**{lesson_title(slug, T)}** · " + question
+    if compact and session.revealed(slug):  # the projector: the answer takes the radio's place
+        c1.markdown(f"{question}  \n:material/lightbulb: {answer_text(lesson, T)}")
+    else:
+        c1.radio(question, choices, key="lesson_guess", index=None, horizontal=True)
+    c2.button(
+        T("lesson.reveal"),
+        key="lesson_reveal",
+        width="stretch",
+        on_click=session.reveal,
+        args=(slug,),
+        type="primary",
+    )
+    present_button(state, T, c3)
+    if session.revealed(slug) and not compact:  # the projector's explanation goes below the chart
+        st.success(
+            f"{answer_text(lesson, T)} {T(f'lesson.{slug}.explanation', **facts)}",
+            icon=":material/lightbulb:",
+        )
+
+
+def answer_text(lesson, T) -> str:
+    """'Right! **23, then the derivative is exactly 0.**' after Reveal."""
+    choices = T.choices(f"lesson.{lesson.slug}.choices")
+    guess, right = session.guess(), choices[lesson.answer]
+    verdict = "" if guess is None else T("lesson.right") if guess == right else T("lesson.not_quite")
+    return f"{verdict}**{right}.**"
+
+
+def present_button(state: dict, T, where) -> None:
+    """Enter or leave presentation mode (the sidebar has the same switch)."""
+    on = state["present"]
+    where.button(T("present.exit" if on else "present.enter"), key="present_button", width="stretch",
+                 icon=":material/close:" if on else ":material/slideshow:",
+                 on_click=session.set_value, args=("present", not on))  # fmt: skip
+
+
+def lesson_details(state: dict, T) -> None:
+    """Below the chart: what to look at, why it happens and what to ask the class."""
     lesson = BY_SLUG.get(state["lesson"])
     if lesson is None:
         return
     slug, facts = lesson.slug, lesson.facts()
-    with st.container(border=True):
-        st.markdown(
-            f"**{lesson_title(slug, T)}** · **{T('lesson.look')}** {T(f'lesson.{slug}.look', **facts)}  \n"
-            f"**{T('lesson.ask')}** {T(f'lesson.{slug}.ask', **facts)}"
-        )
-        with st.expander(T("lesson.why")):
-            st.markdown(T(f"lesson.{slug}.why", **facts))
-        choices = T.choices(f"lesson.{slug}.choices")
-        c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
-        c1.radio(
-            T("lesson.predict", question=T(f"lesson.{slug}.question")),
-            choices,
-            key="lesson_guess",
-            index=None,
-            horizontal=True,
-        )
-        c2.button(
-            T("lesson.reveal"), key="lesson_reveal", width="stretch", on_click=session.reveal, args=(slug,)
-        )
-        if session.revealed(slug):
-            guess = st.session_state.get("lesson_guess")
-            right = choices[lesson.answer]
-            verdict = "" if guess is None else T("lesson.right") if guess == right else T("lesson.not_quite")
-            st.success(f"{verdict}**{right}.** {T(f'lesson.{slug}.explanation', **facts)}", icon="💡")
+    with st.expander(T("lesson.details"), expanded=not state["present"] or session.revealed(slug)):
+        if state["present"]:
+            if session.revealed(slug):
+                st.success(
+                    f"{answer_text(lesson, T)} {T(f'lesson.{slug}.explanation', **facts)}",
+                    icon=":material/lightbulb:",
+                )
+            st.markdown(f"**{T('lesson.look')}** {T(f'lesson.{slug}.look', **facts)}")
+        st.markdown(f"**{T('lesson.why')}** {T(f'lesson.{slug}.why', **facts)}")
+        st.markdown(f"**{T('lesson.ask')}** {T(f'lesson.{slug}.ask', **facts)}")
 
 
 def lesson_title(slug: str, T) -> str:
@@ -112,7 +195,7 @@ def divergence_notes(s, runs, T) -> None:
                     k=run.diverged_at,
                     where=T(f"domain.{where}") if where else "",
                 ),
-                icon="🚧",
+                icon=":material/block:",
             )
         elif run.status == "diverged":
             top, ratio = verdicts.run_limit(run), verdicts.start_ratio(s, run)
@@ -126,10 +209,12 @@ def divergence_notes(s, runs, T) -> None:
                     limit=f"{top:.3g}",
                     optimizer=T(f"opt.{run.optimizer}.name"),
                 )
-            st.warning(T("note.diverged", run=name, k=run.diverged_at, why=why), icon="🎢")
+            st.warning(
+                T("note.diverged", run=name, k=run.diverged_at, why=why), icon=":material/trending_up:"
+            )
         sentence = verdicts.surprise(s, run, T)
         if sentence:
-            st.info(f"**{name}**: {sentence}", icon="🔎")
+            st.info(f"**{name}**: {sentence}", icon=":material/search:")
 
 
 def domain_part(s, run) -> str | None:
@@ -239,6 +324,11 @@ def steps_ui(s, state: dict, runs, T) -> None:
         )
 
 
+def file_stem(state: dict) -> str:
+    """Downloads are named after the lesson, else the surface: ravine.html, seed-loop.csv."""
+    return state["lesson"] if state["lesson"] in BY_SLUG else state["surface"]
+
+
 def export_ui(s, state: dict, runs, T) -> None:
     """Downloads, built only when pressed (the data is a callable), and the share link."""
     c1, c2 = st.columns(2)
@@ -253,24 +343,25 @@ def export_ui(s, state: dict, runs, T) -> None:
     c1.download_button(
         T("export.html"),
         key="download_html",
-        file_name="descent.html",
+        file_name=f"{file_stem(state)}.html",
         mime="text/html",
-        data=lambda: html_page(main_figure(s, runs, T, state["view"]), title, [], T.lang),
+        data=lambda: html_page(main_figure(s, runs, T, state["view"]), title, [], T.lang, page_script()),
         width="stretch",
     )
     c2.download_button(
         T("export.csv"),
         key="download_csv",
-        file_name="trajectories.csv",
+        file_name=f"{file_stem(state)}.csv",
         mime="text/csv",
-        data=lambda: trajectories_csv(runs, s.dim, T),
+        data=lambda: "\ufeff" + trajectories_csv(runs, s.dim, T),  # a byte-order mark: Excel reads UTF-8
         width="stretch",
     )
     st.caption(T("export.caption"))
 
 
-def history_ui(setup, state: dict, T) -> None:
-    """Loss and learning rate, step by step (or by epoch, for a data loss)."""
+def history_ui(setup, state: dict, runs, T) -> None:
+    """Loss and learning rate, step by step (or by epoch, for a data loss: the axis ends where the
+    shortest run's passes over the data end, so every run is compared on the same data budget)."""
     st.markdown("#### " + T("history.title"))
     epochs = False
     if setup.batch_sizes:
@@ -283,3 +374,10 @@ def history_ui(setup, state: dict, T) -> None:
         )
         epochs = view == "epoch"
     st.plotly_chart(PreparedFigure(compute.history_json(setup, T.lang, epochs)), key="history", config=CONFIG)
+    if epochs:
+        st.caption(T("history.epoch_caption", epochs=f"{epoch_budget(runs):g}"))
+
+
+def epoch_budget(runs) -> float:
+    """The passes over the data every run made: the epoch axis ends there."""
+    return min(r.steps_taken / r.per_epoch for r in runs)

@@ -42,7 +42,7 @@ def begin() -> dict:
     state = transition(prev, cur, csv, csv_prev)
     ss["_csv_prev"] = csv
     if state["lesson"] != prev["lesson"]:
-        for key in ("lesson_guess", "_revealed"):
+        for key in ("lesson_guess", "_revealed", "_guess"):
             ss.pop(key, None)
     ss["_state"] = state
     for key in FIELDS:
@@ -141,7 +141,13 @@ def revealed(slug: str) -> bool:
 
 
 def reveal(slug: str) -> None:
+    """Reveal's callback: the lesson's answer shows, with the class's guess as it was then."""
     st.session_state["_revealed"] = slug
+    st.session_state["_guess"] = st.session_state.get("lesson_guess")
+
+
+def guess():
+    return st.session_state.get("_guess")
 
 
 def keep_formula(formula_and_bounds) -> None:

@@ -41,6 +41,7 @@ def sidebar(state: dict, T) -> None:
         horizontal=True,
         label_visibility="collapsed",
     )
+    st.toggle(T("sidebar.present"), key=session.bind("present"), help=T("sidebar.present_help"))
     st.markdown("### " + T("sidebar.title"))
     lesson_ui(T)
     surface_ui(T)
@@ -119,7 +120,7 @@ def upload_ui(upload, kind: str, standardize: bool, T) -> None:
     error = session.csv_error()
     if error:
         name, err = error
-        st.warning(T("data.csv_problem", name=name, problem=T.error(err)), icon="📄")
+        st.warning(T("data.csv_problem", name=name, problem=T.error(err)), icon=":material/description:")
     if key != before:
         st.rerun()
     if key and key.startswith(kind):

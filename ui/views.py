@@ -1,5 +1,6 @@
 """The main chart by view: the animated loss view (1-D curve, contour map or 3-D surface), the
-learning-rate sweep, or the optimizers x learning rates heatmap."""
+learning-rate sweep, or the optimizers x learning rates heatmap. When presenting, the animated
+chart sits in the stage, as tall as the screen allows."""
 
 from __future__ import annotations
 
@@ -10,19 +11,19 @@ from viz.figure import PreparedFigure
 from . import compute, session
 from .fields import VIEWS_BY_DIM
 
-CONFIG = {"displayModeBar": False}
+CONFIG = {"displayModeBar": False, "scrollZoom": False, "doubleClick": False}
 
 
-def main_view(s, setup, state: dict, runs, T) -> None:
-    view = st.radio(
-        T("view.label"),
-        VIEWS_BY_DIM[s.dim],
-        key=session.bind("view"),
-        horizontal=True,
-        format_func=lambda v: T(f"view.{v}"),
-        label_visibility="collapsed",
-    )
-    if view == "sweep":
+def main_view(s, setup, state: dict, runs, T, predicting: bool = False) -> None:
+    """The chart of the state's view. While a prediction is open the paths grow with the animation
+    and the views that would tell the outcome (sweep, heatmap) wait for Reveal."""
+    present = state["present"]
+    if not present:
+        view_controls(s, state, T, predicting)
+    view = state["view"]
+    if view in ("sweep", "compare") and predicting:
+        st.info(T("predict.sweep_waits"), icon=":material/visibility_off:")
+    elif view == "sweep":
         st.plotly_chart(
             PreparedFigure(compute.sweep_json(setup, T.lang)),
             key="sweep_chart",
@@ -34,27 +35,62 @@ def main_view(s, setup, state: dict, runs, T) -> None:
             T("view.sweep_caption", optimizer=T(f"opt.{setup.optimizers[0]}.name"), steps=setup.steps)
             + settings_note(setup, T)
         )
-        return
-    if view == "compare":
+    elif view == "compare":
         st.plotly_chart(
             PreparedFigure(compute.compare_json(setup, T.lang)), key="compare_chart", config=CONFIG
         )
         st.caption(T("view.compare_caption", steps=setup.steps) + settings_note(setup, T))
-        return
-    fig = PreparedFigure(compute.main_json(setup, view, T.lang, state["taylor"] and s.dim == 1))
+    else:
+        animated(s, setup, state, runs, T, grow=predicting or not state["whole_path"])
+    if present:
+        view_controls(s, state, T, predicting)
+
+
+def animated(s, setup, state, runs, T, grow: bool) -> None:
+    present = state["present"]
+    view = state["view"]
+    spec = compute.main_json(setup, view, T.lang, state["taylor"] and s.dim == 1, grow, present)
+    fig = PreparedFigure(spec)
+    clickable = view == "contour"
+    with st.container(key="stage", height=500, border=False) if present else st.container():
+        st.plotly_chart(
+            fig,
+            key="chart",
+            on_select="rerun" if clickable else "ignore",
+            selection_mode="points",
+            config=CONFIG,
+            height="stretch" if present else "content",
+        )
     if view == "contour":
-        st.plotly_chart(fig, key="chart", on_select="rerun", selection_mode="points", config=CONFIG)
         mini = any(r.batch_size for r in runs)
         st.caption(
             T("view.contour_caption") + (T("view.contour_caption_mini") if mini else "") + T("view.play_hint")
         )
     else:
-        st.plotly_chart(fig, key="chart", config=CONFIG)
         st.caption(
             (T("view.curve_caption") if s.dim == 1 else T("view.surface3d_caption")) + T("view.play_hint")
         )
-        if s.dim == 1:
-            st.checkbox(T("view.taylor"), key=session.bind("taylor"), help=T("view.taylor_help"))
+
+
+def view_controls(s, state: dict, T, predicting: bool) -> None:
+    """The view, and how the paths are drawn: whole from the start, or growing with the animation."""
+    c1, c2, c3 = st.columns([6, 2, 2], vertical_alignment="center")
+    c1.radio(
+        T("view.label"),
+        VIEWS_BY_DIM[s.dim],
+        key=session.bind("view"),
+        horizontal=True,
+        format_func=lambda v: T(f"view.{v}"),
+        label_visibility="collapsed",
+    )
+    c2.toggle(
+        T("view.whole_path"),
+        key=session.bind("whole_path"),
+        help=T("view.whole_path_help"),
+        disabled=predicting,
+    )
+    if s.dim == 1:
+        c3.toggle(T("view.taylor"), key=session.bind("taylor"), help=T("view.taylor_help"))
 
 
 def settings_note(setup, T) -> str:

@@ -1,7 +1,20 @@
-"""What every animated chart shares: which steps become frames, and the Play/Pause/speed controls.
+"""What every animated chart shares: which steps become frames, and the animation controls.
 
 Frames carry only what moves (layout shapes and annotations on 2-D views, a marker trace in
 3-D); the surface and the full paths sit in fig.data once.
+
+The controls sit below the plot in two rows that never overlap, placed in pixels (so a short
+chart on a phone keeps them apart): a row of buttons, each two lines tall (a glyph over its word:
+a 50-px target for a finger) - one step back, one step forward, Play, Fast, Slow, Pause - and
+the step slider on its own row. The step buttons hold the frame they go to; the page's script
+(ui/page.js) points them at the neighbours of the frame on show, since plotly.js has no
+relative step.
+
+Play, Fast and Slow move the marks without redrawing the plot (`redraw: False`, ~60 frames/s);
+a single step, from the buttons or the slider, redraws it: after a frame applied without a
+redraw, plotly.js no longer turns a click on the plot into a selection (the contour map's "click
+to start here"), so the page's script also re-applies the frame on show, redrawn, when an
+animation ends or is paused.
 """
 
 from __future__ import annotations
@@ -10,7 +23,10 @@ import numpy as np
 
 MAX_FRAMES = 300
 MAX_SLIDER_STEPS = 100  # every slider step is drawn on each frame: 300 of them cost ~15% of the frame rate
-SPEEDS = {"anim.play": 60, "anim.fast": 15}  # ms per frame, by the button's text key
+SPEEDS = {"anim.play": 60, "anim.fast": 15, "anim.slow": 400}  # ms per frame, by the button's text key
+BUTTONS_TOP = 74  # px below the plot area: under the x axis and its title
+SLIDER_TOP = 134  # px below the plot area: under the buttons (50 px tall)
+CONTROLS_MARGIN = 214  # the bottom margin that holds the axis title, the buttons and the slider
 
 
 def frame_steps(steps: int, max_frames: int = MAX_FRAMES) -> np.ndarray:
@@ -35,37 +51,38 @@ def slider_steps(steps: np.ndarray, most: int = MAX_SLIDER_STEPS) -> np.ndarray:
     return steps[np.unique(np.round(np.linspace(0, len(steps) - 1, most)).astype(int))]
 
 
-def controls(steps: np.ndarray, T, redraw: bool = False, prefix: str | None = None) -> tuple[list, list]:
-    """(updatemenus, sliders) for frames named by their step number: Play, Fast, Pause and a
-    step slider, placed below the plot so they never cover it."""
+def _go(target, duration: int, redraw: bool, **extra) -> list:
+    return [
+        target,
+        {
+            "frame": {"duration": duration, "redraw": redraw},
+            "transition": {"duration": 0},
+            "mode": "immediate",
+            **extra,
+        },
+    ]
 
-    def play(duration):
-        return [
-            None,
-            {
-                "frame": {"duration": duration, "redraw": redraw},
-                "fromcurrent": True,
-                "transition": {"duration": 0},
-                "mode": "immediate",
-            },
-        ]
 
+def controls(
+    steps: np.ndarray, T, redraw: bool = False, prefix: str | None = None, font_size: int = 16
+) -> tuple[list, list]:
+    """(updatemenus, sliders) for frames named by their step number (see the module docstring)."""
     prefix = T("anim.step_prefix") if prefix is None else prefix
-    buttons = [dict(label=T(key), method="animate", args=play(ms)) for key, ms in SPEEDS.items()]
-    buttons.append(
+    names = [str(int(k)) for k in steps]
+    buttons = [
+        dict(label=T("anim.back"), name="step-back", method="animate", args=_go([names[0]], 0, True)),
         dict(
-            label=T("anim.pause"),
+            label=T("anim.forward"),
+            name="step-forward",
             method="animate",
-            args=[
-                [None],
-                {
-                    "frame": {"duration": 0, "redraw": redraw},
-                    "mode": "immediate",
-                    "transition": {"duration": 0},
-                },
-            ],
-        )
-    )
+            args=_go([names[min(1, len(names) - 1)]], 0, True),
+        ),
+    ]
+    buttons += [
+        dict(label=T(key), method="animate", args=_go(None, ms, redraw, fromcurrent=True))
+        for key, ms in SPEEDS.items()
+    ]
+    buttons.append(dict(label=T("anim.pause"), name="pause", method="animate", args=_go([None], 0, redraw)))
     updatemenus = [
         dict(
             type="buttons",
@@ -73,40 +90,33 @@ def controls(steps: np.ndarray, T, redraw: bool = False, prefix: str | None = No
             showactive=False,
             x=0,
             xanchor="left",
-            y=-0.24,
+            y=0,
             yanchor="top",
-            pad=dict(t=0, r=10),
+            pad=dict(t=BUTTONS_TOP, r=6),
             buttons=buttons,
-            font=dict(size=15),
+            font=dict(size=font_size),
+            bgcolor="#F3F5F8",
+            bordercolor="#8A94A6",
         )
     ]
     sliders = [
         dict(
             active=0,
-            x=0.36,
-            len=0.64,
+            x=0,
+            len=1.0,
             xanchor="left",
-            y=-0.2,
+            y=0,
             yanchor="top",
-            pad=dict(t=10, b=0),
-            currentvalue=dict(prefix=prefix, font=dict(size=17, color="#1B1F24"), xanchor="left", offset=6),
+            pad=dict(t=SLIDER_TOP, b=0, l=0, r=0),
+            currentvalue=dict(
+                prefix=prefix, font=dict(size=font_size + 1, color="#1B1F24"), xanchor="left", offset=8
+            ),
             transition=dict(duration=0),
             font=dict(color="rgba(0,0,0,0)"),
             ticklen=0,
             minorticklen=0,
             steps=[
-                dict(
-                    label=str(int(k)),
-                    method="animate",
-                    args=[
-                        [str(int(k))],
-                        {
-                            "frame": {"duration": 0, "redraw": redraw},
-                            "mode": "immediate",
-                            "transition": {"duration": 0},
-                        },
-                    ],
-                )
+                dict(label=str(int(k)), method="animate", args=_go([str(int(k))], 0, True))
                 for k in slider_steps(steps)
             ],
         )

@@ -8,11 +8,11 @@ from __future__ import annotations
 import numpy as np
 
 from . import marks
-from .animation import controls, frame_steps
+from .animation import CONTROLS_MARGIN, controls, frame_steps
 from .curve import critical_traces
 from .data_panel import DOMAIN_LOSS, add_data_panel, has_data
 from .figure import defined, rounded, typed
-from .runs import fmt, path_trace, pin, shown, style
+from .runs import fmt, label, outcome, path_trace, pin, shown, styles
 from .style import (
     AXIS,
     CONTOUR_SCALE,
@@ -22,6 +22,7 @@ from .style import (
     MARKER_SIZE,
     MINIMUM_COLOR,
     base_layout,
+    sizes,
 )
 
 GRID = 150  # contour resolution per axis
@@ -43,8 +44,9 @@ def level_values(Z: np.ndarray, floor=None) -> tuple[np.ndarray, float]:
     return np.log10(np.maximum(Z - m, 0.0) + d), d
 
 
-def contour_figure(surface, runs, T, bounds=None, height=620, clickable=True) -> dict:
-    """Plotly JSON of the animated contour view for `runs` (from optimizers.experiment.simulate)."""
+def contour_figure(surface, runs, T, bounds=None, height=620, clickable=True, grow=False, big=False) -> dict:
+    """Plotly JSON of the animated contour view for `runs` (from ui.experiment.simulate); `grow`
+    and `big` as for viz.curve.curve_figure."""
     lo, hi = view_box(surface, bounds)
     xs, ys = np.linspace(lo[0], hi[0], GRID), np.linspace(lo[1], hi[1], GRID)
     X, Y = np.meshgrid(xs, ys)
@@ -87,27 +89,15 @@ def contour_figure(surface, runs, T, bounds=None, height=620, clickable=True) ->
         )
 
     data += critical_traces(surface, T, lambda P: P[:, 0], lambda P: P[:, 1])
+    looks = styles(runs, solid=grow)
     tracks = [_track(run, lo, hi) for run in runs]
     starts = {}
     digits = marks.digits_for(hi - lo)
-    for run, tr in zip(runs, tracks):
-        starts.setdefault(tuple(run.path[0]), style(run)["color"])
-        hover_rows = np.column_stack([tr["raw"], run.losses[: tr["n"]]])
+    for run, look, tr in zip(runs, looks, tracks):
+        starts.setdefault(tuple(run.path[0]), look["color"])
+        hover = "(%{customdata[0]}, %{customdata[1]})<br>L = %{customdata[2]}"
         data.append(
-            path_trace(
-                run,
-                runs,
-                tr["pinned"],
-                tr["off"],
-                hover_rows,
-                "(%{customdata[0]}, %{customdata[1]})<br>L = %{customdata[2]}",
-                digits,
-                LINE_WIDTH,
-                MARKER_SIZE - 2,
-                lo,
-                hi,
-                T,
-            )
+            path_trace(run, runs, look, tr, hover, digits, LINE_WIDTH, MARKER_SIZE - 2, lo, hi, T, grow)
         )
     data.append(
         dict(
@@ -123,33 +113,31 @@ def contour_figure(surface, runs, T, bounds=None, height=620, clickable=True) ->
 
     last = max((shown(r) - 1 for r in runs), default=0)
     steps = frame_steps(last)
-    marks_per_frame = _frame_marks(steps, runs, tracks, lo, hi, surface)
-    panel = add_data_panel(surface, runs, steps, data, marks_per_frame, T)
+    marks_per_frame = _frame_marks(steps, runs, looks, tracks, lo, hi, surface, T, sizes(big)["label"])
+    panel = add_data_panel(surface, runs, looks, steps, data, marks_per_frame, T)
     frames = [dict(name=str(int(k)), layout=m) for k, m in zip(steps, marks_per_frame, strict=True)]
-    updatemenus, sliders = controls(steps, T)
+    updatemenus, sliders = controls(steps, T, font_size=sizes(big)["button"])
     aspect = (hi[1] - lo[1]) / (hi[0] - lo[0])
     axis_names = (T("axis.slope"), T("axis.intercept")) if has_data(surface) else ("x", "y")
     square = dict(scaleanchor="x", scaleratio=1, constrain="domain") if 0.5 <= aspect <= 2 else {}
     layout = base_layout(
-        height,
-        xaxis=dict(
-            AXIS,
-            title=dict(text=axis_names[0]),
-            range=[lo[0], hi[0]],
-            autorange=False,
-            constrain="domain",
-            domain=DOMAIN_LOSS if panel else [0, 1],
-        ),
-        yaxis=dict(AXIS, title=dict(text=axis_names[1]), range=[lo[1], hi[1]], autorange=False, **square),
+        None if big else height,
+        big=big,
+        xaxis=dict(AXIS, title=dict(text=axis_names[0]), range=[lo[0], hi[0]], autorange=False, fixedrange=True,
+                   constrain="domain", domain=DOMAIN_LOSS if panel else [0, 1]),
+        yaxis=dict(AXIS, title=dict(text=axis_names[1]), range=[lo[1], hi[1]], autorange=False, fixedrange=True, **square),
         **panel,
         updatemenus=updatemenus,
         sliders=sliders,
-        margin=dict(l=70, r=20, t=50, b=170),
-        dragmode=False,
+        margin=dict(l=70, r=20, t=50, b=CONTROLS_MARGIN),
         clickmode="event+select",
         hovermode="closest",
-        **(frames[0]["layout"] if frames else {}),
-    )
+        meta=dict(grow=grow),
+        dragmode=False,
+        # the first frame's marks; not its `selections: []`, which in the figure's own layout would
+        # stop a click from selecting after any frame (plotly.js)
+        **{k: v for k, v in (frames[0]["layout"] if frames else {}).items() if k not in ("selections", "dragmode")},
+    )  # fmt: skip
     return dict(data=data, layout=layout, frames=frames)
 
 
@@ -179,16 +167,17 @@ def _track(run, lo, hi) -> dict:
     n = shown(run)
     raw = run.path[:n]
     pinned, off = pin(raw, lo, hi)
-    return dict(raw=raw, pinned=pinned, off=off, n=n)
+    return dict(raw=raw, pinned=pinned, off=off, n=n, hover=np.column_stack([raw, run.losses[:n]]))
 
 
-def _frame_marks(steps, runs, tracks, lo, hi, surface) -> list[dict]:
-    """Per frame: each run's current point, -lr * gradient and the step taken (or a pinned label);
-    for a mini-batch run also -lr * the full-data gradient, to show why its steps wobble.
-    The geometry of all frames is computed with NumPy first, then written out as dicts."""
+def _frame_marks(steps, runs, looks, tracks, lo, hi, surface, T, label_size=15) -> list[dict]:
+    """Per frame and run, always in the same slots (plotly animates a slot's attributes, so a slot
+    keeps its kind): shapes [point] and annotations [label, -lr * gradient, the step taken and, for
+    a mini-batch run, -lr * the full-data gradient, to show why its steps wobble]. The geometry of
+    all frames is computed with NumPy first, then written out as dicts."""
     digits = marks.digits_for(hi - lo)
     per_run = []
-    for run, tr in zip(runs, tracks):
+    for run, look, tr in zip(runs, looks, tracks):
         j = np.minimum(steps, tr["n"] - 1)
         nxt = np.minimum(j + 1, tr["n"] - 1)
         P = tr["raw"][j]
@@ -211,7 +200,9 @@ def _frame_marks(steps, runs, tracks, lo, hi, surface) -> list[dict]:
         )
         per_run.append(
             dict(
-                color=style(run)["color"],
+                color=look["color"],
+                name=label(run, runs, T),
+                final=outcome(run, T),
                 inside=inside,
                 show=show,
                 P=np.round(np.where(inside[:, None], P, tr["pinned"][j]), digits).tolist(),
@@ -219,22 +210,26 @@ def _frame_marks(steps, runs, tracks, lo, hi, surface) -> list[dict]:
                 raw=P,
             )
         )
+    colors = ((GRADIENT_ARROW, 2.0), (None, 3.5), (FULL_GRADIENT_ARROW, 2.0))
     frames = []
     for f in range(len(steps)):
         shapes, notes = [], []
-        for r in per_run:
+        stacks = marks.stacking(r["P"][f] for r in per_run)
+        for r, stack in zip(per_run, stacks):
             x, y = r["P"][f]
-            if not r["inside"][f]:
+            inside = bool(r["inside"][f])
+            text = r["name"] + (r["final"] if f == len(steps) - 1 else "")
+            if not inside:
                 raw = r["raw"][f]
-                shape, label = marks.pinned(x, y, f"({fmt(raw[0])}, {fmt(raw[1])})", r["color"], lo, hi)
-                shapes.append(shape)
-                notes.append(label)
-                continue
-            for i, (col, width) in enumerate(
-                ((GRADIENT_ARROW, 2.0), (r["color"], 3.5), (FULL_GRADIENT_ARROW, 2.0))
-            ):
-                if i < r["show"].shape[1] and r["show"][f, i]:
-                    notes.append(marks.arrow((x, y), r["ends"][f][i], col, width))
-            shapes.append(marks.dot(x, y, r["color"]))
+                text += f"<br>({fmt(raw[0])}, {fmt(raw[1])})"
+            shapes.append(marks.dot(x, y, r["color"], open_=not inside))
+            notes.append(marks.run_label(x, y, text, r["color"], lo, hi, inside, stack, label_size))
+            for i, (col, width) in enumerate(colors[: r["show"].shape[1]]):
+                notes.append(
+                    marks.arrow((x, y), r["ends"][f][i], col or r["color"], width)
+                    | dict(visible=bool(r["show"][f, i]))
+                )
+        # every frame resets the selection state: after a frame transition plotly.js otherwise falls
+        # back to dragmode 'pan' and ignores a click on the map (no new start after Play or the slider)
         frames.append(dict(shapes=shapes, annotations=notes))
     return frames

@@ -1,38 +1,48 @@
 """The 1-D view: the loss curve, each run's iterates joined in order, and per frame the current
-point with its tangent line (the first-order Taylor view L(w + d) ~ L(w) + L'(w) d) and the step
-along it."""
+point with its tangent line (the first-order Taylor view L(w + d) ~ L(w) + L'(w) d), the step along
+it, optionally the second-order model, and the run's label beside it (its value when the point is
+off the view, pinned to the edge; its outcome on the last frame)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from . import marks
-from .animation import controls, frame_steps
+from .animation import CONTROLS_MARGIN, controls, frame_steps
 from .data_panel import DOMAIN_LOSS, add_data_panel
 from .figure import defined, rounded
-from .runs import fmt, path_trace, pin, shown, style
-from .style import AXIS, LINE_WIDTH, MARKER_SIZE, MINIMUM_COLOR, base_layout
+from .runs import fmt, label, outcome, path_trace, pin, shown, styles
+from .style import AXIS, LINE_WIDTH, MARKER_SIZE, MINIMUM_COLOR, base_layout, sizes
 
 CURVE_POINTS = 400
 PARABOLA_POINTS = 15
+CRITICAL_SYMBOLS = {
+    "maximum": "triangle-down",
+    "saddle": "x",
+    "flat_maximum": "triangle-down-open",
+    "inflection": "diamond-open",
+    "degenerate": "diamond-open",
+}
 
 
 def curve_window(surface, bounds=None) -> tuple[np.ndarray, np.ndarray]:
     """The fixed view box (lo, hi) in (w, L): the surface's w range and the curve's L range."""
     w_lo, w_hi = np.asarray(surface.bounds if bounds is None else bounds, dtype=float)[0]
     w = np.linspace(w_lo, w_hi, CURVE_POINTS)
-    with np.errstate(all="ignore"):
-        L = surface.value(w[:, None])
+    L = _values(surface, w[:, None])
     L = L[np.isfinite(L)]  # a function may be undefined on part of the view (log w)
     lo, hi = (float(L.min()), float(L.max())) if len(L) else (0.0, 1.0)
     pad = 0.08 * (hi - lo or 1.0)
     return np.array([w_lo, lo - pad]), np.array([w_hi, hi + pad])
 
 
-def curve_figure(surface, runs, T, bounds=None, height=560, taylor=False) -> dict:
-    """Plotly JSON of the animated 1-D view for `runs` (from optimizers.experiment.simulate)."""
+def curve_figure(surface, runs, T, bounds=None, height=560, taylor=False, grow=False, big=False) -> dict:
+    """Plotly JSON of the animated 1-D view for `runs` (from ui.experiment.simulate). `grow` draws
+    each path only up to the current frame (a prediction is not spoiled); `big`: the projector's
+    sizes, the height left to the page."""
     lo, hi = curve_window(surface, bounds)
     w = np.linspace(lo[0], hi[0], CURVE_POINTS)
+    looks = styles(runs, solid=grow)
     data = [
         dict(
             type="scatter",
@@ -59,18 +69,16 @@ def curve_figure(surface, runs, T, bounds=None, height=560, taylor=False) -> dic
                 hovertemplate=T("chart.minimum") + "<br>w = %{x:.6g}<br>L = %{y:.6g}<extra></extra>",
             )
         )
-
     data += critical_traces(surface, T, lambda P: P[:, 0], lambda P: surface.value(P))
     tracks = [_track(surface, run, lo, hi) for run in runs]
     digits = marks.digits_for(hi - lo)
-    for run, tr in zip(runs, tracks):
+    for run, look, tr in zip(runs, looks, tracks):
         data.append(
             path_trace(
                 run,
                 runs,
-                tr["pinned"],
-                tr["off"],
-                tr["raw"],
+                look,
+                tr,
                 "w = %{customdata[0]}<br>L = %{customdata[1]}",
                 digits,
                 LINE_WIDTH - 1,
@@ -78,31 +86,29 @@ def curve_figure(surface, runs, T, bounds=None, height=560, taylor=False) -> dic
                 lo,
                 hi,
                 T,
+                grow,
             )
         )
-
     last = max((shown(r) - 1 for r in runs), default=0)
     steps = frame_steps(last)
-    marks_per_frame = _frame_marks(steps, runs, tracks, lo, hi, taylor)
-    panel = add_data_panel(surface, runs, steps, data, marks_per_frame, T)
+    marks_per_frame = _frame_marks(steps, runs, looks, tracks, lo, hi, T, taylor, sizes(big)["label"])
+    panel = add_data_panel(surface, runs, looks, steps, data, marks_per_frame, T)
     frames = [dict(name=str(int(k)), layout=m) for k, m in zip(steps, marks_per_frame, strict=True)]
-    updatemenus, sliders = controls(steps, T)
+    size = sizes(big)
+    updatemenus, sliders = controls(steps, T, font_size=size["button"])
     layout = base_layout(
-        height,
-        xaxis=dict(
-            AXIS,
-            title=dict(text=T("axis.w")),
-            range=[lo[0], hi[0]],
-            autorange=False,
-            domain=DOMAIN_LOSS if panel else [0, 1],
-        ),
+        None if big else height,
+        big=big,
+        xaxis=dict(AXIS, title=dict(text=T("axis.w")), range=[lo[0], hi[0]], autorange=False, fixedrange=True,
+                   domain=DOMAIN_LOSS if panel else [0, 1]),
         **panel,
-        yaxis=dict(AXIS, title=dict(text=T("axis.loss_w")), range=[lo[1], hi[1]], autorange=False),
+        yaxis=dict(AXIS, title=dict(text=T("axis.loss_w")), range=[lo[1], hi[1]], autorange=False, fixedrange=True),
         updatemenus=updatemenus,
         sliders=sliders,
-        margin=dict(l=75, r=30, t=50, b=170),
+        margin=dict(l=80, r=30, t=50, b=CONTROLS_MARGIN),
+        meta=dict(grow=grow),
         **(frames[0]["layout"] if frames else {}),
-    )
+    )  # fmt: skip
     return dict(data=data, layout=layout, frames=frames)
 
 
@@ -139,17 +145,8 @@ def critical_traces(surface, T, xs, ys) -> list[dict]:
     return out
 
 
-CRITICAL_SYMBOLS = {
-    "maximum": "triangle-down",
-    "saddle": "x",
-    "flat_maximum": "triangle-down-open",
-    "inflection": "diamond-open",
-    "degenerate": "diamond-open",
-}
-
-
 def _track(surface, run, lo, hi) -> dict:
-    """A run's iterates as (w, L) points, pinned into the view, with the true slope at each."""
+    """A run's iterates as (w, L) points, pinned into the view, with the true slope and curvature."""
     n = shown(run)
     raw = np.stack([run.path[:n, 0], run.losses[:n]], axis=-1)
     pinned, off = pin(raw, lo, hi)
@@ -158,14 +155,14 @@ def _track(surface, run, lo, hi) -> dict:
     return dict(raw=raw, pinned=pinned, off=off, slope=slope, curvature=curvature, n=n)
 
 
-def _frame_marks(steps, runs, tracks, lo, hi, taylor=False) -> list[dict]:
-    """Per frame and run: the current point, its tangent and the step along it (or a pinned label),
-    and with `taylor` the second-order model L + L' d + L'' d^2 / 2 around the point.
-    Geometry for all frames with NumPy first, then plain dicts."""
+def _frame_marks(steps, runs, looks, tracks, lo, hi, T, taylor=False, label_size=15) -> list[dict]:
+    """Per frame and run, always in the same slots (plotly animates a slot's attributes, so a slot
+    keeps its kind): shapes [tangent, parabola?, point] and annotations [label, arrow]. Geometry for
+    all frames with NumPy first, then plain dicts."""
     span = hi - lo
     digits = marks.digits_for(span)
     per_run = []
-    for run, tr in zip(runs, tracks):
+    for run, look, tr in zip(runs, looks, tracks):
         j = np.minimum(steps, tr["n"] - 1)
         P = tr["raw"][j]
         slope = tr["slope"][j]
@@ -177,41 +174,41 @@ def _frame_marks(steps, runs, tracks, lo, hi, taylor=False) -> list[dict]:
         head = np.stack([P[:, 0] + dw, P[:, 1] + slope * dw], axis=-1)  # where the linear model lands
         inside = ~tr["off"][j]
         end = marks.clip_segments(np.where(inside[:, None], P, tr["pinned"][j]), head, lo, hi)
-        show = (j + 1 < tr["n"]) & inside & marks.long_enough(P, end, lo, hi)
         parabola = None
         if taylor:
             d = np.linspace(-1, 1, PARABOLA_POINTS)[None, :] * 2 * half[:, None]
-            curv = tr["curvature"][j][:, None]
-            L = P[:, 1:2] + slope[:, None] * d + 0.5 * curv * d * d
+            L = P[:, 1:2] + slope[:, None] * d + 0.5 * tr["curvature"][j][:, None] * d * d
             parabola = [marks.polyline(P[f, 0] + d[f], L[f], digits) for f in range(len(P))]
         per_run.append(
             dict(
-                parabola=parabola,
-                color=style(run)["color"],
+                color=look["color"],
+                name=label(run, runs, T),
+                final=outcome(run, T),
                 inside=inside,
-                show=show,
+                show=(j + 1 < tr["n"]) & inside & marks.long_enough(P, end, lo, hi),
                 raw=P,
                 P=np.round(np.where(inside[:, None], P, tr["pinned"][j]), digits).tolist(),
                 tangent=np.round(tangent, digits).tolist(),
                 end=np.round(end, digits).tolist(),
+                parabola=parabola,
             )
         )
     frames = []
     for f in range(len(steps)):
         shapes, notes = [], []
-        for r in per_run:
+        stacks = marks.stacking(r["P"][f] for r in per_run)
+        for r, stack in zip(per_run, stacks):
             x, y = r["P"][f]
-            if not r["inside"][f]:
+            inside = bool(r["inside"][f])
+            text = r["name"] + (r["final"] if f == len(steps) - 1 else "")
+            if not inside:
                 w, L = r["raw"][f]
-                shape, label = marks.pinned(x, y, f"w = {fmt(w)}<br>L = {fmt(L)}", r["color"], lo, hi)
-                shapes.append(shape)
-                notes.append(label)
-                continue
-            shapes.append(marks.segment(*r["tangent"][f], r["color"], 2.5, "dot"))
+                text += f"<br>w = {fmt(w)}, L = {fmt(L)}"
+            shapes.append(marks.segment(*r["tangent"][f], r["color"], 2.5, "dot") | dict(visible=inside))
             if r["parabola"] is not None:
-                shapes.append(marks.path(r["parabola"][f], r["color"], 2.5, "dash"))
-            if r["show"][f]:
-                notes.append(marks.arrow((x, y), r["end"][f], r["color"]))
-            shapes.append(marks.dot(x, y, r["color"]))
+                shapes.append(marks.path(r["parabola"][f], r["color"], 2.5, "dash") | dict(visible=inside))
+            shapes.append(marks.dot(x, y, r["color"], open_=not inside))
+            notes.append(marks.run_label(x, y, text, r["color"], lo, hi, inside, stack, label_size))
+            notes.append(marks.arrow((x, y), r["end"][f], r["color"]) | dict(visible=bool(r["show"][f])))
         frames.append(dict(shapes=shapes, annotations=notes))
     return frames

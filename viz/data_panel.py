@@ -10,7 +10,6 @@ import numpy as np
 
 from .figure import rounded
 from .marks import digits_for, dot
-from .runs import style
 from .style import AXIS
 
 DOMAIN_LOSS, DOMAIN_DATA = [0.0, 0.56], [0.66, 1.0]
@@ -63,14 +62,16 @@ def data_axes(surface, T) -> dict:
     )
 
 
-def data_frames(surface, runs, steps) -> list[dict]:
+def data_frames(surface, runs, looks, steps) -> list[dict]:
     """Per frame: shapes (model lines, ringed batch rows) for the data panel."""
     lo, hi = data_box(surface)
     digits = digits_for(hi - lo)
     xs = np.linspace(lo[0], hi[0], CURVE_POINTS if surface.kind == "classification" else 2)
-    ringed = next((r for r in runs if r.batch_size is not None and r.batch_rows is not None), None)
+    ringed = next(
+        (i for i, r in enumerate(runs) if r.batch_size is not None and r.batch_rows is not None), None
+    )
     per_run = []
-    for run in runs:
+    for run, look in zip(runs, looks, strict=True):
         j = np.minimum(steps, run.steps_taken)
         P = run.path[j]
         Y = np.clip(surface.predict(P, xs), lo[1], hi[1])  # (frames, points)
@@ -78,7 +79,7 @@ def data_frames(surface, runs, steps) -> list[dict]:
         if surface.kind == "classification":
             with np.errstate(divide="ignore", invalid="ignore"):
                 boundary = np.where(np.abs(P[:, 0]) > 1e-12, -P[:, 1] / P[:, 0], np.nan)
-        per_run.append((style(run)["color"], np.round(Y, digits).tolist(), boundary))
+        per_run.append((look["color"], np.round(Y, digits).tolist(), boundary))
     xs_r = np.round(xs, digits).tolist()
     frames = []
     for f, k in enumerate(steps):
@@ -115,14 +116,14 @@ def data_frames(surface, runs, steps) -> list[dict]:
                             line=dict(color=color, width=2, dash="dash"),
                         )
                     )
-        if ringed is not None and 1 <= k <= ringed.steps_taken:
-            rows = ringed.batch_rows[k - 1]
+        if ringed is not None and 1 <= k <= runs[ringed].steps_taken:
+            rows = runs[ringed].batch_rows[k - 1]
             rows = rows[rows >= 0]
             for i in rows[:60]:
                 ring = dot(
                     round(float(surface.data.x[i]), digits),
                     round(float(surface.data.y[i]), digits),
-                    style(ringed)["color"],
+                    looks[ringed]["color"],
                     open_=True,
                     radius=8,
                 )
@@ -132,12 +133,12 @@ def data_frames(surface, runs, steps) -> list[dict]:
     return frames
 
 
-def add_data_panel(surface, runs, steps, data: list, marks_per_frame: list, T) -> dict:
+def add_data_panel(surface, runs, looks, steps, data: list, marks_per_frame: list, T) -> dict:
     """Put the data panel into a loss view being built: its traces into `data`, its moving shapes
     into each frame's marks; returns the layout entries of its axes ({} for a surface without data)."""
     if not has_data(surface):
         return {}
     data += data_traces(surface, T)
-    for marks, extra in zip(marks_per_frame, data_frames(surface, runs, steps), strict=True):
+    for marks, extra in zip(marks_per_frame, data_frames(surface, runs, looks, steps), strict=True):
         marks["shapes"] += extra
     return data_axes(surface, T)

@@ -30,11 +30,12 @@ PAGE = """<!DOCTYPE html>
 <style>body{{font-family:Inter,"Noto Sans KR","Apple SD Gothic Neo","Malgun Gothic",Segoe UI,Helvetica,Arial,sans-serif;
 margin:24px auto;max-width:1200px;color:#1B1F24}}
 h1{{font-size:28px;margin:0 0 8px}} p{{font-size:18px;line-height:1.45;margin:6px 0}}</style></head>
-<body><h1>{title}</h1>{text}{figure}</body></html>"""
+<body><h1>{title}</h1>{text}{figure}<script>{script}</script></body></html>"""
 
 
-def html_page(figure: dict, title: str, paragraphs=(), lang: str = "en") -> str:
-    """A complete, offline HTML page: a title, some text and the animated figure."""
+def html_page(figure: dict, title: str, paragraphs=(), lang: str = "en", script: str = "") -> str:
+    """A complete, offline HTML page: a title, some text, the animated figure and `script` (the app
+    passes its page script, ui/page.js: the step buttons work in the file too)."""
     body = pio.to_html(
         figure,
         include_plotlyjs=True,
@@ -45,7 +46,7 @@ def html_page(figure: dict, title: str, paragraphs=(), lang: str = "en") -> str:
         default_width="100%",
     )
     text = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
-    return PAGE.format(lang=lang, title=html.escape(title), text=text, figure=body)
+    return PAGE.format(lang=lang, title=html.escape(title), text=text, figure=body, script=script)
 
 
 def trajectories_csv(runs, dim: int, T) -> str:
@@ -102,7 +103,9 @@ def picture_export(state: dict, lang: str | None = None) -> tuple[str, str]:
     else:
         title = T(f"surface.{state['surface']}.title") if state["surface"] != "custom" else state["formula"]
         paragraphs = [] if state["surface"] == "custom" else [T(f"surface.{state['surface']}.description")]
-    page = html_page(main_figure(surface, runs, T, state["view"]), title, paragraphs, T.lang)
+    from ui.panels import page_script
+
+    page = html_page(main_figure(surface, runs, T, state["view"]), title, paragraphs, T.lang, page_script())
     return page, trajectories_csv(runs, surface.dim, T)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from .figure import sig
-from .runs import label, style
+from .runs import label, styles
 from .style import AXIS, LINE_WIDTH, base_layout
 
 FLOOR = 1e-16  # L - L* below this (or exactly 0) is drawn at the floor of the log axis
@@ -21,9 +21,8 @@ def history_figure(runs, T, f_star=None, height=380, epochs=False, ratios=None) 
     is drawn as L - L* on a log axis."""
     data, shapes = [], []
     x_word = T("hover.epoch") if epochs else T("hover.step")
-    for i, run in enumerate(runs):
+    for i, (run, st) in enumerate(zip(runs, styles(runs))):
         n = run.steps_taken + 1
-        st = style(run)
         name = label(run, runs, T)
         x = np.arange(n) / (run.per_epoch if epochs else 1)  # epochs: passes over the data so far
         y = run.losses[:n] if f_star is None else np.maximum(run.losses[:n] - f_star, FLOOR)
@@ -97,4 +96,9 @@ def history_figure(runs, T, f_star=None, height=380, epochs=False, ratios=None) 
         )
     else:
         layout["xaxis2"]["domain"] = [0.52, 1.0]
+    if epochs and runs:  # like with like: every run on the same passes over the data
+        budget = min(r.steps_taken / r.per_epoch for r in runs)
+        for axis in ("xaxis", "xaxis2", "xaxis3"):
+            if axis in layout:
+                layout[axis]["range"] = [0, budget]
     return dict(data=data, layout=layout)

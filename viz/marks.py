@@ -79,7 +79,15 @@ def arrow(tail, head, color: str, width: float = 3.0) -> dict:
     )
 
 
-def note(x: float, y: float, text: str, color: str, xanchor: str = "center", yanchor: str = "bottom") -> dict:
+def note(
+    x: float,
+    y: float,
+    text: str,
+    color: str,
+    xanchor: str = "center",
+    yanchor: str = "bottom",
+    size: int = 15,
+) -> dict:
     """A small text label at a data point (used for values of points pinned to the edge)."""
     return dict(
         x=x,
@@ -88,7 +96,7 @@ def note(x: float, y: float, text: str, color: str, xanchor: str = "center", yan
         yref="y",
         text=text,
         showarrow=False,
-        font=dict(size=15, color=color),
+        font=dict(size=size, color=color),
         bgcolor="rgba(255,255,255,0.85)",
         bordercolor=color,
         borderwidth=1,
@@ -121,14 +129,35 @@ def visible_scale(V: np.ndarray, lo, hi, at_least: float = 0.05) -> np.ndarray:
     return np.where(ok, np.maximum(1.0, at_least / np.where(ok, longest, 1.0)), 1.0)
 
 
-def pinned(x: float, y: float, text: str, color: str, lo, hi) -> tuple[dict, dict]:
-    """An off-view point drawn on the edge where it left: an open dot and a label with its value."""
-    label = note(
+def run_label(
+    x: float, y: float, text: str, color: str, lo, hi, inside: bool, stack: int = 0, size: int = 15
+) -> dict:
+    """A run's name beside its current point (up and to the right, or towards the view's centre from
+    a point pinned to an edge), in its colour; `stack` lifts the labels of runs at the same point."""
+    line = size + 9
+    if inside:
+        return note(x, y, text, color, "left", "bottom", size) | dict(xshift=12, yshift=8 + line * stack)
+    return note(
         x,
         y,
         text,
         color,
-        xanchor="left" if x <= lo[0] else "right" if x >= hi[0] else "center",
-        yanchor="top" if y >= hi[1] else "bottom",
-    )
-    return dot(x, y, color, open_=True), label
+        xanchor="left"
+        if x <= lo[0] + 1e-2 * (hi[0] - lo[0])
+        else "right"
+        if x >= hi[0] - 1e-2 * (hi[0] - lo[0])
+        else "center",
+        yanchor="top" if y >= hi[1] - 1e-2 * (hi[1] - lo[1]) else "bottom",
+        size=size,
+    ) | dict(yshift=(-1 if y >= hi[1] - 1e-2 * (hi[1] - lo[1]) else 1) * 2 * line * stack)
+
+
+def stacking(points) -> list[int]:
+    """For points (x, y) in order: how many earlier points are at the same place."""
+    seen: dict = {}
+    out = []
+    for p in points:
+        key = tuple(p)
+        out.append(seen.get(key, 0))
+        seen[key] = out[-1] + 1
+    return out

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .figure import sig
-from .style import DASHES, SYMBOLS, color_of, format_lr
+from .style import DASHES, SYMBOLS, format_lr, run_colors
 
 
 def label(run, runs, T) -> str:
@@ -29,13 +29,17 @@ def batch_label(batch_size, T) -> str:
     return T("batch.sgd") if batch_size == 1 else T("batch.mini", k=batch_size)
 
 
-def style(run) -> dict:
-    """Colour of its optimizer; dash and marker shape by variant (lr or start)."""
-    return dict(
-        color=color_of(run.optimizer),
-        dash=DASHES[run.variant % len(DASHES)],
-        symbol=SYMBOLS[run.variant % len(SYMBOLS)],
-    )
+def styles(runs, solid: bool = False) -> list[dict]:
+    """Per run: its own colour (viz.style.run_colors), and a dash and marker shape by variant (another
+    lr, start or batch of the same optimizer); `solid` draws every line solid."""
+    return [
+        dict(
+            color=color,
+            dash="solid" if solid else DASHES[run.variant % len(DASHES)],
+            symbol=SYMBOLS[run.variant % len(SYMBOLS)],
+        )
+        for run, color in zip(runs, run_colors(runs), strict=True)
+    ]
 
 
 def shown(run) -> int:
@@ -43,10 +47,15 @@ def shown(run) -> int:
     return run.steps_taken + 1
 
 
+PIN_INSET = 2e-3  # of the view: a pinned point stays inside the axes after rounding (plotly.js does not
+# draw the text of an annotation whose anchor lies outside them)
+
+
 def pin(points: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Points clipped into the box [lo, hi] and a mask of the ones that were outside."""
+    """Points clipped just inside the box [lo, hi], and a mask of the ones that were outside."""
     inside = ((points >= lo) & (points <= hi)).all(axis=-1)
-    return np.clip(points, lo, hi), ~inside
+    inset = PIN_INSET * (np.asarray(hi) - np.asarray(lo))
+    return np.where(inside[..., None], points, np.clip(points, lo + inset, hi - inset)), ~inside
 
 
 def pinned_symbol(point: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> str:
@@ -65,44 +74,37 @@ def fmt(v: float) -> str:
     return f"{v:.4g}"
 
 
+def outcome(run, T) -> str:
+    """' · diverged at step 6': how a run ended, for its label on the last frame."""
+    at = run.converged_at if run.status == "converged" else run.diverged_at
+    return " · " + T(f"status.{run.status}", k=at)
+
+
 def path_trace(
-    run,
-    runs,
-    pinned,
-    off,
-    raw_hover,
-    hover: str,
-    digits: int,
-    width: float,
-    size: float,
-    lo,
-    hi,
-    T,
-    markers: int = 80,
+    run, runs, look, track, hover: str, digits: int, width: float, size: float, lo, hi, T, grow=False
 ) -> dict:
     """A run's iterates as one scatter trace: a line through the points pinned into the view, open
-    triangles for the ones outside, and a hover that shows the true values (raw_hover columns
-    are %{customdata[i]} in `hover`; the step is the point number)."""
-    st = style(run)
+    triangles for the ones outside, and a hover that shows the true values (track["raw"] columns are
+    %{customdata[i]} in `hover`; the step is the point number). With `grow` the page's script
+    draws it only up to the frame on show (meta.grow), every point a marker, the line unsimplified
+    so that its vertices are the iterates."""
+    pinned, off = track["pinned"], track["off"]
     symbols = [pinned_symbol(p, lo, hi) for p in pinned[off]] if off.any() else []
-    symbol = st["symbol"]
+    symbol = look["symbol"]
     if symbols:
-        symbol = np.full(len(pinned), st["symbol"], dtype=object)
+        symbol = np.full(len(pinned), look["symbol"], dtype=object)
         symbol[off] = symbols
         symbol = symbol.tolist()
+    name = label(run, runs, T)
     return dict(
         type="scatter",
         x=np.round(pinned[:, 0], digits).tolist(),
         y=np.round(pinned[:, 1], digits).tolist(),
         mode="lines+markers",
-        name=label(run, runs, T),
-        line=dict(color=st["color"], width=width, dash=st["dash"]),
-        marker=dict(size=size, symbol=symbol, color=st["color"], maxdisplayed=markers),
-        customdata=sig(raw_hover, 6),
-        hovertemplate=T("hover.step")
-        + " %{pointNumber}<br>"
-        + hover
-        + "<extra>"
-        + label(run, runs, T)
-        + "</extra>",
+        name=name,
+        line=dict(color=look["color"], width=width, dash=look["dash"], simplify=not grow),
+        marker=dict(size=size, symbol=symbol, color=look["color"], maxdisplayed=0 if grow else 80),
+        customdata=sig(track.get("hover", track["raw"]), 6),
+        hovertemplate=T("hover.step") + " %{pointNumber}<br>" + hover + "<extra>" + name + "</extra>",
+        meta=dict(grow=grow),
     )

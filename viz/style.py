@@ -1,7 +1,9 @@
 """Colours, fonts and labels shared by every chart: readable on a projector, colourblind-safe.
 
-Each optimizer keeps one colour everywhere (Okabe and Ito's palette); several learning rates or
-batch sizes of one optimizer are told apart by dash and marker shape, not by new colours.
+Every run has its own colour: the first run of an optimizer takes the optimizer's colour (Okabe and
+Ito's palette, the same in every chart), every further run of it (another learning rate, start
+or batch size) the next colour of Paul Tol's muted and bright sets not yet used in the chart, so
+that 3 optimizers x 4 learning rates are 12 colours. Dash and marker shape tell runs apart second.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ OPTIMIZER_COLORS = {
 DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
 SYMBOLS = ["circle", "square", "diamond", "triangle-up", "cross", "star"]
 
-FONT = dict(family="Inter, Segoe UI, Helvetica, Arial, sans-serif", size=17, color="#1B1F24")
+# Hangul falls back to the system's Korean fonts (Debian's fonts-noto-cjk provides Noto Sans CJK).
+FONT_FAMILY = 'Inter, "Noto Sans KR", "Noto Sans CJK KR", "Apple SD Gothic Neo", "Malgun Gothic", "Segoe UI", Helvetica, Arial, sans-serif'
+FONT = dict(family=FONT_FAMILY, size=17, color="#1B1F24")
 TICK_FONT = dict(size=15)
 AXIS = dict(
     showline=True,
@@ -42,8 +46,27 @@ CONTOUR_SCALE = [[0.0, "#FFFFFF"], [0.4, "#EDF1F6"], [0.75, "#CBD4DF"], [1.0, "#
 SURFACE_SCALE = [[0.0, "#F4F1E8"], [0.5, "#C9D3E0"], [1.0, "#6F7F96"]]
 
 
+# Paul Tol's muted and bright qualitative colours, in an order that keeps neighbours distinct.
+EXTRA_COLORS = ["#882255", "#44AA99", "#999933", "#332288", "#AA4499", "#117733", "#DDAA33", "#6699CC",
+                "#EE6677", "#228833", "#4477AA", "#CC6677"]  # fmt: skip
+
+
 def color_of(optimizer: str) -> str:
     return OPTIMIZER_COLORS.get(optimizer, "#444444")
+
+
+def run_colors(runs) -> list[str]:
+    """One distinct colour per run (see the module docstring)."""
+    used, out = set(), []
+    firsts = {}
+    for i, run in enumerate(runs):
+        if run.optimizer not in firsts:
+            firsts[run.optimizer] = i
+            used.add(color_of(run.optimizer))
+    spare = (c for c in EXTRA_COLORS * 4 if c not in used)
+    for i, run in enumerate(runs):
+        out.append(color_of(run.optimizer) if firsts[run.optimizer] == i else next(spare))
+    return out
 
 
 def format_lr(lr: float) -> str:
@@ -56,8 +79,17 @@ def format_lr(lr: float) -> str:
     return text.replace("e-0", "e-").replace("e+0", "e+")
 
 
-def base_layout(height: int = 560, **extra) -> dict:
-    """The layout every chart starts from: white, large type, legend on top."""
+def sizes(big: bool = False) -> dict:
+    """Font sizes in px: the page's, or the projector's (big: every tick label at least 18 px)."""
+    if big:
+        return dict(font=20, tick=18, title=20, legend=18, button=19, label=18)
+    return dict(font=17, tick=15, title=18, legend=16, button=16, label=15)
+
+
+def base_layout(height: int | None = 560, big: bool = False, **extra) -> dict:
+    """The layout every chart starts from: white, large type, legend on top. height None leaves the
+    height to the page (the projector layout sizes the chart to the screen); big scales the text."""
+    size = sizes(big)
     layout = dict(
         height=height,
         font=FONT,
@@ -75,4 +107,16 @@ def base_layout(height: int = 560, **extra) -> dict:
         hoverlabel=dict(font=dict(size=15)),
     )
     layout.update(extra)
+    if height is None:
+        del layout["height"]
+    if big:  # the projector: larger type; each run is labelled on the chart, so no legend over the plot
+        layout["showlegend"] = False
+        layout["font"] = dict(FONT, size=size["font"])
+        layout["legend"] = dict(layout["legend"], font=dict(size=size["legend"]))
+        for key, axis in list(layout.items()):
+            if key.startswith(("xaxis", "yaxis")) and isinstance(axis, dict):
+                title = axis.get("title") or {}
+                layout[key] = dict(
+                    axis, tickfont=dict(size=size["tick"]), title=dict(title, font=dict(size=size["title"]))
+                )
     return layout

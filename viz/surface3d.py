@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from .animation import controls, frame_steps
+from .animation import CONTROLS_MARGIN, controls, frame_steps
 from .contour import view_box
 from .figure import rounded, sig, typed
-from .runs import label, shown, style
-from .style import FONT, MINIMUM_COLOR, SURFACE_SCALE, base_layout
+from .runs import label, shown, styles
+from .style import FONT, MINIMUM_COLOR, SURFACE_SCALE, base_layout, sizes
 
 GRID = 80
 
 
-def surface_figure(surface, runs, T, bounds=None, height=640) -> dict:
+def surface_figure(surface, runs, T, bounds=None, height=640, big=False) -> dict:
     lo, hi = view_box(surface, bounds)
     xs, ys = np.linspace(lo[0], hi[0], GRID), np.linspace(lo[1], hi[1], GRID)
     X, Y = np.meshgrid(xs, ys)
@@ -61,9 +61,9 @@ def surface_figure(surface, runs, T, bounds=None, height=640) -> dict:
                 marker=dict(symbol="diamond", size=6, color=MINIMUM_COLOR),
             )
         )
-    for run in runs:
+    looks = styles(runs)
+    for run, st in zip(runs, looks):
         n = shown(run)
-        st = style(run)
         data.append(
             dict(
                 type="scatter3d",
@@ -89,15 +89,16 @@ def surface_figure(surface, runs, T, bounds=None, height=640) -> dict:
             x=rounded([p[0][0] for p in pts]),
             y=rounded([p[0][1] for p in pts]),
             z=sig(height_of(np.array([p[1] for p in pts]))),
-            marker=dict(size=9, color=[style(r)["color"] for r in runs], line=dict(color="#FFFFFF", width=2)),
+            marker=dict(size=9, color=[look["color"] for look in looks], line=dict(color="#FFFFFF", width=2)),
         )
 
     data.append(markers_at(0))
     frames = [dict(name=str(int(k)), data=[markers_at(int(k))], traces=[moving]) for k in steps]
-    updatemenus, sliders = controls(steps, T, redraw=True)
+    updatemenus, sliders = controls(steps, T, redraw=True, font_size=sizes(big)["button"])
     axis = dict(backgroundcolor="#FFFFFF", gridcolor="#D5DBE3", showbackground=True, tickfont=dict(size=13))
     layout = base_layout(
-        height,
+        None if big else height,
+        big=big,
         scene=dict(
             xaxis=dict(axis, title=dict(text="x"), range=[lo[0], hi[0]], autorange=False),
             yaxis=dict(axis, title=dict(text="y"), range=[lo[1], hi[1]], autorange=False),
@@ -110,7 +111,7 @@ def surface_figure(surface, runs, T, bounds=None, height=640) -> dict:
         ),
         updatemenus=updatemenus,
         sliders=sliders,
-        margin=dict(l=10, r=10, t=50, b=170),
+        margin=dict(l=10, r=10, t=50, b=CONTROLS_MARGIN),
         font=FONT,
     )
     return dict(data=data, layout=layout, frames=frames)

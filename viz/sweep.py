@@ -42,7 +42,7 @@ def sweep_figure(
                     yref="paper",
                     x0=lo_edges[start],
                     x1=hi_edges[i - 1],
-                    y0=0.38,
+                    y0=0.40,
                     y1=1,
                     fillcolor=REGION_COLORS[v],
                     line=dict(width=0),
@@ -113,7 +113,7 @@ def sweep_figure(
             y=sweep.steps_to_converge[sweep.steps_to_converge >= 0].tolist(),
             mode="markers",
             name=T("sweep.steps_to_converge"),
-            xaxis="x",
+            xaxis="x2",
             yaxis="y2",
             marker=dict(size=7, color=POINT_COLORS["converges"]),
             hovertemplate="lr %{x:.4g}<br>" + T("sweep.converged_in") + " %{y}<extra></extra>",
@@ -138,20 +138,23 @@ def sweep_figure(
         clickmode="event+select",
         dragmode=False,
         hovermode="closest",
-        xaxis=dict(
+        xaxis=dict(AXIS, type="log", exponentformat="power", dtick=1, anchor="y", showticklabels=False),
+        xaxis2=dict(
             AXIS,
             type="log",
+            matches="x",
+            anchor="y2",
             title=dict(text=T("axis.sweep_lr", optimizer=optimizer, n=len(lrs))),
             exponentformat="power",
             dtick=1,
         ),
         yaxis=dict(
-            AXIS, type="log", domain=[0.38, 1], title=dict(text=loss_title), exponentformat="power", dtick=5
+            AXIS, type="log", domain=[0.40, 1], title=dict(text=loss_title), exponentformat="power", dtick=5
         ),
         yaxis2=dict(
             AXIS,
-            domain=[0, 0.28],
-            anchor="x",
+            domain=[0, 0.30],
+            anchor="x2",
             title=dict(text=T("sweep.steps_to_converge")),
             rangemode="tozero",
         ),
@@ -193,7 +196,6 @@ def compare_figure(comparison, labels: dict, T, f_star: float | None = None, hei
             y=rows,
             z=np.round(z, 3).tolist(),
             colorscale="Viridis",
-            reversescale=True,
             zmax=top,
             text=text,
             hovertemplate="%{y}<br>%{text}<extra></extra>",

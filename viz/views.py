@@ -7,9 +7,14 @@ from .curve import curve_figure
 from .surface3d import surface_figure
 
 
-def main_figure(surface, runs, T, view: str = "", taylor: bool = False) -> dict:
-    """Plotly JSON of the animated main chart ('3d' for the surface view of a 2-D loss); `taylor`
-    draws the second-order model at the current point in the 1-D view."""
+def main_figure(
+    surface, runs, T, view: str = "", taylor: bool = False, grow: bool = False, big: bool = False
+) -> dict:
+    """Plotly JSON of the animated main chart ('3d' for the surface view of a 2-D loss). `taylor`
+    draws the second-order model at the current point in the 1-D view; `grow` draws the paths
+    only up to the frame on show (while a prediction is open); `big` sizes it for a projector."""
     if surface.dim == 1:
-        return curve_figure(surface, runs, T, taylor=taylor)
-    return surface_figure(surface, runs, T) if view == "3d" else contour_figure(surface, runs, T)
+        return curve_figure(surface, runs, T, taylor=taylor, grow=grow, big=big)
+    if view == "3d":
+        return surface_figure(surface, runs, T, big=big)
+    return contour_figure(surface, runs, T, grow=grow, big=big)

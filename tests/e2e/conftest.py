@@ -138,3 +138,55 @@ def settle(pg, timeout: float = 60_000) -> None:
         "() => window.Plotly !== undefined || document.querySelectorAll('.js-plotly-plot').length > 0"
     )
     pg.wait_for_timeout(300)
+
+
+OUTPUT = Path(__file__).parent / "output"  # screenshots the tests take (not committed)
+MAIN = "[...document.querySelectorAll('.js-plotly-plot')].find(d => d.layout && d.layout.sliders && d.layout.sliders.length)"
+
+
+@pytest.fixture
+def open_app(browser, app_url):
+    """open_app(query, width, height, mobile=False, locale='en-US') -> a settled page; closed after."""
+    contexts = []
+
+    def _open(
+        query: str = "", width: int = 1280, height: int = 720, mobile: bool = False, locale: str = "en-US"
+    ):
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, is_mobile=mobile, has_touch=mobile, locale=locale
+        )
+        contexts.append(context)
+        pg = context.new_page()
+        pg.console_errors = []
+        pg.on("pageerror", lambda e: pg.console_errors.append(str(e)))
+        pg.goto(app_url + ("/?" + query if query else ""))
+        settle(pg)
+        pg.wait_for_function(f"() => {{ const g = {MAIN}; return g && g._fullLayout; }}", timeout=60_000)
+        pg.wait_for_timeout(400)
+        return pg
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+def chart(pg, expr: str):
+    """Evaluate `expr` (a JS expression of g, the animated main chart) in the page."""
+    return pg.evaluate(f"() => {{ const g = ({MAIN}); return g ? ({expr}) : null; }}")
+
+
+def box(pg, selector: str, nth: int = 0):
+    """The bounding box (x, y, width, height) of an element, or None."""
+    loc = pg.locator(selector)
+    return loc.nth(nth).bounding_box() if loc.count() > nth else None
+
+
+def inside_viewport(b, pg) -> bool:
+    vp = pg.viewport_size
+    return (
+        b is not None
+        and b["x"] >= 0
+        and b["y"] >= 0
+        and b["x"] + b["width"] <= vp["width"] + 1
+        and b["y"] + b["height"] <= vp["height"] + 1
+    )

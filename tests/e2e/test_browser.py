@@ -74,11 +74,11 @@ def marker_state(page):
 
 def test_play_moves_the_markers_and_pause_stops_them(page):
     before = marker_state(page)
-    page.get_by_text("▶ Play", exact=True).click()
+    page.locator(".updatemenu-button", has_text="Play").first.click()
     page.wait_for_timeout(1200)
     playing = marker_state(page)
     assert playing[0] > before[0] and playing[1] != before[1]
-    page.get_by_text("❚❚ Pause", exact=True).click()
+    page.locator(".updatemenu-button", has_text="Pause").first.click()
     page.wait_for_timeout(300)
     paused = marker_state(page)
     page.wait_for_timeout(800)
@@ -109,7 +109,7 @@ def test_the_3d_view_renders_and_animates(page):
     assert main_chart(page, "g.data[0].type") == "surface"
     assert page.locator(".js-plotly-plot canvas").count() >= 1
     main_chart(page, "(window.__frames = 0, g.on('plotly_animatingframe', () => window.__frames++), true)")
-    page.get_by_text("▶▶ Fast", exact=True).click()
+    page.locator(".updatemenu-button", has_text="Fast").first.click()
     page.wait_for_timeout(2500)
     assert page.evaluate("() => window.__frames") >= 3
     assert exceptions(page) == 0

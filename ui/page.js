@@ -1,0 +1,101 @@
+// The page's own script (static: it never contains user input). Three jobs plotly.js cannot do alone:
+//  1. Step buttons: a button named "step-back" / "step-forward" is pointed, the moment it is clicked,
+//     at the frame before / after the one on show (plotly.js animates to a frame by name only).
+//  2. Predictions: in a figure whose layout.meta.grow is set, each path trace whose meta.grow is set
+//     is drawn only up to the frame on show (its line clipped with a dash pattern, later markers
+//     hidden), so the outcome is not on the page before Play.
+//  3. Touch: a finger on a chart's plot area scrolls the page (the touch events never reach plotly's
+//     drag layer, which would swallow them); a tap still becomes the browser's click, which plotly
+//     turns into a selection: on the contour map, the new start.
+(function () {
+  if (window.__descentPage) return;
+  window.__descentPage = true;
+
+  function frameNames(gd) {
+    return (gd._transitionData && gd._transitionData._frames || []).map(function (f) { return f.name; });
+  }
+
+  // The frame on show: remembered from plotly_animatingframe, because a redraw resets plotly's own
+  // record of it (and is handed back after one, so that Play continues from there).
+  function current(gd) {
+    return gd.__descentFrame !== undefined ? gd.__descentFrame : gd._fullLayout && gd._fullLayout._currentFrame;
+  }
+
+  function currentIndex(gd) {
+    var i = frameNames(gd).indexOf(current(gd));
+    return i < 0 ? 0 : i;
+  }
+
+  // 1. step buttons, retargeted in the capture phase, before plotly's own click handler reads them
+  //    (a click flagged `__descentSame` re-applies the frame on show: see redrawWhenStopped)
+  document.addEventListener("click", function (e) {
+    var button = e.target.closest && e.target.closest(".updatemenu-button");
+    var gd = button && button.closest(".js-plotly-plot");
+    var d = button && button.__data__;
+    if (gd && gd._fullLayout && current(gd) != null) gd._fullLayout._currentFrame = current(gd);  // Play from here
+    if (!gd || !d || (d.name !== "step-back" && d.name !== "step-forward")) return;
+    var names = frameNames(gd);
+    if (!names.length) return;
+    var i = currentIndex(gd) + (gd.__descentSame ? 0 : d.name === "step-back" ? -1 : 1);
+    d.args[0] = [names[Math.max(0, Math.min(names.length - 1, i))]];
+  }, true);
+
+  // After Play, Fast or Slow (frames applied without a redraw) plotly.js stops turning a click on the
+  // plot into a selection; re-applying the frame on show, redrawn (the step button's way), restores it.
+  function redrawWhenStopped(gd) {
+    if (gd.__descentSame) { gd.__descentSame = false; return; }  // this was the re-application
+    var forward = [].find.call(gd.querySelectorAll(".updatemenu-button"), function (b) {
+      return b.__data__ && b.__data__.name === "step-forward";
+    });
+    if (!forward || current(gd) == null) return;
+    gd.__descentSame = true;
+    setTimeout(function () { forward.dispatchEvent(new MouseEvent("click", { bubbles: true })); }, 0);
+  }
+
+  // 3. touch scrolls the page; a tap is a click
+  ["touchstart", "touchmove", "touchend"].forEach(function (type) {
+    document.addEventListener(type, function (e) {
+      if (e.target.closest && e.target.closest(".js-plotly-plot .nsewdrag")) e.stopPropagation();
+    }, { capture: true, passive: true });
+  });
+
+  // 2. paths that grow with the animation
+  function grow(gd) {
+    if (!(gd.layout && gd.layout.meta && gd.layout.meta.grow)) return;
+    var name = current(gd);
+    var k = name === undefined || name === null || isNaN(+name) ? 0 : +name;
+    gd.querySelectorAll(".scatterlayer .trace").forEach(function (g) {
+      var cd = g.__data__, trace = cd && cd[0] && cd[0].trace;
+      if (!trace || !trace.meta || !trace.meta.grow) return;
+      var line = g.querySelector("path.js-line");
+      if (line) {
+        var pts = (line.getAttribute("d") || "").match(/-?\d*\.?\d+(?:e[-+]?\d+)?,-?\d*\.?\d+(?:e[-+]?\d+)?/gi) || [];
+        var length = 0;
+        for (var i = 1; i <= Math.min(k, pts.length - 1); i++) {
+          var a = pts[i - 1].split(",").map(Number), b = pts[i].split(",").map(Number);
+          length += Math.hypot(b[0] - a[0], b[1] - a[1]);
+        }
+        line.style.strokeDasharray = length + "px 1000000px";
+      }
+      g.querySelectorAll("path.point").forEach(function (p) {
+        var point = p.__data__;
+        p.style.display = point && point.i > k ? "none" : "";
+      });
+    });
+  }
+
+  function hook(gd) {
+    if (gd.__descentHooked || typeof gd.on !== "function") return;
+    gd.__descentHooked = true;
+    gd.on("plotly_animatingframe", function (e) { gd.__descentFrame = e && e.name; grow(gd); });
+    gd.on("plotly_afterplot", function () { grow(gd); });
+    gd.on("plotly_sliderchange", function () { setTimeout(function () { grow(gd); }, 0); });
+    gd.on("plotly_animated", function () { redrawWhenStopped(gd); });
+    gd.on("plotly_animationinterrupted", function () { if (!gd.__descentSame) redrawWhenStopped(gd); });
+    grow(gd);
+  }
+
+  setInterval(function () {
+    document.querySelectorAll(".js-plotly-plot").forEach(hook);
+  }, 300);
+})();
