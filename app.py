@@ -19,6 +19,7 @@ from ui.text import texts
 def page() -> None:
     state = session.begin()
     T = texts(state["lang"])
+    st.set_page_config(page_title=T("page.title"))
     panels.assets(state)
     with st.sidebar:
         sidebar.sidebar(state, T)
@@ -74,7 +75,7 @@ def usable_setup(state, T):
 
 
 def main() -> None:
-    st.set_page_config(page_title="Gradient descent · 경사 하강법", page_icon="⛰️", layout="wide")
+    st.set_page_config(page_icon="⛰️", layout="wide")
     try:
         page()
     except Exception as err:  # a last resort: a bug must not put a traceback in front of a class

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .base import Surface
+from .errors import InputError
 
 LOGREG_L2 = 0.01  # a small ridge so that a minimum exists even on separable data
 KINDS = {"linreg_slope": "regression", "linreg": "regression", "logreg": "classification"}
@@ -277,43 +278,75 @@ def parse_csv(content: bytes, kind: str, standardize: bool = False, name: str = 
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ValueError("The file is not text: upload a CSV file with two columns, x and y.") from None
+        raise InputError(
+            "csv.not_text", "The file is not text: upload a CSV file with two columns, x and y."
+        ) from None
     rows = [r for r in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in r)]
     if not rows:
-        raise ValueError("The file is empty: it needs two columns, x and y, and at least 2 rows.")
+        raise InputError(
+            "csv.empty", "The file is empty: it needs two columns, x and y, and at least 2 rows."
+        )
     header = [cell.strip().lower() for cell in rows[0]]
     if "x" in header and "y" in header:
         cols, rows, first = (header.index("x"), header.index("y")), rows[1:], 2
     elif all(_is_number(c) for c in rows[0][:2]) and len(rows[0]) >= 2:
         cols, first = (0, 1), 1
     else:
-        raise ValueError(
-            "Columns x and y are missing: name them in a header row, or give two numeric columns."
+        raise InputError(
+            "csv.columns",
+            "Columns x and y are missing: name them in a header row, or give two numeric columns.",
         )
     xs, ys = [], []
     for i, r in enumerate(rows, start=first):
         if len(r) <= max(cols):
-            raise ValueError(f"Row {i} has no value for {'x' if len(r) <= cols[0] else 'y'}.")
+            column = "x" if len(r) <= cols[0] else "y"
+            raise InputError("csv.missing", f"Row {i} has no value for {column}.", row=i, column=column)
         for col, out, label in ((cols[0], xs, "x"), (cols[1], ys, "y")):
             cell = r[col].strip()
             if not _is_number(cell):
-                raise ValueError(f"Row {i}: {label} = {cell!r} is not a number.")
+                raise InputError(
+                    "csv.not_number",
+                    f"Row {i}: {label} = {cell!r} is not a number.",
+                    row=i,
+                    column=label,
+                    cell=repr(cell),
+                )
             v = float(cell)
             if not np.isfinite(v):
-                raise ValueError(f"Row {i}: {label} is {cell!r}; every value must be a finite number.")
+                raise InputError(
+                    "csv.not_finite",
+                    f"Row {i}: {label} is {cell!r}; every value must be a finite number.",
+                    row=i,
+                    column=label,
+                    cell=repr(cell),
+                )
             out.append(v)
     if len(xs) < 2:
-        raise ValueError(
-            f"The file has {len(xs)} data row{'s' if len(xs) != 1 else ''}; at least 2 are needed."
+        raise InputError(
+            "csv.too_few",
+            f"The file has {len(xs)} data row{'s' if len(xs) != 1 else ''}; at least 2 are needed.",
+            n=len(xs),
         )
     if len(xs) > MAX_ROWS:
-        raise ValueError(f"The file has {len(xs):,} rows; this app takes at most {MAX_ROWS:,}.")
+        raise InputError(
+            "csv.too_many",
+            f"The file has {len(xs):,} rows; this app takes at most {MAX_ROWS:,}.",
+            n=f"{len(xs):,}",
+            max=f"{MAX_ROWS:,}",
+        )
     y = np.array(ys)
     if kind == "classification" and not np.isin(y, (0.0, 1.0)).all():
         i = int(np.flatnonzero(~np.isin(y, (0.0, 1.0)))[0])
-        raise ValueError(f"For logistic regression y must be 0 or 1; row {i + first} has y = {ys[i]:g}.")
+        raise InputError(
+            "csv.labels",
+            f"For logistic regression y must be 0 or 1; row {i + first} has y = {ys[i]:g}.",
+            row=i + first,
+            y=f"{ys[i]:g}",
+        )
     if np.ptp(xs) == 0:
-        raise ValueError("Every x is the same value: a line through the data is not determined.")
+        raise InputError(
+            "csv.constant_x", "Every x is the same value: a line through the data is not determined."
+        )
     return prepare(xs, y, standardize, source=name)
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from optimizers import OPTIMIZERS, SCHEDULES, hyperparameters
 from surfaces import SURFACES
+from surfaces.errors import InputError
 
 LR_MIN, LR_MAX = 1e-6, 100.0
 MAX_STEPS = 10_000
@@ -92,17 +93,18 @@ class Field:
         if kind == "bool":
             if isinstance(value, bool):
                 return value
-            raise ValueError("not true/false")
+            raise InputError("link.not_bool", "not true/false")
         if kind in ("float", "int"):
             return self._number(value, kind)
         if kind in ("floats", "ints"):
             if not isinstance(value, (list, tuple)) or len(value) > 50:
-                raise ValueError("not a short list")
+                raise InputError("link.not_list", "not a short list")
             return [self._number(v, kind[:-1]) for v in value]
         if kind == "choice":
             if value in self.choices:
                 return value
-            raise ValueError(f"not one of {', '.join(map(str, self.choices))}")
+            choices = ", ".join(map(str, self.choices))
+            raise InputError("link.not_choice", f"not one of {choices}", choices=choices)
         if kind == "choices":
             if (
                 isinstance(value, (list, tuple))
@@ -110,22 +112,24 @@ class Field:
                 and len(set(value)) == len(value)
             ):
                 return list(value)
-            raise ValueError("not a list of known names")
+            raise InputError("link.not_names", "not a list of known names")
         if kind == "text":
             if isinstance(value, str) and len(value) <= MAX_VALUE_LENGTH:
                 return value
-            raise ValueError("not a short text")
+            raise InputError("link.not_text", "not a short text")
         raise ValueError(f"unknown kind {kind}")
 
     def _number(self, value, kind):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ValueError("not a number")
+            raise InputError("link.not_number", "not a number")
         v = float(value)
         if not math.isfinite(v) or not (self.lo <= v <= self.hi):
-            raise ValueError(f"not between {self.lo:g} and {self.hi:g}")
+            raise InputError(
+                "link.range", f"not between {self.lo:g} and {self.hi:g}", lo=f"{self.lo:g}", hi=f"{self.hi:g}"
+            )
         if kind == "int":
             if v != int(v):
-                raise ValueError("not a whole number")
+                raise InputError("link.not_int", "not a whole number")
             return int(v)
         return v
 

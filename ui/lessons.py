@@ -307,7 +307,9 @@ LESSONS = [
         claims=(
             Claim("w1", at_step(1, lr=10.0), -75.0, fmt="{:g}"),
             Claim("div", stopped(lr=10.0, how="diverged"), 6),
-            Claim("bounce", _bounce_points, (-3.0, 5.0), fmt="{0[1]:g} and {0[0]:g}"),
+            Claim("bounce_points", lambda runs, state: len(_bounce_points(runs, state)), 2),
+            Claim("bounce_hi", lambda runs, state: max(_bounce_points(runs, state)), 5.0, fmt="{:g}"),
+            Claim("bounce_lo", lambda runs, state: min(_bounce_points(runs, state)), -3.0, fmt="{:g}"),
             Claim("status_1", status(lr=1.0), "moving"),
             Claim(
                 "grow_101",

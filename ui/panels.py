@@ -70,7 +70,7 @@ def header(s, state: dict, T) -> None:
         if state["surface"] == "custom"
         else T(f"surface.{state['surface']}.description")
     )
-    right.markdown(f"**{surface_title(state, T)}** · {s.dim}-D  \n{description}")
+    right.markdown(f"**{surface_title(state, T)}** · {T('surface.dim', dim=s.dim)}  \n{description}")
 
 
 def surface_title(state: dict, T) -> str:
@@ -79,9 +79,10 @@ def surface_title(state: dict, T) -> str:
     return T(f"surface.{state['surface']}.title")
 
 
-def link_notice(problems: list[str], T) -> None:
+def link_notice(problems: list, T) -> None:
     if problems:
-        st.info(T("note.link_problems", problems="; ".join(problems[:6])), icon=":material/link:")
+        said = "; ".join(T.error(p) for p in problems[:6])
+        st.info(T("note.link_problems", problems=said), icon=":material/link:")
 
 
 def lesson_panel(lesson, state: dict, T) -> None:
@@ -98,7 +99,7 @@ def question_row(lesson, state: dict, T, compact: bool) -> None:
     Reveal, the answer and its explanation."""
     slug, facts = lesson.slug, lesson.facts()
     choices = T.choices(f"lesson.{slug}.choices")
-    c1, c2, c3 = st.columns([7, 1.2, 1.2], vertical_alignment="bottom")
+    c1, c2, c3 = st.columns([6, 1.6, 1.6], vertical_alignment="bottom")
     question = T("lesson.predict", question=T(f"lesson.{slug}.question", **facts))
     if compact:
         question = f"**{lesson_title(slug, T)}** · " + question

@@ -24,7 +24,8 @@ from .fields import (
 from .lessons import LESSONS, number
 from .spec import UPLOADS, DataSpec
 from .state import dim_of, start_at
-from .text import LANGS, NAMES
+from .text import LANGS, NAMES, texts
+from .text.glossary import TERMS
 
 LR_PRESETS = (0.001, 0.01, 0.1, 0.4, 1.0, 10.0)
 BATCH_CHOICES = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)
@@ -54,6 +55,7 @@ def sidebar(state: dict, T) -> None:
     schedule_ui(state, T)
     run_ui(T)
     start_ui(state, T)
+    glossary_ui(T)
 
 
 def lesson_ui(T) -> None:
@@ -116,7 +118,7 @@ def upload_ui(upload, kind: str, standardize: bool, T) -> None:
             session.forget_upload()
             st.rerun()
         return
-    key = session.accept_upload(upload, kind, standardize)
+    key = session.accept_upload(upload, kind, standardize) or ""  # "" : no valid file yet
     error = session.csv_error()
     if error:
         name, err = error
@@ -281,3 +283,13 @@ def start_ui(state: dict, T) -> None:
             )
     if dim == 2:
         st.caption(T("sidebar.click_map"))
+
+
+def glossary_ui(T) -> None:
+    """The lecture's terms as this page says them, with the other language's word beside each."""
+    other = texts("en" if T.lang == "ko" else "ko")
+    rows = [f"| {T('glossary.term')} | {T('glossary.other')} | {T('glossary.meaning')} |", "|---|---|---|"]
+    rows += [f"| **{T(f'term.{t}')}** | {other(f'term.{t}')} | {T(f'meaning.{t}')} |" for t in TERMS]
+    with st.expander(T("glossary.title")):
+        st.caption(T("glossary.caption"))
+        st.markdown("\n".join(rows))

@@ -15,6 +15,7 @@ from __future__ import annotations
 from optimizers import OPTIMIZERS, SCHEDULES, hyperparameters
 from surfaces import SURFACES
 from surfaces.data import KINDS
+from surfaces.errors import InputError
 
 from .experiment import Setup
 from .fields import (
@@ -304,25 +305,33 @@ def _text(value, f: Field) -> str:
     return str(value)
 
 
-def decode(params: dict, lang: str = "en") -> tuple[dict, list[str]]:
+def decode(params: dict, lang: str = "en") -> tuple[dict, list[InputError]]:
     """A state from query parameters: the lesson's values (if the link names one) or the surface's
-    defaults, then every valid parameter on top. Returns (state, the keys that were dropped, with
-    why). Never raises."""
+    defaults, then every valid parameter on top. Returns (state, the parameters that were dropped,
+    each an InputError saying which and why). Never raises."""
     problems, given = [], {}
     for key, raw in params.items():
         f = FIELDS.get(key)
+        name = str(key)[:40]
         if f is None:
-            problems.append(f"{str(key)[:40]}: unknown")
+            problems.append(InputError("link.unknown", f"{name}: unknown", field=name))
             continue
         try:
             if not isinstance(raw, str) or len(raw) > MAX_VALUE_LENGTH:
-                raise ValueError("too long")
+                raise InputError("link.too_long", "too long")
             given[key] = f.check(_parse(raw, f))
         except ValueError as err:
-            problems.append(f"{key}: {err}")
+            values = getattr(err, "values", {})
+            problems.append(
+                InputError(getattr(err, "key", "link.invalid"), f"{key}: {err}", field=key, **values)
+            )
     lesson = given.pop("lesson", "free")
     if lesson not in BY_SLUG and lesson != "free":
-        problems.append(f"lesson: {lesson[:40]!r} is not a lesson")
+        problems.append(
+            InputError(
+                "link.not_lesson", f"lesson: {lesson[:40]!r} is not a lesson", lesson=repr(lesson[:40])
+            )
+        )
         lesson = "free"
     given.setdefault("lang", lang)
     if lesson in BY_SLUG:
@@ -353,12 +362,12 @@ def _parse(raw: str, f: Field):
             return True
         if raw in ("0", "false", "False"):
             return False
-        raise ValueError("not true/false")
+        raise InputError("link.not_bool", "not true/false")
     if f.kind in ("float", "int"):
         try:
             v = float(raw)
         except ValueError:
-            raise ValueError("not a number") from None
+            raise InputError("link.not_number", "not a number") from None
         return v
     return raw
 

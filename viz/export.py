@@ -16,10 +16,13 @@ import argparse
 import csv
 import html
 import io
+import re
 import sys
+from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import plotly.io as pio
+from plotly.offline import get_plotlyjs
 
 from .runs import label
 from .views import main_figure
@@ -30,23 +33,48 @@ PAGE = """<!DOCTYPE html>
 <style>body{{font-family:Inter,"Noto Sans KR","Apple SD Gothic Neo","Malgun Gothic",Segoe UI,Helvetica,Arial,sans-serif;
 margin:24px auto;max-width:1200px;color:#1B1F24}}
 h1{{font-size:28px;margin:0 0 8px}} p{{font-size:18px;line-height:1.45;margin:6px 0}}</style></head>
-<body><h1>{title}</h1>{text}{figure}<script>{script}</script></body></html>"""
+<body><h1>{title}</h1>{text}<script>{plotlyjs}</script><script>{locale}</script>{figure}<script>{script}</script>
+</body></html>"""
+LOCALES = Path(__file__).parent / "locale"  # plotly.js's own translations of its UI (modebar tooltips)
+
+
+def plotly_locale(lang: str) -> str:
+    """The script that registers plotly.js's locale `lang`, if plotly.js ships one ('' for English)."""
+    path = LOCALES / f"{lang}.js"
+    return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
+def inline(text: str) -> str:
+    """A catalog text as HTML: escaped, with its markdown `code` and **bold** spans kept."""
+    out = html.escape(text)
+    out = re.sub(r"`([^`]+)`", r"<code>\1</code>", out)
+    return re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", out)
 
 
 def html_page(figure: dict, title: str, paragraphs=(), lang: str = "en", script: str = "") -> str:
     """A complete, offline HTML page: a title, some text, the animated figure and `script` (the app
     passes its page script, ui/page.js: the step buttons work in the file too)."""
+    locale = plotly_locale(lang)
+    config = {"displaylogo": False, "responsive": True} | ({"locale": lang} if locale else {})
     body = pio.to_html(
         figure,
-        include_plotlyjs=True,
+        include_plotlyjs=False,
         full_html=False,
         auto_play=False,
         validate=False,
-        config={"displaylogo": False, "responsive": True},
+        config=config,
         default_width="100%",
     )
-    text = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
-    return PAGE.format(lang=lang, title=html.escape(title), text=text, figure=body, script=script)
+    text = "".join(f"<p>{inline(p)}</p>" for p in paragraphs)
+    return PAGE.format(
+        lang=lang,
+        title=html.escape(title),
+        text=text,
+        plotlyjs=get_plotlyjs(),
+        locale=locale,
+        figure=body,
+        script=script,
+    )
 
 
 def trajectories_csv(runs, dim: int, T) -> str:

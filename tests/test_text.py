@@ -1,0 +1,323 @@
+"""Korean and English: one catalog per language with the same keys and placeholders, the lecture's
+terms said one way, no string meant for people outside the catalogs, and a Korean page (every
+lesson, every view, the refusals) without an English word beyond a short allowlist of names and
+symbols."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import string
+import subprocess
+import sys
+
+import pytest
+
+from surfaces.custom import CONSTANTS, FUNCTIONS, VARIABLES
+from ui.lessons import LESSONS
+from ui.text import CATALOGS, en, ko, texts
+from ui.text.glossary import AVOID_KO, TERMS
+
+from .conftest import ROOT, fresh, no_exception
+
+# Names and symbols a Korean page may show as they are (the issue's allowlist): optimizer and test
+# function proper names, abbreviations, the formula language's names, the lecture code's names.
+ALLOWED = {
+    *("Adam", "RMSprop", "Adagrad", "Nesterov", "Newton", "AMSGrad", "Armijo"),
+    *("Rosenbrock", "Himmelblau", "Rastrigin", "Beale"),
+    *("GD", "SGD", "CSV", "HTML", "English", "lr", "tol", "max", "min", "log"),
+    *FUNCTIONS,
+    *CONSTANTS,
+    *VARIABLES,
+    *("iter_cnt", "weight"),  # the lecture's loop prints these, as its code names them
+}
+NOT_WORDS = re.compile(
+    r"`[^`]*`"  # code spans
+    r"|\$\$.*?\$\$|\$[^$]*\$"  # formulas
+    r"|%\{[^}]*\}|<[^>]*>"  # hover templates and their HTML
+    r"|:material/\w+:"  # icon names
+    r"|\{\w*\}"  # a catalog's placeholders
+    r"|loss\(weight\)",  # the lecture's loop prints its code as it is
+    re.S,
+)
+WORD = re.compile(r"[A-Za-z][A-Za-z_]*[A-Za-z]|[A-Za-z]")
+
+
+def english_words(text: str) -> set[str]:
+    """The words of `text` in Latin letters that are not allowed names or symbols (single letters and
+    names with an underscore, such as x_k or T_max, are symbols)."""
+    words = WORD.findall(NOT_WORDS.sub(" ", text))
+    return {w for w in words if len(w) > 1 and "_" not in w and w not in ALLOWED}
+
+
+# ------------------------------------------------------------------------------ the catalogs
+def _placeholders(value) -> set[str]:
+    parts = value if isinstance(value, tuple) else (value,)
+    return {name for p in parts for _, name, _, _ in string.Formatter().parse(p) if name is not None}
+
+
+def test_both_catalogs_have_the_same_keys_and_placeholders():
+    assert set(ko.TEXT) == set(en.TEXT)
+    for key, english in en.TEXT.items():
+        korean = ko.TEXT[key]
+        assert type(korean) is type(english), key
+        if isinstance(english, tuple):  # a lesson's choices: the answer is an index
+            assert len(korean) == len(english), key
+        assert _placeholders(korean) == _placeholders(english), key
+
+
+def test_a_missing_key_is_an_error_not_a_fallback():
+    with pytest.raises(KeyError):
+        texts("ko")("no.such.key")
+
+
+def test_every_korean_text_has_hangul_where_the_english_has_words():
+    """A catalog entry copied from English and left untranslated is caught here."""
+    for key, english in en.TEXT.items():
+        korean = ko.TEXT[key]
+        for e, k in zip(english, korean) if isinstance(english, tuple) else [(english, korean)]:
+            if english_words(e):
+                assert re.search("[가-힣]", k) or not english_words(k), (key, k)
+
+
+def test_the_glossary_says_each_term_one_way():
+    for term in TERMS:
+        for catalog in CATALOGS.values():
+            assert f"term.{term}" in catalog and f"meaning.{term}" in catalog
+    korean = json.dumps(ko.TEXT, ensure_ascii=False)
+    for term, avoided in AVOID_KO.items():
+        for spelling in avoided:
+            assert spelling not in korean, (term, spelling)
+    # the lecture's words are the ones the page uses
+    for word in ("경사 하강법", "학습률", "손실", "기울기", "수렴", "발산", "진동", "지역 최솟값"):
+        assert korean.count(word) > 3, word
+    for word in (
+        "전역 최솟값",
+        "안장점",
+        "미니배치",
+        "에폭",
+        "스텝",
+        "스케줄링",
+        "테일러 근사",
+        "모멘텀",
+        "곡률",
+    ):
+        assert word in korean, word
+
+
+def test_the_korean_lessons_keep_the_lectures_numbers():
+    T = texts("ko")
+    lesson = next(x for x in LESSONS if x.slug == "seed-example")
+    look = T("lesson.seed-example.look", **lesson.facts())
+    assert (
+        "w = 5" in look and "0.1" in look and "4.2" in look and "학습률" in T("lesson.seed-example.question")
+    )
+    assert "(w-1)² + 2" in T("surface.quadratic.title")
+
+
+# ------------------------------------------------------------------------------ the source
+PEOPLE_KEYWORDS = {
+    *("label", "help", "placeholder", "caption", "title", "text", "name", "hovertemplate"),
+    *("texttemplate", "prefix", "page_title", "body", "hovertext", "ticktext"),
+}
+INTERNAL = {"step-back", "step-forward", "pause"}  # plotly button names, never shown
+CLI = {"add_argument", "ArgumentParser", "error"}  # python -m viz.export's own help speaks English
+
+
+def _strings(node):
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        yield node.value
+    elif isinstance(node, ast.JoinedStr):
+        for part in node.values:
+            yield from _strings(part)
+    elif isinstance(node, ast.BinOp):
+        yield from _strings(node.left)
+        yield from _strings(node.right)
+    elif isinstance(node, (ast.Tuple, ast.List)):
+        for element in node.elts:
+            yield from _strings(element)
+
+
+ELEMENTS = {
+    *("markdown", "caption", "info", "warning", "error", "success", "toast", "write", "title", "header"),
+    *("subheader", "toggle", "radio", "selectbox", "multiselect", "button", "download_button", "checkbox"),
+    *("number_input", "text_input", "text_area", "file_uploader", "slider", "select_slider", "expander"),
+    *("popover", "tabs", "metric", "segmented_control", "pills", "set_page_config"),
+}
+
+
+def _on_st(func) -> bool:
+    """st.markdown(...), st.sidebar.caption(...), column.toggle(...): a Streamlit element whose first
+    argument is its label or body (but not st.session_state.get(...))."""
+    return isinstance(func, ast.Attribute) and func.attr in ELEMENTS
+
+
+def test_no_string_for_people_outside_the_catalogs():
+    files = [ROOT / "app.py", *sorted((ROOT / "ui").rglob("*.py")), *sorted((ROOT / "viz").rglob("*.py"))]
+    found = []
+    for path in files:
+        if "text" in path.relative_to(ROOT).parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            if (isinstance(func, ast.Attribute) and func.attr in CLI) or (
+                isinstance(func, ast.Name) and func.id in CLI
+            ):
+                continue
+            said = (node.args[:1] if _on_st(func) else []) + [
+                k.value for k in node.keywords if k.arg in PEOPLE_KEYWORDS
+            ]
+            for value in said:
+                for s in _strings(value):
+                    if s not in INTERNAL and english_words(s):
+                        found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {s[:60]!r}")
+    assert not found, found
+
+
+# ------------------------------------------------------------------------------ the Korean page
+CHART_TEXT_KEYS = {"text", "name", "hovertemplate", "label", "prefix", "title", "texttemplate", "ticktext"}
+
+
+def _chart_texts(node, out: list[str], key: str = "") -> None:
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k in ("updatemenus",):  # buttons: their labels, not their internal names
+                out.extend(b["label"] for menu in v for b in menu.get("buttons", []))
+            elif k in CHART_TEXT_KEYS and isinstance(v, str):
+                out.append(v)
+            elif k in CHART_TEXT_KEYS and isinstance(v, list) and all(isinstance(x, str) for x in v):
+                out.extend(v)
+            else:
+                _chart_texts(v, out, k)
+    elif isinstance(node, list):
+        for v in node:
+            _chart_texts(v, out, key)
+
+
+def page_texts(at) -> list[str]:
+    """Every text a person reads on the page: elements, widget labels, help and options, table
+    headers and every chart's titles, names, annotations, buttons and hover templates. The glossary
+    expander (which shows the other language's word on purpose) is left out."""
+    out = []
+    for kind in (
+        "markdown",
+        "caption",
+        "info",
+        "warning",
+        "error",
+        "success",
+        "title",
+        "header",
+        "subheader",
+    ):
+        out += [str(el.value) for el in at.get(kind)]
+    for kind in ("selectbox", "radio", "multiselect", "number_input", "text_input", "checkbox", "toggle"):
+        for el in at.get(kind):
+            out += [el.label, el.help or ""]
+            out += [str(o) for o in getattr(el, "options", [])]
+    for kind in ("button", "download_button", "file_uploader", "expander", "select_slider", "slider"):
+        for el in at.get(kind):
+            proto = el.proto
+            out += [getattr(proto, "label", ""), getattr(proto, "help", "")]
+            out += [str(o) for o in getattr(proto, "options", [])]
+    for el in at.get("arrow_data_frame"):
+        out += [str(c) for c in el.value.columns]
+    for chart in at.get("plotly_chart"):
+        _chart_texts(json.loads(chart.proto.spec), out)
+    glossary = [e for e in at.sidebar.expander if e.label == texts(state_lang(at))("glossary.title")]
+    shown = {str(el.value) for g in glossary for el in (*g.markdown, *g.caption)}
+    return [t for t in out if t not in shown]
+
+
+def state_lang(at) -> str:
+    return at.session_state["_state"]["lang"]
+
+
+def assert_korean(at) -> None:
+    no_exception(at)
+    texts_ = page_texts(at)
+    assert any(re.search("[가-힣]", t) for t in texts_)
+    left = {w: t[:100] for t in texts_ for w in english_words(t)}
+    assert not left, left
+
+
+@pytest.mark.parametrize("slug", [lesson.slug for lesson in LESSONS])
+def test_every_lesson_in_korean(slug):
+    at = fresh({"lang": "ko", "lesson": slug})
+    assert_korean(at)
+    at.radio(key="lesson_guess").set_value(texts("ko").choices(f"lesson.{slug}.choices")[0]).run()
+    at.button(key="lesson_reveal").click().run()
+    assert_korean(at)  # the explanation, the history, the tables and the downloads
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"view": "sweep"},
+        {"view": "compare"},
+        {"surface": "rosenbrock", "view": "contour", "optimizers": "gd,momentum,adam,newton"},
+        {"surface": "himmelblau", "view": "3d"},
+        {"surface": "rosenbrock", "view": "sweep"},
+        {"surface": "rosenbrock", "view": "compare"},
+        {"surface": "linreg", "batch_sizes": "1,10,50"},
+        {"surface": "logreg"},
+        {"surface": "double_well", "lrs": "0.1,10", "x0": "1.8", "start2": "1", "x1": "-0.2"},
+        {"surface": "quadratic", "lr": "10", "stop_diverged": "1"},
+        {"lr": "abc", "surface": "nope", "whatever": "1"},  # a broken link: what was dropped, in Korean
+    ],
+    ids=lambda q: "&".join(f"{k}={v}" for k, v in q.items()) or "default",
+)
+def test_every_view_in_korean(query):
+    assert_korean(fresh({"lang": "ko", **query}))
+
+
+@pytest.mark.parametrize("formula", ["w^4 - 3ww + sin(", "x^2 + q", "sin x", "9^9^9", "x + y + w"])
+def test_a_bad_formula_is_refused_in_korean(formula):
+    at = fresh({"lang": "ko", "surface": "custom", "formula": formula})
+    assert_korean(at)
+    assert any(re.search("[가-힣]", w.value) for w in at.warning)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"x,y\n1,a\n2,3\n", b"", b"a,b\nc,d\n", b"x,y\n1,2\n", b"x,y\n1,1\n1,2\n", b"\xff\xfe\x00"],
+)
+def test_a_bad_csv_is_refused_in_korean(content):
+    at = fresh({"lang": "ko", "surface": "linreg"})
+    at.file_uploader(key="data_csv").set_value(("bad.csv", content, "text/csv")).run()
+    assert_korean(at)
+    assert any("이전 데이터를 그대로 씁니다" in m for m in page_texts(at))
+
+
+def test_the_english_page_has_no_korean_but_its_language_choice_and_glossary():
+    at = fresh({"lang": "en", "lesson": "seed-example"})
+    no_exception(at)
+    hangul = [t for t in page_texts(at) if re.search("[가-힣]", t) and t != "한국어"]
+    assert not hangul, hangul
+
+
+def test_the_page_title_is_in_the_pages_language():
+    assert texts("ko")("page.title") == "경사 하강법 시각화"
+    source = (ROOT / "app.py").read_text(encoding="utf-8")
+    assert 'page_title=T("page.title")' in source
+
+
+# ------------------------------------------------------------------------------ the export
+def test_the_export_writes_a_korean_page(tmp_path):
+    out = tmp_path / "f.html"
+    subprocess.run(
+        [sys.executable, "-m", "viz.export", "--lesson", "seed-example", "--lang", "ko", "--out", str(out)],
+        cwd=ROOT,
+        check=True,
+    )
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="ko">' in page
+    assert "수업 예제: w = 5에서 한 스텝" in page and "학생들에게 물어보세요" in page
+    assert any(form in page for form in ("재생", json.dumps("재생")[1:-1]))  # the Play button, in Korean
+    assert "Plotly.register" in page and '"locale": "ko"' in page  # plotly's own tooltips, in Korean
+    body = re.sub(r"<script>.*?</script>|<style>.*?</style>", "", page, flags=re.S)
+    assert not english_words(re.sub(r"<[^>]+>", " ", body))
