@@ -11,13 +11,13 @@ import logging
 
 import streamlit as st
 
-from ui import compute, panels, session, sidebar, views
+from ui import compute, housekeeping, panels, session, sidebar, views
 from ui.state import setup_from
 from ui.text import texts
+from ui.turn import turn
 
 
-def page() -> None:
-    state = session.begin()
+def page(state: dict) -> None:
     T = texts(state["lang"])
     st.set_page_config(page_title=T("page.title"))
     panels.assets(state)
@@ -76,8 +76,12 @@ def usable_setup(state, T):
 
 def main() -> None:
     st.set_page_config(page_icon="⛰️", layout="wide")
+    housekeeping.start()
     try:
-        page()
+        state = session.begin()
+        compute.prepare(setup_from(state, session.csv_in_use()))  # a typed formula's analysis: no turn needed
+        with turn():
+            page(state)
     except Exception as err:  # a last resort: a bug must not put a traceback in front of a class
         logging.getLogger(__name__).exception("the page failed")
         T = texts(st.session_state.get("_state", {}).get("lang", "en"))
