@@ -422,7 +422,8 @@ def _run_floats(s, spec, sched, x0, lr0, steps, tol, draws, clip, batches, world
     f, g_true = fg(*x)
     slots = [spec.init_slots(0.0)] * dim
     sstate = sched.init(lr0, ())
-    path, losses, grads, lrs, epochs, rows = [x], [f], [], [], [], []
+    path, losses, grads, lrs, epochs = [x], [f], [], [], []
+    rows = None if batches is None else np.full((steps, batches.size), -1, dtype=int)  # -1 pads
     converged_at = diverged_at = -1
     outside = False
     if _small_floats(g_true, tol):
@@ -437,7 +438,7 @@ def _run_floats(s, spec, sched, x0, lr0, steps, tol, draws, clip, batches, world
         else:
             idx, epoch = batches.next(one)
             epochs.append(epoch)
-            rows.append(np.pad(idx[0], (0, batches.size - idx.shape[1]), constant_values=-1))
+            rows[k, : idx.shape[1]] = idx[0]
             g = tuple(s.grad(np.array(x), idx[0]).tolist())
         if draws is not None:
             z = draws[1].draw(one)[0].tolist()
@@ -468,7 +469,7 @@ def _run_floats(s, spec, sched, x0, lr0, steps, tol, draws, clip, batches, world
         np.array(grads, dtype=float).reshape(k, dim),
         np.array(lrs, dtype=float),
         np.array(epochs, dtype=int),
-        None if batches is None else np.array(rows, dtype=int).reshape(k, batches.size),
+        None if rows is None else rows[:k],
         np.array(converged_at),
         np.array(diverged_at),
         k,

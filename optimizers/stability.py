@@ -76,14 +76,41 @@ def limit(name: str, lr: float | None = None, **hyper) -> float | None:
     return base
 
 
-def companion(name: str, a: float, **hyper) -> np.ndarray:
-    """The matrix M of the recurrence on a quadratic with lr * lambda = a (module docstring)."""
+def companion(name: str, a, **hyper) -> np.ndarray:
+    """The matrix M of the recurrence on a quadratic with lr * lambda = a (module docstring); for an
+    array of a, a stack of them (shape a.shape + (k, k))."""
     mu, damp, nesterov = _sgd(name, hyper) if name in SGD_FAMILY else (0.0, 0.0, False)
+    a = np.asarray(a, dtype=float)
     if mu == 0:
-        return np.array([[1.0 - a]])
+        return (1.0 - a)[..., None, None]
+    one, zero = np.ones_like(a), np.zeros_like(a)
     if nesterov:
-        return np.array([[1 - a * (1 + mu), -mu * mu], [a, mu]])
-    return np.array([[1 + mu - (1 - damp) * a, -mu], [1.0, 0.0]])
+        rows = [[1 - a * (1 + mu), -mu * mu * one], [a, mu * one]]
+    else:
+        rows = [[1 + mu - (1 - damp) * a, -mu * one], [one, zero]]
+    return np.stack([np.stack(r, axis=-1) for r in rows], axis=-2)
+
+
+def regimes(ratios, name: str = "gd", **hyper) -> np.ndarray:
+    """regime() of every ratio in an array at once (one batched eigenvalue call)."""
+    a = np.atleast_1d(np.asarray(ratios, dtype=float))
+    out = np.full(a.shape, "no_limit", dtype=object)
+    pos = a > 0
+    if not pos.any():
+        return out
+    eig = np.linalg.eigvals(companion(name, a[pos], **hyper))  # (n, k)
+    size = np.abs(eig)
+    rho = size.max(axis=-1)
+    dominant = np.take_along_axis(eig, size.argmax(axis=-1)[:, None], axis=-1)[:, 0]
+    smooth = (np.abs(dominant.imag) <= 1e-12 * rho) & (dominant.real > 0)
+    names = np.where(smooth, "glides", "overshoots").astype(object)
+    names[rho <= 1e-12] = "one_step"
+    names[rho > 1] = "oscillates" if hyper.get("clip_norm") is not None else "diverges"
+    top = limit(name, **{k: v for k, v in hyper.items() if k != "weight_decay"})
+    if top is not None:
+        names[np.isclose(a[pos], top, rtol=RTOL, atol=0)] = "bounces"
+    out[pos] = names
+    return out
 
 
 def regime(ratio: float, name: str = "gd", **hyper) -> str:
@@ -92,19 +119,7 @@ def regime(ratio: float, name: str = "gd", **hyper) -> str:
     'overshoots' (oscillates and converges), 'bounces' (oscillates for ever, on the limit),
     'diverges', or 'no_limit' where the surface is flat or curves down there. With clipping, a
     rate past the limit 'oscillates' with bounded steps instead of diverging."""
-    if ratio <= 0:
-        return "no_limit"
-    top = limit(name, **{k: v for k, v in hyper.items() if k != "weight_decay"})
-    if top is not None and np.isclose(ratio, top, rtol=RTOL, atol=0):
-        return "bounces"
-    eig = np.linalg.eigvals(companion(name, ratio, **hyper))
-    rho = float(np.max(np.abs(eig)))
-    if rho > 1:
-        return "oscillates" if hyper.get("clip_norm") is not None else "diverges"
-    if rho <= 1e-12:
-        return "one_step"
-    dominant = eig[np.argmax(np.abs(eig))]
-    return "glides" if abs(dominant.imag) <= 1e-12 * rho and dominant.real > 0 else "overshoots"
+    return str(regimes([ratio], name, **hyper)[0])
 
 
 def sharpness(surface, points) -> np.ndarray:

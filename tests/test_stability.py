@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from optimizers import run
-from optimizers.stability import effective_steps, limit, regime
+from optimizers.stability import companion, effective_steps, limit, regime, regimes
 from surfaces import SURFACES
 
 CASES = [
@@ -88,3 +88,22 @@ def test_effective_steps_replay_adams_own_update():
         step = -eta[k] * m / (1 - 0.9 ** (k + 1))
         np.testing.assert_allclose(t.path[k + 1] - t.path[k], step, rtol=1e-9, atol=1e-15)
     assert effective_steps("gd", t.grads, t.lrs) is None
+
+
+@pytest.mark.parametrize(
+    "name, hyper",
+    [("gd", {}), ("momentum", {"momentum": 0.9}), ("momentum", {"momentum": 0.5, "dampening": 0.3}),
+     ("nesterov", {"momentum": 0.9}), ("gd", {"clip_norm": 1.0})],
+)  # fmt: skip
+def test_regimes_of_a_grid_agree_with_each_matrix_on_its_own(name, hyper):
+    """The batched classification (one eigvals call for the whole strip) against the spectral radius
+    of each companion matrix built and solved one at a time."""
+    grid = np.concatenate([np.geomspace(1e-3, 50, 400), [limit(name, **hyper)]])
+    for a, got in zip(grid, regimes(grid, name, **hyper)):
+        rho = max(abs(np.linalg.eigvals(companion(name, float(a), **hyper))))
+        if np.isclose(a, limit(name, **hyper), rtol=1e-12, atol=0):
+            assert got == "bounces"
+        elif rho > 1:
+            assert got == ("oscillates" if "clip_norm" in hyper else "diverges"), a
+        else:
+            assert got in ("glides", "overshoots", "one_step"), a

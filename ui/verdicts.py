@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from optimizers.stability import effective_steps, limit, regime, sharpness
+from optimizers.stability import effective_steps, limit, regimes, sharpness
 
 
 def _hyper(run) -> dict:
@@ -25,10 +25,11 @@ def run_limit(run) -> float | None:
 
 
 def regime_of(run):
-    """lr * lambda_max -> the regime id, for this run's optimizer and lr (weight decay included)."""
+    """lr * lambda_max (a number or an array) -> the regime ids, for this run's optimizer and lr
+    (weight decay included)."""
     hyper, wd = _hyper(run), _hyper(run).get("weight_decay", 0.0)
     lr = first_lr(run)
-    return lambda a: regime(a + lr * wd, run.optimizer, **hyper)
+    return lambda a: regimes(np.asarray(a) + lr * wd, run.optimizer, **hyper)
 
 
 def ratio_path(s, run) -> np.ndarray:
@@ -75,7 +76,7 @@ def verdict(s, run) -> str | None:
     """The local verdict at the start (a regime id), None for optimizers with no fixed limit."""
     if run_limit(run) is None:
         return None
-    return regime_of(run)(start_ratio(s, run))
+    return str(regime_of(run)(start_ratio(s, run))[0])
 
 
 def surprise(s, run, T) -> str | None:

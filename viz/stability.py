@@ -20,9 +20,10 @@ BAND_COLORS = {
 
 
 def bands(regime_of, lo: float, hi: float, n: int = 240) -> list[tuple[float, float, str]]:
-    """Contiguous ranges of lr * lambda with the same regime, over a log grid from lo to hi."""
+    """Contiguous ranges of lr * lambda with the same regime, over a log grid from lo to hi.
+    regime_of: an array of lr * lambda -> their regime ids."""
     grid = np.geomspace(lo, hi, n)
-    names = [regime_of(a) for a in grid]
+    names = list(regime_of(grid))
     out, start = [], 0
     for i in range(1, n + 1):
         if i == n or names[i] != names[start]:
