@@ -22,13 +22,15 @@ is a ValueError whose message is meant for the person who typed the formula.
 from __future__ import annotations
 
 import ast
+import contextlib
 import json
 import os
+import queue
 import re
 import select
 import subprocess
 import sys
-import threading
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -294,7 +296,6 @@ class _Worker:
 
     def __init__(self):
         self.proc = None
-        self.lock = threading.Lock()
 
     def _start(self):
         root = Path(__file__).resolve().parents[1]
@@ -311,35 +312,95 @@ class _Worker:
         )
 
     def ask(self, request: dict, time_limit: float) -> dict:
-        with self.lock:
-            if self.proc is None or self.proc.poll() is not None:
-                self._start()
-            try:
-                self.proc.stdin.write(json.dumps(request) + "\n")
-                self.proc.stdin.flush()
-                ready, _, _ = select.select([self.proc.stdout], [], [], time_limit)
-                line = self.proc.stdout.readline() if ready else ""
-            except OSError:
-                line = ""
-            if not line:
-                self.proc.kill()
-                self.proc.wait()
-                self.proc = None
-                raise InputError(
-                    "formula.timeout",
-                    f"The formula took longer than {time_limit:g} s to analyse: simplify it.",
-                    seconds=f"{time_limit:g}",
-                )
-            return json.loads(line)
+        if self.proc is None or self.proc.poll() is not None:
+            self._start()
+        try:
+            self.proc.stdin.write(json.dumps(request) + "\n")
+            self.proc.stdin.flush()
+            ready, _, _ = select.select([self.proc.stdout], [], [], time_limit)
+            line = self.proc.stdout.readline() if ready else ""
+        except OSError:
+            line = ""
+        if not line:
+            self.proc.kill()
+            self.proc.wait()
+            self.proc = None
+            raise InputError(
+                "formula.timeout",
+                f"The formula took longer than {time_limit:g} s to analyse: simplify it.",
+                seconds=f"{time_limit:g}",
+            )
+        return json.loads(line)
 
 
-_WORKER = _Worker()
+class _Pool:
+    """A few workers, each serving one formula at a time: a formula that takes sympy seconds (up to
+    the kill) holds one worker while the others keep answering. Workers start when first needed."""
+
+    def __init__(self, size: int):
+        self.workers = [_Worker() for _ in range(size)]
+        self.free: queue.Queue[_Worker] = queue.Queue()
+        for worker in self.workers:
+            self.free.put(worker)
+
+    def warm(self) -> None:
+        """Start every worker and wait until each answers (each imports sympy, ~0.4 s, in parallel),
+        so that a class's first formulas do not wait for it."""
+        taken = [self.free.get() for _ in self.workers]
+        try:
+            for worker in taken:
+                if worker.proc is None or worker.proc.poll() is not None:
+                    worker._start()
+            for worker in taken:
+                worker.ask({"source": "x", "variables": ["x"]}, 30.0)
+        finally:
+            for worker in taken:
+                self.free.put(worker)
+
+    def ask(self, request: dict, time_limit: float) -> dict:
+        worker = self.free.get()
+        try:
+            return worker.ask(request, time_limit)
+        finally:
+            self.free.put(worker)
+
+
+WORKERS = 3  # sympy processes per server (~70 MB each): one slow formula leaves two for the class
+_POOL = _Pool(WORKERS)
+
+
+def warm() -> None:
+    """Start the sympy workers and import sympy here too (for lambdify): a server calls this once
+    at start, in a background thread."""
+    import sympy  # noqa: F401
+
+    _POOL.warm()
+
+
+@lru_cache(maxsize=256)
+def _answer(source: str, variables: tuple[str, ...], time_limit: float):
+    """The sympy worker's answer for a formula (a JSON dict), or its refusal (an InputError):
+    remembered, so that a formula is analysed once however often the page is drawn."""
+    try:
+        return _POOL.ask({"source": source, "variables": list(variables)}, time_limit)
+    except InputError as err:
+        return err
+
+
+def analyse_ahead(text: str) -> None:
+    """Ask the sympy worker about a typed formula now (and remember the answer): the app does this
+    before a rerun takes its turn, since it only waits on another process. Refusals are said later,
+    by custom_surface."""
+    with contextlib.suppress(ValueError):  # a refusal of the tokenizer: custom_surface says it
+        _answer(_explicit(text)[0], tuple(variables_of(text)), TIME_LIMIT)
 
 
 def symbolic(source: str, variables: tuple[str, ...], time_limit: float = TIME_LIMIT):
     """(expression, gradient, Hessian's upper triangle, LaTeX) from the sympy worker, rebuilt from
     its JSON trees with a whitelist of node types."""
-    answer = _WORKER.ask({"source": source, "variables": list(variables)}, time_limit)
+    answer = _answer(source, tuple(variables), time_limit)
+    if isinstance(answer, InputError):
+        raise answer
     if not answer.get("ok"):
         raise InputError(
             "formula.unanalysable",

@@ -236,10 +236,42 @@ def test_the_worker_answers_with_whitelisted_trees_only():
 
 
 def test_a_late_answer_kills_the_worker_and_the_next_one_starts_fresh():
-    from surfaces.custom import _WORKER, symbolic
+    from surfaces.custom import _POOL, symbolic
 
     with pytest.raises(ValueError, match="took longer than"):
         symbolic("x**2 + sin(x)**3", ("x",), time_limit=1e-6)
-    assert _WORKER.proc is None  # killed
+    assert any(w.proc is None for w in _POOL.workers)  # the late one was killed
     expr, grad, hess, latex = symbolic("x**2", ("x",))
     assert (str(expr), str(grad[0]), str(hess[0]), latex) == ("x**2", "2*x", "2", "x^{2}")
+
+
+def test_a_slow_formula_does_not_hold_up_the_others():
+    """One formula keeps a worker busy until its kill; others are answered meanwhile by the rest of
+    the pool, each within a fraction of that time."""
+    import random
+    import threading
+    import time
+
+    from surfaces.custom import WORKERS, symbolic, warm  # the slow formula: 39 nested sines, >1.3 s of sympy
+
+    assert WORKERS >= 2
+    warm()  # every worker running (as a server starts them), none killed by an earlier test
+    outcome = []
+
+    def slow():
+        try:
+            symbolic("sin(" * 39 + f"x*y+{random.randint(100, 999)}" + ")" * 39, ("x", "y"), time_limit=0.6)
+            outcome.append("answered")
+        except ValueError as err:
+            outcome.append(str(err))
+
+    thread = threading.Thread(target=slow, daemon=True)
+    thread.start()
+    time.sleep(0.1)
+    t0 = time.monotonic()
+    for i in range(4):
+        symbolic(f"x**{i + 2} + y", ("x", "y"))
+    quick = time.monotonic() - t0
+    thread.join()
+    assert "took longer than 0.6 s" in outcome[0]  # the slow one held its worker until the kill
+    assert quick < 0.45, quick  # while four others were answered, before that kill

@@ -8,6 +8,7 @@ import streamlit as st
 
 from optimizers.stability import limit
 from optimizers.sweep import compare, curvature_if_quadratic, lr_grid, lr_sweep
+from surfaces import custom
 from viz.history import history_figure
 from viz.sweep import compare_figure, sweep_figure
 from viz.views import main_figure
@@ -23,9 +24,17 @@ def surface_of(setup: Setup):
     return setup.spec.build()
 
 
-@st.cache_data(max_entries=256, show_spinner=False, hash_funcs=SETUP_HASH)
+def prepare(setup: Setup) -> None:
+    """For a typed formula, the sympy worker's analysis (remembered): it only waits on another
+    process, so it is done before the rerun takes its turn (ui.turn); the rest of building the
+    surface is computing, done in the turn."""
+    if setup.spec.surface == "custom":
+        custom.analyse_ahead(setup.spec.formula)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False, hash_funcs=SETUP_HASH)
 def runs_of(setup: Setup):
-    """The runs of a setup."""
+    """The runs of a setup (shared, never modified: no copy per rerun, unlike st.cache_data)."""
     return simulate(setup, surface_of(setup))
 
 

@@ -47,8 +47,12 @@ class DataSpec:
         return cls(name)
 
     def build(self):
-        """The Surface (ValueError with a message for the learner if a formula cannot be used)."""
-        return _build(self)
+        """The Surface (ValueError with a message for the learner if a formula cannot be used; a
+        refusal is remembered like a surface, so a formula that timed out is not analysed again)."""
+        built = _build(self)
+        if isinstance(built, ValueError):
+            raise built
+        return built
 
     @property
     def n_rows(self) -> int | None:
@@ -61,7 +65,10 @@ class DataSpec:
 @lru_cache(maxsize=64)
 def _build(spec: DataSpec):
     if spec.surface == "custom":
-        return custom_surface(spec.formula, _formula_bounds(spec.formula, spec.bounds))
+        try:
+            return custom_surface(spec.formula, _formula_bounds(spec.formula, spec.bounds))
+        except ValueError as err:
+            return err
     if spec.csv:
         return data_surface(spec.surface, UPLOADS[spec.csv])
     if spec.data:
