@@ -122,7 +122,7 @@ PEOPLE_KEYWORDS = {
     *("texttemplate", "prefix", "page_title", "body", "hovertext", "ticktext"),
 }
 INTERNAL = {"step-back", "step-forward", "pause"}  # plotly button names, never shown
-CLI = {"add_argument", "ArgumentParser", "error"}  # python -m viz.export's own help speaks English
+CLI = {"add_argument", "ArgumentParser", "error", "Thread"}  # the CLI's help speaks English; thread names
 
 
 def _strings(node):

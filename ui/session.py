@@ -28,11 +28,13 @@ def browser_lang() -> str:
 def begin() -> dict:
     """The state of this rerun, with the transition of the last interaction applied."""
     ss = st.session_state
+    sent = {}
     if "_state" not in ss:  # a new session: the share link, or the defaults
         state, problems = decode(dict(st.query_params), lang=browser_lang())
         ss["_state"], ss["_problems"], ss["_url"] = state, problems, None
+        sent = _sent_values()
     prev = ss["_state"]
-    cur = dict(prev)
+    cur = dict(prev) | sent
     for key in FIELDS:
         if key in ss:
             with contextlib.suppress(ValueError):  # a widget never sends an invalid value; keep the last
@@ -49,6 +51,38 @@ def begin() -> dict:
         if key in ss and ss[key] != state[key]:
             ss[key] = state[key]
     return state
+
+
+TYPED = ("formula",)  # the text inputs (other text fields are choices, sent as their display names)
+
+
+def _adoptable(key: str) -> bool:
+    return key in FIELDS and (FIELDS[key].kind in ("float", "int", "bool") or key in TYPED)
+
+
+def _sent_values() -> dict:
+    """The values a page sent for its number, text and switch widgets with a new session's first
+    run: a tab that reconnects to another server (its replica died) sends them with the change the
+    student just made. Streamlit files them by widget id until the widgets are drawn, so they are
+    read from its session state directly; where that changes, nothing is read (the picture still
+    comes from the address)."""
+    try:
+        from streamlit.runtime.state.session_state_proxy import get_session_state
+
+        states = get_session_state()._state._new_widget_state.states
+    except (ImportError, AttributeError):
+        return {}
+    out = {}
+    for widget_id, state in states.items():
+        key = widget_id.rsplit("-", 1)[-1]
+        proto = getattr(state, "value", None)
+        if proto is None or not _adoptable(key):
+            continue
+        kind = proto.WhichOneof("value") if hasattr(proto, "WhichOneof") else None
+        if kind in ("double_value", "int_value", "bool_value", "string_value"):
+            with contextlib.suppress(ValueError):
+                out[key] = FIELDS[key].check(getattr(proto, kind))
+    return out
 
 
 def bind(key: str) -> str:
