@@ -176,17 +176,33 @@ def _world(s, stop_diverged=True):
     return center, limit, center.max() - margin, center.min() + margin
 
 
+BLOCK = 1 << 14  # runs per block of the exact test: a few runs leaving a large batch cost one block
+
+
 def _left_the_world(x, f, g, world):
     """The positions of the runs that just left the finite world (a non-finite point, loss or
     gradient, or a point beyond the limit) and, among them, a mask of those at a finite point in
-    range (they left the function's domain). Cheap whole-batch tests first (a NaN fails them)."""
+    range (they left the function's domain). Cheap whole-batch tests first (a NaN fails them), then
+    the same tests per block, and the exact per-run test only in the blocks that fail them."""
     center, limit, safe_lo, safe_hi = world
-    if np.isfinite(f.sum()) and np.isfinite(g.sum()) and x.max() <= safe_hi and x.min() >= safe_lo:
+    if _all_inside(x, f, g, safe_lo, safe_hi):
         return _none, _none_bool
-    in_range = np.isfinite(x).all(axis=-1) & (np.abs(x - center) <= limit).all(axis=-1)
-    defined = np.isfinite(f) & np.isfinite(g).all(axis=-1)
-    bad = np.flatnonzero(~(in_range & defined))
-    return bad, in_range[bad]
+    n, bads, outs = len(f), [], []
+    for i in range(0, n, BLOCK):
+        b = slice(i, i + BLOCK)
+        if n > BLOCK and _all_inside(x[b], f[b], g[b], safe_lo, safe_hi):
+            continue
+        xb = x[b]
+        in_range = np.isfinite(xb).all(axis=-1) & (np.abs(xb - center) <= limit).all(axis=-1)
+        defined = np.isfinite(f[b]) & np.isfinite(g[b]).all(axis=-1)
+        bad = np.flatnonzero(~(in_range & defined))
+        bads.append(bad + i)
+        outs.append(in_range[bad])
+    return np.concatenate(bads), np.concatenate(outs)
+
+
+def _all_inside(x, f, g, safe_lo, safe_hi) -> bool:
+    return bool(np.isfinite(f.sum()) and np.isfinite(g.sum()) and x.max() <= safe_hi and x.min() >= safe_lo)
 
 
 def _run_arrays(s, opt, sched, x0, lr0, steps, tol, noise, clip, batches, record, world):
@@ -284,14 +300,14 @@ class _Working:
             g = clip_grad_norm(g, clip)
         x_new, self.ostate = opt.update(g, self.ostate, self.x, lr_k[:, None] if np.ndim(lr_k) else lr_k, s)
         f_new, g_new = s.value_and_grad(x_new)
-        bad, outside = _left_the_world(x_new, f_new, g_new, world)
+        # Stopped runs stay where they are, put back before the check: a run that left the world
+        # is not found again at every step until it is compacted away.
         stay = self.frozen
-        if len(bad):
-            fresh = ~np.isin(bad, self.frozen)
-            bad, outside = bad[fresh], outside[fresh]
-            stay = np.concatenate([self.frozen, bad])
-            g = np.where(np.isfinite(g), g, 0.0)
         x_new[stay], f_new[stay], g_new[stay] = self.x[stay], self.f[stay], self.g[stay]
+        bad, outside = _left_the_world(x_new, f_new, g_new, world)
+        if len(bad):
+            x_new[bad], f_new[bad], g_new[bad] = self.x[bad], self.f[bad], self.g[bad]
+            g = np.where(np.isfinite(g), g, 0.0)
         lr_used = np.broadcast_to(lr_k, self.f.shape)
         return _Moved(x_new, f_new, g_new, g, lr_used, idx, epoch, bad, outside)
 
