@@ -41,6 +41,25 @@ def lr_grid(lo: float = 1e-4, hi: float = 10.0, n: int = 200) -> np.ndarray:
     return np.geomspace(lo, hi, n)
 
 
+def scrub_rates(lr: float, decades: float = 1.0, count: int = 41) -> np.ndarray:
+    """`count` log-spaced rates from lr / 10^decades to lr * 10^decades; lr itself is the middle one
+    (count odd)."""
+    return lr * np.logspace(-decades, decades, count)
+
+
+def outcomes(t) -> tuple[np.ndarray, np.ndarray]:
+    """How each run of a batched Trajectory ended: (kind, step) with kind "converged" (step: the
+    iterate it converged at), "diverged" (the step it diverged at), "oscillates" (still moving, its
+    last steps reversing direction) or "moving" (still moving downhill); step is the last step
+    run for the last two."""
+    kind = np.full(t.converged_at.shape, "moving", dtype=object)
+    kind[_oscillating(t.path)] = "oscillates"
+    kind[t.converged] = "converged"
+    kind[t.diverged] = "diverged"
+    step = np.where(t.converged, t.converged_at, np.where(t.diverged, t.diverged_at, t.steps))
+    return kind.astype(str), step
+
+
 def lr_sweep(surface, optimizer: str, x0, lrs, steps: int, tol: float = 1e-8, **options) -> Sweep:
     """Run `optimizer` from x0 at every learning rate in lrs (one call) and classify each run.
     `options` are run()'s: hyperparameters, schedule, noise, seed, batch_size, ..."""
