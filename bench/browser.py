@@ -6,6 +6,10 @@
   chart visible, median of 3 (target <= 4 s)
 - interaction: from changing the learning rate in the sidebar to the updated chart drawn,
   median of 20 changes (target <= 300 ms)
+- scrubbing: from a click on the scrubber's slider (view=scrub, 3 optimizers x 41 rates x 300
+  steps) to the chart redrawn in the browser, against changing the learning rate in the sidebar
+  on the same view (a server rerun), median of 20 each, in one run (target: slider >= 5x faster);
+  and the scrub figure's bytes (target <= 1.5 MB)
 - animation: frames per second while playing 3 optimizers x 300 frames on the contour view
   (target >= 30), counted with plotly_animatingframe events and requestAnimationFrame callbacks,
   with a check that the contour stays drawn while playing
@@ -84,6 +88,61 @@ def interaction(page, changes: int) -> list[float]:
     return times
 
 
+SCRUB = """[...document.querySelectorAll('.js-plotly-plot')].find(d => d.layout && d.layout.meta && d.layout.meta.scrub)"""
+SCRUB_QUERY = "surface=rosenbrock&optimizers=gd,momentum,adam&lr=0.001&steps=300&tol=0&view=scrub"
+
+
+def scrubbing(page, changes: int) -> dict:
+    """Slider steps (in the browser) against lr changes (a rerun) on the scrub view, alternating."""
+    page.wait_for_function(f"() => !!({SCRUB})", timeout=60_000)
+    settle(page)
+    page.evaluate(f"""() => {{
+        const g = {SCRUB};
+        window.__down = 0; window.__drawn = 0; window.__reruns = 0;
+        document.addEventListener('mousedown', () => {{ window.__down = performance.now(); }}, true);
+        g.on('plotly_update', () => requestAnimationFrame(() => {{ window.__drawn = performance.now(); }}));
+    }}""")
+    slider, lr_times = [], []
+    box = page.locator("[data-testid='stSidebar'] input[aria-label='Learning rate']")
+    for i in range(changes):
+        rail = page.locator(".slider-rail-rect").first.bounding_box()
+        n = page.evaluate(f"() => ({SCRUB}).layout.sliders[0].steps.length")
+        k = (7 + 13 * i) % n
+        inset = 8  # plotly.js draws the steps inside the rail's rounded ends
+        x = rail["x"] + inset + (rail["width"] - 2 * inset) * k / (n - 1)
+        page.evaluate("() => { window.__drawn = 0; }")
+        page.mouse.click(x, rail["y"] + rail["height"] / 2)
+        page.wait_for_function("() => window.__drawn > 0", polling="raf")
+        slider.append(page.evaluate("() => (window.__drawn - window.__down) / 1000"))
+        lr = round(0.001 + 0.0001 * (i + 1), 5)
+        box.fill(str(lr))
+        t0 = page.evaluate("() => performance.now()")
+        box.press("Enter")
+        label = f"{lr:.4g}"
+        page.wait_for_function(
+            f"() => {{ const g = {SCRUB}; return g && g.layout.sliders[0].steps[20].label === {label!r}; }}",
+            polling="raf",
+        )
+        page.evaluate(f"""() => {{ ({SCRUB}).on('plotly_update',
+            () => requestAnimationFrame(() => {{ window.__drawn = performance.now(); }})); }}""")
+        lr_times.append((page.evaluate("() => performance.now()") - t0) / 1000)
+    return dict(slider=slider, lr=lr_times, bytes=scrub_bytes())
+
+
+def scrub_bytes() -> int:
+    """The scrub figure's JSON as the server sends it, for the same link."""
+    import json
+    from urllib.parse import parse_qsl
+
+    from ui import explore
+    from ui.state import decode, setup_from
+    from ui.text import texts
+
+    state, _ = decode(dict(parse_qsl(SCRUB_QUERY)))
+    setup = setup_from(state)
+    return len(json.dumps(explore.scrub_spec(setup, setup.spec.build(), texts("en")), separators=(",", ":")))
+
+
 def animation(page, seconds: float = 4.0) -> dict:
     page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(
         has_text="Loss surface"
@@ -149,6 +208,17 @@ def main():
                 f"Interaction, lr changed to chart redrawn, median of {len(times)}: {med:.0f} ms "
                 f"(target <= 300 ms) {verdict(med <= 300)}; min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f}"
             )
+            page.goto(f"http://127.0.0.1:{port}/?{SCRUB_QUERY}", timeout=60_000)
+            sc = scrubbing(page, args.changes)
+            s_med, l_med = statistics.median(sc["slider"]) * 1000, statistics.median(sc["lr"]) * 1000
+            print(
+                f"Scrubbing, 3 optimizers x 41 rates x 300 steps: slider step to chart redrawn {s_med:.0f} ms, "
+                f"lr widget to chart redrawn {l_med:.0f} ms (medians of {len(sc['slider'])}, one run): "
+                f"{l_med / s_med:.1f}x (target >= 5x) {verdict(l_med >= 5 * s_med)}; "
+                f"figure {sc['bytes'] / 1e6:.2f} MB (target <= 1.5 MB) {verdict(sc['bytes'] <= 1.5e6)}"
+            )
+            page.goto(f"http://127.0.0.1:{port}", timeout=60_000)
+            settle(page)
             a = animation(page)
             print(
                 f"Animation, 3 optimizers x 300 frames on the contour view (Fast): {a['fps']:.1f} frames/s "

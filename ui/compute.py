@@ -13,8 +13,9 @@ from viz.history import history_figure
 from viz.sweep import compare_figure, sweep_figure
 from viz.views import main_figure
 
-from . import verdicts
+from . import explore, verdicts
 from .experiment import Setup, simulate
+from .explore import run_options
 from .text import texts
 
 SETUP_HASH = {Setup: repr}
@@ -61,20 +62,11 @@ def lowest_known(s, runs) -> float | None:
     return min([s.f_min, *reached])
 
 
-def sweep_options(setup: Setup, optimizer: str) -> dict:
-    """The main view's settings for a sweep of `optimizer`: its hyperparameters, the schedule,
-    noise, seed, tolerance and the first batch size (a sweep runs one batch size)."""
-    options = setup.run_options(optimizer)
-    options.pop("steps")
-    options["batch_size"] = setup.batch_sizes[0] if setup.batch_sizes else None
-    return options
-
-
 @st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=SETUP_HASH)
 def sweep_json(setup: Setup, lang: str) -> dict:
     T = texts(lang)
     s, name = surface_of(setup), setup.optimizers[0]
-    options = sweep_options(setup, name)
+    options = run_options(setup, name)
     sweep = lr_sweep(s, name, setup.x0, lr_grid(), setup.steps, **options)
     hyper = setup.hyper_for(name)
     hyper.pop("lr", None)
@@ -92,11 +84,21 @@ def compare_json(setup: Setup, lang: str) -> dict:
     T = texts(lang)
     s = surface_of(setup)
     hypers = {
-        n: {k: v for k, v in sweep_options(setup, n).items() if k not in SHARED} for n in setup.optimizers
+        n: {k: v for k, v in run_options(setup, n).items() if k not in SHARED} for n in setup.optimizers
     }
-    shared = {k: v for k, v in sweep_options(setup, setup.optimizers[0]).items() if k in SHARED}
+    shared = {k: v for k, v in run_options(setup, setup.optimizers[0]).items() if k in SHARED}
     result = compare(s, setup.optimizers, setup.x0, lr_grid(n=50), setup.steps, hypers, **shared)
     return compare_figure(result, {n: T(f"opt.{n}.short") for n in setup.optimizers}, T, s.f_min)
 
 
 SHARED = ("schedule", "tol", "noise", "seed", "shuffle", "stop_diverged", "batch_size")
+
+
+@st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=SETUP_HASH)
+def scrub_json(setup: Setup, lang: str, decades: float = 1.0, big: bool = False) -> dict:
+    return explore.scrub_spec(setup, surface_of(setup), texts(lang), decades, big)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False, hash_funcs=SETUP_HASH)
+def basins_json(setup: Setup, lang: str, zoom: int = 1, big: bool = False) -> dict:
+    return explore.basins_spec(setup, surface_of(setup), texts(lang), zoom, big)

@@ -19,8 +19,12 @@ LR_MIN, LR_MAX = 1e-6, 100.0
 MAX_STEPS = 10_000
 MAX_VALUE_LENGTH = 300  # a longer query value is stale or tampered with
 SURFACE_NAMES = (*SURFACES, "custom")
-VIEWS = ("curve", "contour", "3d", "sweep", "compare")
-VIEWS_BY_DIM = {1: ("curve", "sweep", "compare"), 2: ("contour", "3d", "sweep", "compare")}
+VIEWS = ("curve", "contour", "3d", "scrub", "basins", "sweep", "compare")
+VIEWS_BY_DIM = {
+    1: ("curve", "scrub", "sweep", "compare"),
+    2: ("contour", "3d", "scrub", "basins", "sweep", "compare"),
+}
+BASIN_ZOOMS = (1, 2, 4, 8, 16, 32, 64, 128, 256)
 LANGS = ("ko", "en")
 TOLERANCES = (0.0, 1e-12, 1e-10, 1e-8, 1e-6, 1e-4, 1e-3, 1e-2)
 EXTRA_LRS = (
@@ -202,6 +206,8 @@ FIELDS: dict[str, Field] = {
         Field("view", "choice", "curve", choices=VIEWS),
         Field("whole_path", "bool", True),
         Field("taylor", "bool", False),
+        Field("scrub_decades", "float", 1.0, 0.25, 3.0),
+        Field("basin_zoom", "int", 1, 1, BASIN_ZOOMS[-1]),
         Field("history_x", "choice", "step", choices=("step", "epoch")),
         Field("data_n", "int", 50, 2, 10_000),
         Field("data_noise", "float", 1.0, 0.0, 100.0),
@@ -222,8 +228,15 @@ FIELDS: dict[str, Field] = {
 
 # Keys that change how the picture is shown, not which runs are made: changing them never ends a
 # lesson, and a lesson's link does not need them.
-DISPLAY_KEYS = frozenset({"lang", "present", "view", "whole_path", "history_x", "taylor"})
-KEPT_KEYS = DISPLAY_KEYS - {"view", "history_x"}  # a person's display choices a lesson does not change
+DISPLAY_KEYS = frozenset(
+    {"lang", "present", "view", "whole_path", "history_x", "taylor", "scrub_decades", "basin_zoom"}
+)
+KEPT_KEYS = DISPLAY_KEYS - {
+    "view",
+    "history_x",
+    "scrub_decades",
+    "basin_zoom",
+}  # a person's display choices a lesson does not change
 DATA_KEYS = frozenset(k for k in FIELDS if k.startswith("data_")) | {"batch_sizes"}
 FORMULA_KEYS = frozenset(k for k in FIELDS if k.startswith("formula"))
 SCHEDULE_KEYS = frozenset(k for k in FIELDS if k.startswith("schedule_"))

@@ -267,6 +267,70 @@ def _loss_after_epochs(batch, epochs):
 
 
 # ------------------------------------------------------------------------------ the lessons
+def _basin_map(state, zoom: int = 1, lr: float | None = None, grid: bool = False):
+    """The basin view's map of the lesson's state: over the view's grid of rates (grid), or at the
+    lesson's rate (or `lr`) alone, at zoom."""
+    from optimizers.basins import basin_map
+
+    from .explore import BASIN_STEPS, basin_of, basin_window
+    from .state import normalize, setup_from
+
+    setup = setup_from(normalize(dict(state, lr=lr or state["lr"])))
+    s = setup.spec.build()
+    if grid:
+        return basin_of(setup, s, zoom)
+    return basin_map(
+        s, setup.optimizers[0], [setup.lr], steps=BASIN_STEPS, bounds=basin_window(setup, s, zoom)
+    )
+
+
+def _reached(runs, state):
+    """The letter of the minimum the first run ends at (the basin map's names: A, B, ...)."""
+    from surfaces import get_surface
+    from viz.basins import letter
+
+    r = _run(runs)
+    minima = get_surface(state["surface"]).minima
+    return letter(int(np.linalg.norm(minima - r.path[r.steps_taken], axis=1).argmin()))
+
+
+def _critical(m):
+    def measure(runs, state):
+        from optimizers.basins import critical_rates
+        from surfaces import get_surface
+
+        return float(critical_rates(get_surface(state["surface"]))[m])
+
+    return measure
+
+
+def _gone(m):
+    """The first rate of the basin view's grid at which minimum m's basin is empty."""
+
+    def measure(runs, state):
+        bmap = _basin_map(state, grid=True)
+        empty = np.flatnonzero(bmap.shares(m + 1)[:, m] == 0)
+        return round(float(bmap.lrs[empty[0]]), 4) if len(empty) else None
+
+    return measure
+
+
+def _share_at_lesson_lr(m):
+    def measure(runs, state):
+        bmap = _basin_map(state, grid=True)
+        r = int(np.argmin(np.abs(np.log(bmap.lrs / state["lr"]))))
+        return round(float(bmap.shares(m + 1)[r, m]), 2)
+
+    return measure
+
+
+def _crossings(zoom, lr=None):
+    def measure(runs, state):
+        return round(_basin_map(state, zoom, lr).crossings(0))
+
+    return measure
+
+
 LESSONS = [
     Lesson(
         "seed-example",
@@ -462,6 +526,38 @@ LESSONS = [
             Claim("barrier_deep", _barrier("deep"), 1.55, fmt="{:.2f}"),
             Claim("curv_shallow", _curvature("shallow"), 6.39, fmt="{:.2f}"),
             Claim("curv_deep", _curvature("deep"), 9.42, fmt="{:.2f}"),
+        ),
+    ),
+    Lesson(
+        "basins",
+        "himmelblau",
+        dict(optimizers=["gd"], lr=0.01, x0=0.0, y0=0.0, steps=300, view="contour"),
+        answer=2,
+        invites=("lr", "view", "basin_zoom"),
+        claims=(
+            Claim("reached", _reached, "C"),
+            Claim("steps", stopped(), 77),
+            Claim("crit_a", _critical(0), 0.0149, rel=0.01, fmt="{:.3f}"),
+            Claim("crit_d", _critical(3), 0.0190, rel=0.01, fmt="{:.3f}"),
+            Claim("crit_c", _critical(2), 0.0243, rel=0.01, fmt="{:.3f}"),
+            Claim("crit_b", _critical(1), 0.0248, rel=0.01, fmt="{:.3f}"),
+            Claim("share_a", _share_at_lesson_lr(0), 0.24, fmt="{:.0%}"),
+            Claim("gone_a", _gone(0), 0.0178, fmt="{:g}"),
+            Claim("gone_d", _gone(3), 0.0216, fmt="{:g}"),
+            Claim("gone_c", _gone(2), 0.0262, fmt="{:g}"),
+            Claim("gone_b", _gone(1), 0.0262, fmt="{:g}"),
+        ),
+    ),
+    Lesson(
+        "fractal-edge",
+        "himmelblau",
+        dict(optimizers=["gd"], lr=0.023, x0=-0.1, y0=-3.4, steps=300, view="basins"),
+        answer=1,
+        invites=("basin_zoom",),
+        claims=(
+            Claim("ragged_1", _crossings(1), 8),
+            Claim("ragged_256", _crossings(256), 13),
+            Claim("smooth_256", _crossings(256, lr=0.01), 0),
         ),
     ),
 ]

@@ -13,12 +13,15 @@ import contextlib
 
 import streamlit as st
 
+from optimizers.sweep import scrub_rates
+
+from .explore import SCRUB_RATES
 from .fields import FIELDS, LR_MAX, LR_MIN
 from .spec import remember_upload
 from .state import decode, encode, transition
 from .text import lang_of_locale
 
-CHART_CLICKS = {"chart": "start", "sweep_chart": "lr"}  # chart key -> what a click on it sets
+CHART_CLICKS = ("chart", "sweep_chart", "scrub_chart", "basin_chart")  # charts a click on changes the state
 
 
 def browser_lang() -> str:
@@ -103,23 +106,37 @@ def csv_in_use() -> str:
 
 
 def _apply_clicks(cur: dict) -> None:
-    """A click on the contour selects a point of its invisible grid (the new start); a click in
-    the learning-rate sweep selects a learning rate. Each click is applied once."""
+    """A click on the contour or the basin map selects a point of its invisible grid (the new
+    start; from the basin map, back to the contour view to watch that run); a click in the
+    learning-rate sweep selects a learning rate, and on a scrubber's path the path's rate (its
+    points carry the index of their rate). Each click is applied once."""
     ss = st.session_state
-    for key, what in CHART_CLICKS.items():
+    for key in CHART_CLICKS:
         points = ((ss.get(key) or {}).get("selection") or {}).get("points") or []
         p = points[0] if points else {}
         x, y = p.get("x"), p.get("y")
         if not (isinstance(x, (int, float)) and isinstance(y, (int, float))):
             continue
-        where = (key, float(x), float(y))
+        where = (key, float(x), float(y), str(p.get("customdata")))
         if ss.get("_clicked") == where:
             continue
         ss["_clicked"] = where
-        if what == "start":
-            cur["x0"], cur["y0"] = float(x), float(y)
-        else:
-            cur["lr"] = float(min(max(x, LR_MIN), LR_MAX))
+        cur.update(click_changes(key, cur, float(x), float(y), p.get("customdata")))
+
+
+def click_changes(key: str, cur: dict, x: float, y: float, customdata=None) -> dict:
+    """What a click on chart `key` at (x, y) changes."""
+    if key == "chart":
+        return {"x0": x, "y0": y}
+    if key == "basin_chart":
+        return {"x0": x, "y0": y, "view": "contour"}
+    if key == "scrub_chart":
+        index = customdata[0] if isinstance(customdata, list) and customdata else customdata
+        if not (isinstance(index, (int, float)) and 0 <= index < SCRUB_RATES):
+            return {}
+        lr = scrub_rates(cur["lr"], cur["scrub_decades"], SCRUB_RATES)[int(index)]
+        return {"lr": float(min(max(lr, LR_MIN), LR_MAX))}
+    return {"lr": float(min(max(x, LR_MIN), LR_MAX))}
 
 
 def set_value(key: str, value) -> None:

@@ -19,6 +19,7 @@ from surfaces.errors import InputError
 
 from .experiment import Setup
 from .fields import (
+    BASIN_ZOOMS,
     DATA_KEYS,
     DISPLAY_KEYS,
     FIELDS,
@@ -156,6 +157,11 @@ def normalize(state: dict, csv: str = "") -> dict:
             s[f"{name}_lr"] = s["lr"]
     if s["view"] not in VIEWS_BY_DIM[dim]:
         s["view"] = base["view"]
+    for key, view in (("scrub_decades", "scrub"), ("basin_zoom", "basins")):
+        if s["view"] != view:
+            s[key] = plain[key]
+    if s["basin_zoom"] not in BASIN_ZOOMS:
+        s["basin_zoom"] = max(z for z in BASIN_ZOOMS if z <= s["basin_zoom"])
     if data:
         n = base["batch_sizes"][-1]
         s["batch_sizes"] = [b for b in dict.fromkeys(s["batch_sizes"]) if 1 <= b <= n] or [n]

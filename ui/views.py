@@ -7,10 +7,13 @@ from __future__ import annotations
 import streamlit as st
 
 from viz.figure import PreparedFigure
+from viz.style import format_lr
 
-from . import compute, session
-from .fields import VIEWS_BY_DIM
+from . import compute, explore, session
+from .fields import BASIN_ZOOMS, VIEWS_BY_DIM
+from .lessons import BY_SLUG
 
+SPOILERS = ("sweep", "compare", "scrub", "basins")  # views that show how the runs end
 CONFIG = {"displayModeBar": False, "scrollZoom": False, "doubleClick": False}
 
 
@@ -21,8 +24,12 @@ def main_view(s, setup, state: dict, runs, T, predicting: bool = False) -> None:
     if not present:
         view_controls(s, state, T, predicting)
     view = state["view"]
-    if view in ("sweep", "compare") and predicting:
+    if predicting and view in SPOILERS and view != lesson_view(state):
         st.info(T("predict.sweep_waits"), icon=":material/visibility_off:")
+    elif view == "scrub":
+        scrub(setup, state, T)
+    elif view == "basins":
+        basins(setup, state, T)
     elif view == "sweep":
         st.plotly_chart(
             PreparedFigure(compute.sweep_json(setup, T.lang)),
@@ -50,17 +57,7 @@ def animated(s, setup, state, runs, T, grow: bool) -> None:
     present = state["present"]
     view = state["view"]
     spec = compute.main_json(setup, view, T.lang, state["taylor"] and s.dim == 1, grow, present)
-    fig = PreparedFigure(spec)
-    clickable = view == "contour"
-    with st.container(key="stage", height=500, border=False) if present else st.container():
-        st.plotly_chart(
-            fig,
-            key="chart",
-            on_select="rerun" if clickable else "ignore",
-            selection_mode="points",
-            config=CONFIG,
-            height="stretch" if present else "content",
-        )
+    staged(PreparedFigure(spec), "chart", present, clickable=view == "contour")
     if view == "contour":
         mini = any(r.batch_size for r in runs)
         st.caption(
@@ -69,6 +66,70 @@ def animated(s, setup, state, runs, T, grow: bool) -> None:
     else:
         st.caption(
             (T("view.curve_caption") if s.dim == 1 else T("view.surface3d_caption")) + T("view.play_hint")
+        )
+
+
+def lesson_view(state: dict) -> str | None:
+    """The view a lesson opens in: its question is about that view, so it does not spoil it."""
+    lesson = BY_SLUG.get(state["lesson"])
+    return lesson.values.get("view") if lesson else None
+
+
+def scrub(setup, state: dict, T) -> None:
+    """Every optimizer at SCRUB_RATES rates; the slider under the chart switches in the browser."""
+    decades = state["scrub_decades"]
+    spec = compute.scrub_json(setup, T.lang, decades, state["present"])
+    staged(PreparedFigure(spec), "scrub_chart", state["present"])
+    lrs = explore.scrub_lrs(setup, decades)
+    st.caption(
+        T(
+            "view.scrub_caption",
+            count=len(lrs),
+            lo=format_lr(lrs[0]),
+            hi=format_lr(lrs[-1]),
+            steps=setup.steps,
+        )
+        + settings_note(setup, T)
+    )
+    st.slider(
+        T("view.scrub_decades"),
+        0.25,
+        3.0,
+        step=0.25,
+        key=session.bind("scrub_decades"),
+        help=T("view.scrub_decades_help"),
+    )
+
+
+def basins(setup, state: dict, T) -> None:
+    """The first optimizer's basin map over the view (or a zoomed window around the start)."""
+    zoom = state["basin_zoom"]
+    spec = compute.basins_json(setup, T.lang, zoom, state["present"])
+    staged(PreparedFigure(spec), "basin_chart", state["present"])
+    st.caption(
+        T("view.basins_caption", optimizer=T(f"opt.{setup.optimizers[0]}.name"), steps=explore.BASIN_STEPS)
+        + settings_note(setup, T)
+    )
+    st.select_slider(
+        T("view.basin_zoom"),
+        BASIN_ZOOMS,
+        key=session.bind("basin_zoom"),
+        format_func=lambda z: f"×{z}",
+        help=T("view.basin_zoom_help"),
+    )
+
+
+def staged(fig, key: str, present: bool, clickable: bool = True) -> None:
+    """A main chart; when presenting, in the stage, as tall as the screen allows. A click on a
+    clickable chart reruns the script with the selected point (ui.session applies it)."""
+    with st.container(key="stage", height=500, border=False) if present else st.container():
+        st.plotly_chart(
+            fig,
+            key=key,
+            on_select="rerun" if clickable else "ignore",
+            selection_mode="points",
+            config=CONFIG,
+            height="stretch" if present else "content",
         )
 
 
@@ -83,6 +144,8 @@ def view_controls(s, state: dict, T, predicting: bool) -> None:
         format_func=lambda v: T(f"view.{v}"),
         label_visibility="collapsed",
     )
+    if state["view"] in ("scrub", "basins"):  # whole paths, no animation
+        return
     c2.toggle(
         T("view.whole_path"),
         key=session.bind("whole_path"),

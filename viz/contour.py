@@ -48,47 +48,7 @@ def contour_figure(surface, runs, T, bounds=None, height=620, clickable=True, gr
     """Plotly JSON of the animated contour view for `runs` (from ui.experiment.simulate); `grow`
     and `big` as for viz.curve.curve_figure."""
     lo, hi = view_box(surface, bounds)
-    xs, ys = np.linspace(lo[0], hi[0], GRID), np.linspace(lo[1], hi[1], GRID)
-    X, Y = np.meshgrid(xs, ys)
-    with np.errstate(all="ignore"):
-        Z = surface.value(np.stack([X, Y], axis=-1))
-    undefined = ~np.isfinite(Z)  # a typed formula may be undefined on part of the view (log x)
-    levels, _ = level_values(np.where(undefined, np.nan, Z), surface.f_min)
-    data = [
-        dict(
-            type="contour",
-            x=typed(xs),
-            y=typed(ys),
-            z=typed(levels) if not undefined.any() else [defined(row, 4) for row in levels],
-            colorscale=CONTOUR_SCALE,
-            showscale=False,
-            ncontours=28,
-            contours=dict(coloring="fill", showlines=True),
-            line=dict(color="rgba(60,72,92,0.35)", width=1),
-            hoverinfo="skip",
-            name=T("chart.loss"),
-        )
-    ]
-    if clickable:
-        data.append(_click_grid(surface, lo, hi, T))
-    if len(surface.minima):
-        data.append(
-            dict(
-                type="scatter",
-                x=rounded(surface.minima[:, 0]),
-                y=rounded(surface.minima[:, 1]),
-                mode="markers",
-                name=T("chart.minimum"),
-                marker=dict(
-                    symbol="star", size=17, color=MINIMUM_COLOR, line=dict(color="#FFFFFF", width=1.5)
-                ),
-                customdata=rounded(surface.minima_values, 8),
-                hovertemplate=T("chart.minimum")
-                + " (%{x:.4g}, %{y:.4g})<br>L = %{customdata:.6g}<extra></extra>",
-            )
-        )
-
-    data += critical_traces(surface, T, lambda P: P[:, 0], lambda P: P[:, 1])
+    data = map_traces(surface, T, lo, hi, clickable)
     looks = styles(runs, solid=grow)
     tracks = [_track(run, lo, hi) for run in runs]
     starts = {}
@@ -139,6 +99,53 @@ def contour_figure(surface, runs, T, bounds=None, height=620, clickable=True, gr
         **{k: v for k, v in (frames[0]["layout"] if frames else {}).items() if k not in ("selections", "dragmode")},
     )  # fmt: skip
     return dict(data=data, layout=layout, frames=frames)
+
+
+def map_traces(surface, T, lo, hi, clickable: bool = True) -> list[dict]:
+    """The background of every 2-D map: the loss as filled contours (log-spaced levels), the
+    invisible click grid, the known minima and a typed formula's other critical points."""
+    xs, ys = np.linspace(lo[0], hi[0], GRID), np.linspace(lo[1], hi[1], GRID)
+    X, Y = np.meshgrid(xs, ys)
+    with np.errstate(all="ignore"):
+        Z = surface.value(np.stack([X, Y], axis=-1))
+    undefined = ~np.isfinite(Z)  # a typed formula may be undefined on part of the view (log x)
+    levels, _ = level_values(np.where(undefined, np.nan, Z), surface.f_min)
+    data = [
+        dict(
+            type="contour",
+            x=typed(xs),
+            y=typed(ys),
+            z=typed(levels) if not undefined.any() else [defined(row, 4) for row in levels],
+            colorscale=CONTOUR_SCALE,
+            showscale=False,
+            ncontours=28,
+            contours=dict(coloring="fill", showlines=True),
+            line=dict(color="rgba(60,72,92,0.35)", width=1),
+            hoverinfo="skip",
+            name=T("chart.loss"),
+        )
+    ]
+    if clickable:
+        data.append(_click_grid(surface, lo, hi, T))
+    if len(surface.minima):
+        data.append(
+            dict(
+                type="scatter",
+                x=rounded(surface.minima[:, 0]),
+                y=rounded(surface.minima[:, 1]),
+                mode="markers",
+                name=T("chart.minimum"),
+                marker=dict(
+                    symbol="star", size=17, color=MINIMUM_COLOR, line=dict(color="#FFFFFF", width=1.5)
+                ),
+                customdata=rounded(surface.minima_values, 8),
+                hovertemplate=T("chart.minimum")
+                + " (%{x:.4g}, %{y:.4g})<br>L = %{customdata:.6g}<extra></extra>",
+            )
+        )
+
+    data += critical_traces(surface, T, lambda P: P[:, 0], lambda P: P[:, 1])
+    return data
 
 
 def _click_grid(surface, lo, hi, T) -> dict:

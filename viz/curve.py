@@ -41,35 +41,8 @@ def curve_figure(surface, runs, T, bounds=None, height=560, taylor=False, grow=F
     each path only up to the current frame (a prediction is not spoiled); `big`: the projector's
     sizes, the height left to the page."""
     lo, hi = curve_window(surface, bounds)
-    w = np.linspace(lo[0], hi[0], CURVE_POINTS)
     looks = styles(runs, solid=grow)
-    data = [
-        dict(
-            type="scatter",
-            x=rounded(w),
-            y=defined(_values(surface, w[:, None])),
-            mode="lines",
-            name=T("chart.loss_curve"),
-            line=dict(color="#5A6270", width=3),
-            hoverinfo="skip",
-        )
-    ]
-    if len(surface.minima):
-        m = surface.minima[:, 0]
-        data.append(
-            dict(
-                type="scatter",
-                x=rounded(m),
-                y=rounded(surface.value(m[:, None])),
-                mode="markers",
-                name=T("chart.minimum"),
-                marker=dict(
-                    symbol="star", size=16, color=MINIMUM_COLOR, line=dict(color="#FFFFFF", width=1.5)
-                ),
-                hovertemplate=T("chart.minimum") + "<br>w = %{x:.6g}<br>L = %{y:.6g}<extra></extra>",
-            )
-        )
-    data += critical_traces(surface, T, lambda P: P[:, 0], lambda P: surface.value(P))
+    data = curve_traces(surface, T, lo, hi)
     tracks = [_track(surface, run, lo, hi) for run in runs]
     digits = marks.digits_for(hi - lo)
     for run, look, tr in zip(runs, looks, tracks):
@@ -110,6 +83,40 @@ def curve_figure(surface, runs, T, bounds=None, height=560, taylor=False, grow=F
         **(frames[0]["layout"] if frames else {}),
     )  # fmt: skip
     return dict(data=data, layout=layout, frames=frames)
+
+
+def curve_traces(surface, T, lo, hi) -> list[dict]:
+    """The background of every 1-D chart: the loss curve, its known minima and a typed formula's
+    other critical points."""
+    w = np.linspace(lo[0], hi[0], CURVE_POINTS)
+    data = [
+        dict(
+            type="scatter",
+            x=rounded(w),
+            y=defined(_values(surface, w[:, None])),
+            mode="lines",
+            name=T("chart.loss_curve"),
+            line=dict(color="#5A6270", width=3),
+            hoverinfo="skip",
+        )
+    ]
+    if len(surface.minima):
+        m = surface.minima[:, 0]
+        data.append(
+            dict(
+                type="scatter",
+                x=rounded(m),
+                y=rounded(surface.value(m[:, None])),
+                mode="markers",
+                name=T("chart.minimum"),
+                marker=dict(
+                    symbol="star", size=16, color=MINIMUM_COLOR, line=dict(color="#FFFFFF", width=1.5)
+                ),
+                hovertemplate=T("chart.minimum") + "<br>w = %{x:.6g}<br>L = %{y:.6g}<extra></extra>",
+            )
+        )
+    data += critical_traces(surface, T, lambda P: P[:, 0], lambda P: surface.value(P))
+    return data
 
 
 def _values(surface, P):

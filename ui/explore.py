@@ -1,0 +1,139 @@
+"""The two views that answer in the browser: the learning-rate scrubber (every optimizer at many
+rates around the chosen one) and the basin map (where every start of a grid goes, at many rates).
+Each is one vectorized computation per optimizer; the figure carries every result and a slider
+switches between them without a rerun. Pure functions of a Setup (ui.compute caches them)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from optimizers import run
+from optimizers.basins import anchored_rates, basin_map, basin_rates, critical_rates
+from optimizers.stability import limit, sharpness
+from optimizers.sweep import outcomes, scrub_rates
+from viz.basins import BASIN_COLORS, basins_figure, letter, slider_fraction
+from viz.scrub import lane, scrub_figure
+from viz.style import color_of, format_lr
+
+SCRUB_RATES = 41  # odd: the chosen lr is the middle one
+BASIN_RATES = 12
+BASIN_GRID = 160
+BASIN_STEPS = 300
+
+
+def run_options(setup, name: str) -> dict:
+    """run()'s options for `name` as the main view runs it, for a family of rates: its
+    hyperparameters, schedule, noise, seed, tolerance and the first batch size."""
+    options = setup.run_options(name)
+    options.pop("steps")
+    options["batch_size"] = setup.batch_sizes[0] if setup.batch_sizes else None
+    return options
+
+
+def hyper_of(setup, name: str) -> dict:
+    hyper = setup.hyper_for(name)
+    hyper.pop("lr", None)
+    return hyper
+
+
+def scrub_lrs(setup, decades: float) -> np.ndarray:
+    return scrub_rates(setup.lr, decades, SCRUB_RATES)
+
+
+def scrub_spec(setup, s, T, decades: float = 1.0, big: bool = False) -> dict:
+    """The scrubber's figure: each optimizer run from the start at SCRUB_RATES rates (one run()
+    call each), the names saying how each run ended, the caption lr * lambda_max at the start
+    against each optimizer's limit."""
+    lrs = scrub_lrs(setup, decades)
+    lam = float(sharpness(s, np.asarray(setup.x0, dtype=float)))
+    lanes = []
+    for name in setup.optimizers:
+        t = run(s, name, x0=setup.x0, lr=lrs, steps=setup.steps, **run_options(setup, name))
+        kind, step = outcomes(t)
+        last = np.where(kind == "diverged", np.maximum(step - 1, 0), step)
+        tops = [limit(name, lr=float(lr), **hyper_of(setup, name)) for lr in lrs]
+        notes = [
+            _outcome(k, int(n), T) + " · " + _against(lr * lam, top, T)
+            for k, n, lr, top in zip(kind, step, lrs, tops)
+        ]
+        lanes.append(lane(T(f"opt.{name}.short"), color_of(name), t.path, t.losses, last, notes))
+
+    def caption(i: int) -> str:
+        return T("scrub.caption", lr=format_lr(lrs[i]), ratio=f"{lrs[i] * lam:.3g}")
+
+    return scrub_figure(s, lanes, lrs, SCRUB_RATES // 2, T, caption, big=big)
+
+
+def _against(ratio: float, top: float | None, T) -> str:
+    """lr * lambda_max against the optimizer's limit, in words."""
+    if top is None:
+        return T("scrub.no_limit")
+    side = "at" if np.isclose(ratio, top, rtol=1e-9) else ("below" if ratio < top else "above")
+    return T(f"scrub.{side}", limit=f"{top:.3g}")
+
+
+def _outcome(kind: str, step: int, T) -> str:
+    if kind in ("converged", "diverged"):
+        return T(f"status.{kind}", k=step)
+    return T("verdict.oscillates") if kind == "oscillates" else T("status.moving")
+
+
+def basin_window(setup, s, zoom: int) -> np.ndarray:
+    """The map's window: the view, or at zoom z a window z times smaller centred on the start."""
+    if zoom <= 1:
+        return np.asarray(s.bounds, dtype=float)
+    center = np.asarray(setup.x0, dtype=float)
+    half = (s.bounds[:, 1] - s.bounds[:, 0]) / (2 * zoom)
+    return np.column_stack([center - half, center + half])
+
+
+def basin_lrs(setup, s, name: str) -> np.ndarray:
+    """BASIN_RATES log-spaced rates, the chosen lr one of them: past every minimum's critical rate
+    (the optimizer's limit / lambda_max there) for an optimizer with a limit, otherwise a decade
+    each way."""
+    top = limit(name, lr=setup.lr, **hyper_of(setup, name))
+    if top is None or not len(s.minima):
+        return anchored_rates(setup.lr / 10, setup.lr * 10, setup.lr, BASIN_RATES)
+    return basin_rates(s, BASIN_RATES, setup.lr, top)
+
+
+def basin_of(setup, s, zoom: int = 1, n: int = BASIN_GRID):
+    """The BasinMap of the first optimizer (the main view's hyperparameters, schedule and noise)."""
+    name = setup.optimizers[0]
+    options = run_options(setup, name)
+    options.pop("tol")
+    lrs = basin_lrs(setup, s, name)
+    return basin_map(s, name, lrs, n=n, steps=BASIN_STEPS, bounds=basin_window(setup, s, zoom), **options)
+
+
+def basins_spec(setup, s, T, zoom: int = 1, big: bool = False) -> dict:
+    """The basin view's figure, with the share of each basin per rate and each minimum's critical
+    rate marked under the slider."""
+    name = setup.optimizers[0]
+    bmap = basin_of(setup, s, zoom)
+    k = len(s.minima)
+    shares = bmap.shares(k)
+    top = limit(name, lr=setup.lr, **hyper_of(setup, name))
+    crit = critical_rates(s) * (top / 2) if top is not None else np.full(k, np.inf)
+    active = int(np.argmin(np.abs(np.log(bmap.lrs / setup.lr))))
+    opt = T(f"opt.{name}.short")
+
+    def caption(i: int) -> str:
+        parts = [f"{letter(m)} {shares[i, m]:.0%}" for m in range(k) if shares[i, m] > 0]
+        parts += [
+            T("basins.diverged", share=f"{shares[i, k]:.0%}"),
+            T("basins.undecided", share=f"{shares[i, k + 1]:.0%}"),
+        ]
+        return T("basins.caption", optimizer=opt, lr=format_lr(bmap.lrs[i])) + " · ".join(parts)
+
+    ticks = [
+        (slider_fraction(bmap.lrs, c), f"▲{letter(m)}", _dark(BASIN_COLORS[m % len(BASIN_COLORS)]))
+        for m, c in enumerate(crit)
+        if bmap.lrs[0] <= c <= bmap.lrs[-1]
+    ]
+    return basins_figure(s, bmap, T, active, caption, ticks, s.minima, setup.x0, big=big)
+
+
+def _dark(color: str) -> str:
+    rgb = [int(color[i : i + 2], 16) * 0.6 for i in (1, 3, 5)]
+    return "#" + "".join(f"{int(c):02X}" for c in rgb)
