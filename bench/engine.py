@@ -22,7 +22,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from optimizers import run
 from optimizers.basins import TOL, basin_map, basin_rates, grid
 from optimizers.run import DIVERGENCE_FACTOR
+from optimizers.stability import sharpness_path
 from surfaces import data_surface, get_surface, synthetic
+from surfaces.landscape import slice_surface
+from surfaces.mlp import mlp_surface
 
 try:
     import torch
@@ -111,6 +114,8 @@ def main():
     print()
     basin_maps(repeats)
     print()
+    network(repeats)
+    print()
     data_losses(repeats)
     print()
     X0 = starts()
@@ -182,6 +187,30 @@ def basin_maps(repeats):
         f"stopping: {loop:.2f} s -> {loop / ours:.2f}x (target >= 1) {verdict(ours <= loop)}; "
         f"stop steps agree for {same:.2%} of the runs"
     )
+
+
+def network(repeats):
+    """The default 1-16-16-1 tanh network (321 parameters, 32 points): 2,000 full-batch steps of
+    gradient descent at lr 0.065 with sharpness every 10 steps, and a 41 x 41 filter-normalized
+    slice around the end (1,681 networks in one batched forward pass)."""
+    net = mlp_surface()
+
+    def train():
+        t = run(net, "gd", lr=0.065, steps=2000, tol=0)
+        return t, sharpness_path(net, t.path, every=10)
+
+    dt = median_time(train, max(1, repeats // 2))
+    t, lam = train()
+    print(
+        f"Network 1-16-16-1 ({net.dim} parameters), 2,000 GD steps + sharpness every 10: {dt:.2f} s "
+        f"(target <= 2 s) {verdict(dt <= 2)}; sharpness {lam[0]:.2f} -> {lam[-1]:.2f} (2/lr = {2 / 0.065:.1f})"
+    )
+    plane = slice_surface(net, t.path[-1], "filter", seed=0)
+    a = np.linspace(-1, 1, 41)
+    A, B = np.meshgrid(a, a)
+    grid = np.stack([A, B], axis=-1)
+    dt = median_time(lambda: plane.value(grid), repeats)
+    print(f"41 x 41 slice of its loss: {dt:.3f} s (target <= 1 s) {verdict(dt <= 1)}")
 
 
 def data_losses(repeats):

@@ -533,14 +533,21 @@ def _first_and_last(t: Trajectory) -> Trajectory:
 def _small(g, tol):
     """The seed's stopping test per run, ||g|| <= tol (tol = 0: every component exactly 0), as a
     mask; None when no run passes (found with one cheap test over the batch)."""
+    few = g.shape[-1] <= 4  # a few columns: column by column beats a reduction over a short last axis
     if tol == 0:
-        small = g[..., 0] == 0
-        for i in range(1, g.shape[-1]):
-            small &= g[..., i] == 0
+        if few:
+            small = g[..., 0] == 0
+            for i in range(1, g.shape[-1]):
+                small &= g[..., i] == 0
+        else:
+            small = ~g.any(axis=-1)
     else:
-        sq = g[..., 0] * g[..., 0]
-        for i in range(1, g.shape[-1]):
-            sq += g[..., i] * g[..., i]
+        if few:
+            sq = g[..., 0] * g[..., 0]
+            for i in range(1, g.shape[-1]):
+                sq += g[..., i] * g[..., i]
+        else:
+            sq = np.einsum("...i,...i->...", g, g)
         if sq.min() > (1.01 * tol) ** 2:  # a NaN makes this False: then test run by run
             return None
         small = np.sqrt(sq) <= tol
