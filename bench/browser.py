@@ -96,24 +96,24 @@ def scrubbing(page, changes: int) -> dict:
     """Slider steps (in the browser) against lr changes (a rerun) on the scrub view, alternating."""
     page.wait_for_function(f"() => !!({SCRUB})", timeout=60_000)
     settle(page)
-    page.evaluate(f"""() => {{
-        const g = {SCRUB};
-        window.__down = 0; window.__drawn = 0; window.__reruns = 0;
-        document.addEventListener('mousedown', () => {{ window.__down = performance.now(); }}, true);
-        g.on('plotly_update', () => requestAnimationFrame(() => {{ window.__drawn = performance.now(); }}));
-    }}""")
     slider, lr_times = [], []
     box = page.locator("[data-testid='stSidebar'] input[aria-label='Learning rate']")
+    n = page.evaluate(f"() => ({SCRUB}).layout.sliders[0].steps.length")
     for i in range(changes):
         rail = page.locator(".slider-rail-rect").first.bounding_box()
-        n = page.evaluate(f"() => ({SCRUB}).layout.sliders[0].steps.length")
         k = (7 + 13 * i) % n
+        if k == page.evaluate(f"() => ({SCRUB}).layout.sliders[0].active"):
+            k = (k + 1) % n
         inset = 8  # plotly.js draws the steps inside the rail's rounded ends
         x = rail["x"] + inset + (rail["width"] - 2 * inset) * k / (n - 1)
-        page.evaluate("() => { window.__drawn = 0; }")
+        t0 = page.evaluate("() => performance.now()")
         page.mouse.click(x, rail["y"] + rail["height"] / 2)
-        page.wait_for_function("() => window.__drawn > 0", polling="raf")
-        slider.append(page.evaluate("() => (window.__drawn - window.__down) / 1000"))
+        page.wait_for_function(
+            f"() => {{ const g = {SCRUB}; return g.layout.sliders[0].active === {k} && "
+            f"g._fullData.filter(t => t.meta && t.meta.rate_path).every(t => t.customdata[0] === {k}); }}",
+            polling="raf",
+        )
+        slider.append((page.evaluate("() => performance.now()") - t0) / 1000)
         lr = round(0.001 + 0.0001 * (i + 1), 5)
         box.fill(str(lr))
         t0 = page.evaluate("() => performance.now()")
@@ -123,8 +123,6 @@ def scrubbing(page, changes: int) -> dict:
             f"() => {{ const g = {SCRUB}; return g && g.layout.sliders[0].steps[20].label === {label!r}; }}",
             polling="raf",
         )
-        page.evaluate(f"""() => {{ ({SCRUB}).on('plotly_update',
-            () => requestAnimationFrame(() => {{ window.__drawn = performance.now(); }})); }}""")
         lr_times.append((page.evaluate("() => performance.now()") - t0) / 1000)
     return dict(slider=slider, lr=lr_times, bytes=scrub_bytes())
 

@@ -126,3 +126,23 @@ def test_scrub_on_a_1d_surface_and_decades_in_the_link():
     spec = chart_spec(at, "scrub_chart")
     labels = [s["label"] for s in spec["layout"]["sliders"][0]["steps"]]
     assert labels[0] == "0.001" and labels[-1] == "10"
+
+
+@pytest.mark.parametrize("optimizer", ["momentum", "adam"])
+def test_basins_of_other_optimizers_and_of_a_typed_formula(optimizer):
+    """(x^2 - 1)^2 + y^2 has two minima, (+-1, 0): at the rate where most starts converge, both
+    basins are on the map, each mostly on its own side."""
+    at = fresh(
+        {"surface": "custom", "formula": "(x^2 - 1)^2 + y^2", "view": "basins", "optimizers": optimizer}
+    )
+    no_exception(at)
+    assert len([d for d in chart_spec(at, "basin_chart")["data"] if d["type"] == "heatmap"]) >= 12
+    setup = setup_from(state_of(at))
+    s = setup.spec.build()
+    bmap = explore.basin_of(setup, s, n=40)
+    r = int(np.argmax((bmap.label >= 0).mean(axis=(1, 2))))
+    label = bmap.label[r]
+    assert (label >= 0).mean() > 0.5
+    right = int(np.argmin(np.linalg.norm(s.minima - [1.0, 0.0], axis=1)))
+    assert (label[:, bmap.xs > 0] == right).sum() > (label[:, bmap.xs > 0] == 1 - right).sum()
+    assert (label[:, bmap.xs < 0] == 1 - right).sum() > (label[:, bmap.xs < 0] == right).sum()

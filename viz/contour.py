@@ -210,8 +210,8 @@ def _frame_marks(steps, runs, looks, tracks, lo, hi, surface, T, label_size=15) 
                 color=look["color"],
                 name=label(run, runs, T),
                 final=outcome(run, T),
-                inside=inside,
-                show=show,
+                inside=inside.tolist(),  # Python bools and floats: the frame loop reads them one by one
+                show=show.tolist(),
                 P=np.round(np.where(inside[:, None], P, tr["pinned"][j]), digits).tolist(),
                 ends=np.round(np.where(np.isfinite(ends), ends, 0.0), digits).tolist(),
                 raw=P,
@@ -231,7 +231,7 @@ def _frame_marks(steps, runs, looks, tracks, lo, hi, surface, T, label_size=15) 
         stacks = marks.stacking(r["P"][f] for r in per_run)
         for r, stack in zip(per_run, stacks):
             x, y = r["P"][f]
-            inside = bool(r["inside"][f])
+            inside = r["inside"][f]
             text = r["name"] + (r["final"] if f == last else "")
             shapes.append({**r["dots"][inside], "xanchor": x, "yanchor": y})
             if inside:
@@ -244,17 +244,7 @@ def _frame_marks(steps, runs, looks, tracks, lo, hi, surface, T, label_size=15) 
                 raw = r["raw"][f]
                 text += f"<br>({fmt(raw[0])}, {fmt(raw[1])})"
                 notes.append(marks.run_label(x, y, text, r["color"], lo, hi, False, stack, label_size))
-            ends, show = r["ends"][f], r["show"][f]
-            for i in range(show.shape[0]):
-                notes.append(
-                    {
-                        **r["arrows"][i],
-                        "x": ends[i][0],
-                        "y": ends[i][1],
-                        "ax": x,
-                        "ay": y,
-                        "visible": bool(show[i]),
-                    }
-                )
+            for arrow, end, visible in zip(r["arrows"], r["ends"][f], r["show"][f]):
+                notes.append({**arrow, "x": end[0], "y": end[1], "ax": x, "ay": y, "visible": visible})
         frames.append(dict(shapes=shapes, annotations=notes))
     return frames
