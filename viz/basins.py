@@ -142,6 +142,7 @@ def basins_figure(
             yref="paper",
             xanchor="left",
             yanchor="bottom",
+            yshift=14,  # clear of the frame around the map
             showarrow=False,
             align="left",
             font=dict(size=size["label"]),
