@@ -120,10 +120,9 @@ def basins_spec(setup, s, T, zoom: int = 1, big: bool = False) -> dict:
 
     def caption(i: int) -> str:
         parts = [f"{letter(m)} {shares[i, m]:.0%}" for m in range(k) if shares[i, m] > 0]
-        parts += [
-            T("basins.diverged", share=f"{shares[i, k]:.0%}"),
-            T("basins.undecided", share=f"{shares[i, k + 1]:.0%}"),
-        ]
+        for key, share in (("basins.diverged", shares[i, k]), ("basins.undecided", shares[i, k + 1])):
+            if share > 0:  # named only where there are such starts
+                parts.append(T(key, share=f"{share:.0%}"))
         return T("basins.caption", optimizer=opt, lr=format_lr(bmap.lrs[i])) + " · ".join(parts)
 
     ticks = [

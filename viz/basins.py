@@ -138,8 +138,8 @@ def basins_figure(
             text=caption(active),
             x=0,
             y=1,
-            xref="paper",
-            yref="paper",
+            xref="x domain",  # the map's own edges (its square keeps it narrower than the figure)
+            yref="y domain",
             xanchor="left",
             yanchor="bottom",
             yshift=14,  # clear of the frame around the map

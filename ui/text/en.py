@@ -203,7 +203,7 @@ TEXT = {
     "scrub.at": "at its limit {limit}",
     "scrub.above": "above its limit {limit}",
     "scrub.no_limit": "no fixed limit",
-    "basins.caption": "{optimizer}, lr = {lr}: ",
+    "basins.caption": "{optimizer}, lr = {lr}<br>",
     "basins.diverged": "diverged {share}",
     "basins.undecided": "undecided {share}",
     "view.sweep_caption": "{optimizer} from the same start at 200 learning rates, {steps} steps each, in one vectorized run. Click a point to use that learning rate.",

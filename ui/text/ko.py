@@ -206,7 +206,7 @@ TEXT = {
     "scrub.at": "한계 {limit}와 같음",
     "scrub.above": "한계 {limit} 초과",
     "scrub.no_limit": "정해진 한계 없음",
-    "basins.caption": "{optimizer}, lr = {lr}: ",
+    "basins.caption": "{optimizer}, lr = {lr}<br>",
     "basins.diverged": "발산 {share}",
     "basins.undecided": "미정 {share}",
     "view.sweep_caption": "{optimizer}를 같은 시작점에서 학습률 200개로 각각 {steps} 스텝씩, 한 번의 벡터 연산으로 돌렸습니다. 점을 클릭하면 그 학습률을 씁니다.",
