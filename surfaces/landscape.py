@@ -128,3 +128,46 @@ def slice_surface(surface, center, directions="filter", seed: int = 0, span: flo
         half, kind = np.array([span, span]), "given"
     bounds = np.column_stack([-half, half])
     return SliceSurface(surface, center, D[0], D[1], bounds, kind, explained)
+
+
+class LineSurface(Surface):
+    """loss(a + t (b - a)) over t: the straight line from a to b (Goodfellow et al. 2015, "Qualitatively
+    characterizing neural network optimization problems"), t = 0 at a and 1 at b; a 1-D Surface."""
+
+    scalar = None
+
+    def __init__(self, surface, a, b, margin: float = 0.5):
+        self.base = surface
+        self.a, self.b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+        self.d = self.b - self.a
+        super().__init__(
+            f"{surface.name}_line",
+            f"{surface.title}: the line from start to end",
+            self._fg,
+            self._hess,
+            [[-margin, 1.0 + margin]],
+            [0.0],
+            None,
+            r"L(t) = L(\theta_0 + t\,(\theta_1 - \theta_0))",
+            "The loss along the straight line between two parameter vectors.",
+        )
+
+    def params(self, t) -> np.ndarray:
+        return self.a + np.asarray(t, dtype=float)[..., None] * self.d
+
+    def _fg(self, t):
+        f, g = self.base.value_and_grad(self.params(t))
+        return f, (g @ self.d,)
+
+    def _hess(self, t):
+        P = self.params(t)
+        n = np.linalg.norm(self.d)
+        return (self.base.hvp(P, np.broadcast_to(self.d / n, P.shape)) @ self.d * n,)
+
+
+def line_surface(surface, a, b, margin: float = 0.5) -> LineSurface:
+    """The 1-D Surface of the loss along the line from parameters a (t = 0) to b (t = 1), viewed
+    over [-margin, 1 + margin]."""
+    if np.asarray(a).shape != (surface.dim,) or np.asarray(b).shape != (surface.dim,):
+        raise ValueError(f"a and b must be parameter vectors of shape ({surface.dim},)")
+    return LineSurface(surface, a, b, margin)

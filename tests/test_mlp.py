@@ -8,7 +8,7 @@ import pytest
 
 from optimizers import OPTIMIZERS, run
 from optimizers.stability import sharpness_path
-from surfaces.landscape import slice_surface
+from surfaces.landscape import line_surface, slice_surface
 from surfaces.mlp import mlp_surface
 
 EOS_LR, EOS_STEPS = 0.065, 4000  # 2/lr = 30.8: the default net sharpens from 5.7 up to it by step ~1,600
@@ -148,3 +148,18 @@ def test_pca_directions_explain_the_path_and_project_the_center_to_the_origin(ne
     assert plane_loss[-1] == pytest.approx(true_loss[-1], rel=1e-12)
     with pytest.raises(ValueError, match="trajectory"):
         slice_surface(net, end, "pca")
+
+
+def test_the_line_from_start_to_end_is_exact_at_both_ends(net):
+    t = run(net, "adam", lr=0.01, steps=200, tol=0)
+    line = line_surface(net, t.path[0], t.path[-1])
+    assert line.dim == 1
+    assert float(line.value([0.0])) == net.value(t.path[0])
+    assert float(line.value([1.0])) == pytest.approx(net.value(t.path[-1]), rel=1e-12)
+    h, s = 1e-6, 0.4
+    fd = (line.value([s + h]) - line.value([s - h])) / (2 * h)
+    assert line.grad([s])[0] == pytest.approx(fd, rel=1e-6)
+    fd2 = (line.grad([s + h])[0] - line.grad([s - h])[0]) / (2 * h)
+    assert line.hessian([s])[0, 0] == pytest.approx(fd2, rel=1e-4)
+    with pytest.raises(ValueError, match="parameter vectors"):
+        line_surface(net, t.path[0][:3], t.path[-1])
