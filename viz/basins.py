@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .contour import _click_grid
+from .contour import _click_grid, start_trace
 from .figure import rounded, typed
 from .style import AXIS, MINIMUM_COLOR, base_layout, format_lr, sizes
 
@@ -107,18 +107,7 @@ def basins_figure(
             )
         )
     if start is not None:
-        data.append(
-            dict(
-                type="scatter",
-                x=rounded([start[0]]),
-                y=rounded([start[1]]),
-                mode="markers",
-                name=T("chart.start"),
-                marker=dict(symbol="circle-open", size=20, color="#1B1F24", line=dict(width=3)),
-                hoverinfo="skip",
-                showlegend=False,
-            )
-        )
+        data.append(start_trace([rounded(start)], T, showlegend=False))
     rates = len(bmap.lrs)
     steps = [
         dict(

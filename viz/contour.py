@@ -59,17 +59,7 @@ def contour_figure(surface, runs, T, bounds=None, height=620, clickable=True, gr
         data.append(
             path_trace(run, runs, look, tr, hover, digits, LINE_WIDTH, MARKER_SIZE - 2, lo, hi, T, grow)
         )
-    data.append(
-        dict(
-            type="scatter",
-            x=[p[0] for p in starts],
-            y=[p[1] for p in starts],
-            mode="markers",
-            name=T("chart.start"),
-            marker=dict(symbol="circle-open", size=20, color="#1B1F24", line=dict(width=3)),
-            hoverinfo="skip",
-        )
-    )
+    data.append(start_trace(list(starts), T))
 
     last = max((shown(r) - 1 for r in runs), default=0)
     steps = frame_steps(last)
@@ -146,6 +136,20 @@ def map_traces(surface, T, lo, hi, clickable: bool = True) -> list[dict]:
 
     data += critical_traces(surface, T, lambda P: P[:, 0], lambda P: P[:, 1])
     return data
+
+
+def start_trace(points, T, **extra) -> dict:
+    """The start points of a map, ringed."""
+    return dict(
+        type="scatter",
+        x=[p[0] for p in points],
+        y=[p[1] for p in points],
+        mode="markers",
+        name=T("chart.start"),
+        marker=dict(symbol="circle-open", size=20, color="#1B1F24", line=dict(width=3)),
+        hoverinfo="skip",
+        **extra,
+    )
 
 
 def _click_grid(surface, lo, hi, T) -> dict:
