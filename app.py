@@ -52,7 +52,7 @@ def page(state: dict) -> None:
     panels.stability_ui(s, setup, runs, T)
     panels.history_ui(setup, state, runs, T)
     panels.summary_ui(s, runs, T)
-    panels.steps_ui(s, state, runs, T)
+    panels.steps_ui(s, setup, state, runs, T)
     panels.export_ui(s, state, runs, T)
 
 

@@ -10,8 +10,11 @@ from .analytic import build_analytic
 from .base import Surface
 from .custom import custom_surface
 from .data import Dataset, DataSurface, data_surface, default_data_surfaces, synthetic
+from .mlp import mlp_surface
 
-SURFACES: dict[str, Surface] = {s.name: s for s in build_analytic() + default_data_surfaces()}
+SURFACES: dict[str, Surface] = {
+    s.name: s for s in [*build_analytic(), *default_data_surfaces(), mlp_surface()]
+}
 
 
 def get_surface(name: str) -> Surface:
@@ -30,5 +33,6 @@ __all__ = [
     "custom_surface",
     "data_surface",
     "get_surface",
+    "mlp_surface",
     "synthetic",
 ]

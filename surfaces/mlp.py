@@ -18,6 +18,8 @@ O(h^2 |g'''|) + O(eps |g| / h), about 1e-9 relative here (tests compare with a s
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 
 from .base import Surface
@@ -39,6 +41,7 @@ class MLPSurface(Surface):
 
     scalar = None  # no Python-float fast path: every step goes through the batched NumPy code
     kind = "regression"
+    curved = True  # its fit is a curve, not a line (viz.data_panel)
 
     def __init__(self, data: Dataset, hidden=(16, 16), seed: int = 0, init_scale: float = 0.5):
         self.data = data
@@ -161,6 +164,12 @@ class MLPSurface(Surface):
             H = self.hvp(p, eye)  # row j: H e_j
             out[n] = (H + H.T) / 2
         return out.reshape(P.shape[:-1] + (self.dim, self.dim))
+
+
+def mlp_dim(width: int = 16, depth: int = 2) -> int:
+    """The number of parameters of a 1-width-...-width-1 network with `depth` hidden layers."""
+    sizes = (1, *(int(width),) * int(depth), 1)
+    return sum(o * i + o for i, o in pairwise(sizes))
 
 
 def mlp_surface(

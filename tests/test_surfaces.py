@@ -21,6 +21,7 @@ DOCUMENTED = {  # name -> (number of minima in view, global minimum value)
     "linreg_slope": (1, None),  # the data losses' minima are checked against lstsq in test_data.py
     "linreg": (1, None),
     "logreg": (1, None),
+    "mlp": (0, None),  # a network's minima are not known in closed form: none is listed
 }
 
 
@@ -88,6 +89,8 @@ def test_listed_minima_are_minima_with_the_documented_values(name):
     s = get_surface(name)
     count, f_star = DOCUMENTED[name]
     assert s.minima.shape == (count, s.dim)
+    if not count:
+        return
     g = s.grad(s.minima)
     assert np.linalg.norm(g, axis=-1).max() <= 1e-10
     assert (np.linalg.eigvalsh(s.hessian(s.minima)) > 0).all()

@@ -26,6 +26,7 @@ from .conftest import ROOT, fresh, no_exception
 ALLOWED = {
     *("Adam", "RMSprop", "Adagrad", "Nesterov", "Newton", "AMSGrad", "Armijo"),
     *("Rosenbrock", "Himmelblau", "Rastrigin", "Beale"),
+    *("Cohen", "Goodfellow", "Li", "Antognini", "Sohl", "Dickstein", "LeCun", "PCA"),  # authors cited, a method
     *("GD", "SGD", "CSV", "HTML", "English", "lr", "tol", "max", "min", "log"),
     *FUNCTIONS,
     *CONSTANTS,

@@ -13,7 +13,7 @@ from viz.history import history_figure
 from viz.sweep import compare_figure, sweep_figure
 from viz.views import main_figure
 
-from . import explore, verdicts
+from . import explore, landscape, tables, verdicts
 from .experiment import Setup, simulate
 from .explore import run_options
 from .text import texts
@@ -49,8 +49,11 @@ def main_json(
 @st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=SETUP_HASH)
 def history_json(setup: Setup, lang: str, epochs: bool = False) -> dict:
     runs, s = runs_of(setup), surface_of(setup)
-    ratios = [(verdicts.ratio_path(s, run), verdicts.run_limit(run)) for run in runs]
-    return history_figure(runs, texts(lang), lowest_known(s, runs), epochs=epochs, ratios=ratios)
+    ratios = [(*verdicts.ratio_path(s, run), verdicts.run_limit(run)) for run in runs]
+    network = s.dim > 2  # its sharpness against 2/lr: the edge of stability
+    return history_figure(
+        runs, texts(lang), lowest_known(s, runs), epochs=epochs, ratios=ratios, sharpness=network
+    )
 
 
 def lowest_known(s, runs) -> float | None:
@@ -102,3 +105,20 @@ def scrub_json(setup: Setup, lang: str, decades: float = 1.0, big: bool = False)
 @st.cache_resource(max_entries=16, show_spinner=False, hash_funcs=SETUP_HASH)
 def basins_json(setup: Setup, lang: str, zoom: int = 1, big: bool = False) -> dict:
     return explore.basins_spec(setup, surface_of(setup), texts(lang), zoom, big)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False, hash_funcs=SETUP_HASH)
+def landscape_of(setup: Setup, lang: str, directions: str = "pca", grow: bool = False, big: bool = False):
+    """The network's plane through the first run's end (ui.landscape.Landscape)."""
+    return landscape.landscape(surface_of(setup), runs_of(setup), texts(lang), directions, grow, big)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False, hash_funcs=SETUP_HASH)
+def line_json(setup: Setup, lang: str, big: bool = False) -> dict:
+    return landscape.line(surface_of(setup), runs_of(setup), texts(lang), big)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=SETUP_HASH)
+def step_rows_of(setup: Setup, lang: str, index: int = 0) -> list[dict]:
+    """The step table of the setup's run `index` (ui.tables.step_rows)."""
+    return tables.step_rows(surface_of(setup), runs_of(setup)[index], texts(lang))

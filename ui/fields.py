@@ -19,11 +19,20 @@ LR_MIN, LR_MAX = 1e-6, 100.0
 MAX_STEPS = 10_000
 MAX_VALUE_LENGTH = 300  # a longer query value is stale or tampered with
 SURFACE_NAMES = (*SURFACES, "custom")
-VIEWS = ("curve", "contour", "3d", "scrub", "basins", "sweep", "compare")
+VIEWS = ("curve", "contour", "3d", "scrub", "basins", "sweep", "compare", "landscape", "line")
 VIEWS_BY_DIM = {
     1: ("curve", "scrub", "sweep", "compare"),
     2: ("contour", "3d", "scrub", "basins", "sweep", "compare"),
 }
+NETWORK_VIEWS = ("landscape", "line")  # a network's hundreds of parameters, seen through a plane or a line
+DIRECTIONS = ("pca", "filter")  # the landscape's plane (surfaces.landscape.slice_surface)
+
+
+def views_for(dim: int) -> tuple[str, ...]:
+    """The views of a surface of this dimension (above 2: the network's)."""
+    return VIEWS_BY_DIM.get(dim, NETWORK_VIEWS)
+
+
 BASIN_ZOOMS = (1, 2, 4, 8, 16, 32, 64, 128, 256)
 LANGS = ("ko", "en")
 TOLERANCES = (0.0, 1e-12, 1e-10, 1e-8, 1e-6, 1e-4, 1e-3, 1e-2)
@@ -208,6 +217,7 @@ FIELDS: dict[str, Field] = {
         Field("taylor", "bool", False),
         Field("scrub_decades", "float", 1.0, 0.25, 3.0),
         Field("basin_zoom", "int", 1, 1, BASIN_ZOOMS[-1]),
+        Field("directions", "choice", "pca", choices=DIRECTIONS),
         Field("history_x", "choice", "step", choices=("step", "epoch")),
         Field("data_n", "int", 50, 2, 10_000),
         Field("data_noise", "float", 1.0, 0.0, 100.0),
@@ -216,6 +226,9 @@ FIELDS: dict[str, Field] = {
         Field("data_seed", "int", 0, 0, 2**31 - 1),
         Field("data_standardize", "bool", False),
         Field("batch_sizes", "ints", [50], 1, 10_000),
+        Field("net_width", "int", 16, 1, 64),
+        Field("net_depth", "int", 2, 1, 4),
+        Field("net_init", "float", 0.5, 0.01, 5.0),
         Field("formula", "text", "w^4 - 3w^2 + w"),
         Field("formula_x_lo", "float", -3.0, -1e6, 1e6),
         Field("formula_x_hi", "float", 3.0, -1e6, 1e6),
@@ -229,16 +242,29 @@ FIELDS: dict[str, Field] = {
 # Keys that change how the picture is shown, not which runs are made: changing them never ends a
 # lesson, and a lesson's link does not need them.
 DISPLAY_KEYS = frozenset(
-    {"lang", "present", "view", "whole_path", "history_x", "taylor", "scrub_decades", "basin_zoom"}
+    {
+        "lang",
+        "present",
+        "view",
+        "whole_path",
+        "history_x",
+        "taylor",
+        "scrub_decades",
+        "basin_zoom",
+        "directions",
+    }
 )
 KEPT_KEYS = DISPLAY_KEYS - {
     "view",
     "history_x",
     "scrub_decades",
     "basin_zoom",
+    "directions",
 }  # a person's display choices a lesson does not change
 DATA_KEYS = frozenset(k for k in FIELDS if k.startswith("data_")) | {"batch_sizes"}
 FORMULA_KEYS = frozenset(k for k in FIELDS if k.startswith("formula"))
+NET_KEYS = frozenset(k for k in FIELDS if k.startswith("net_"))
+NET_DATA_KEYS = frozenset({"data_n", "data_noise", "data_seed", "batch_sizes"})  # the network's data
 SCHEDULE_KEYS = frozenset(k for k in FIELDS if k.startswith("schedule_"))
 
 

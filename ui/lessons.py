@@ -77,6 +77,11 @@ def final_loss(optimizer="gd", lr=None, start=0, batch=None):
     return measure
 
 
+def final_loss_at(k, optimizer="gd"):
+    """The loss at step k of the run."""
+    return lambda runs, state: float(_run(runs, optimizer).losses[k])
+
+
 def at_step(k, optimizer="gd", lr=None, start=0):
     return lambda runs, state: float(_run(runs, optimizer, lr, start).path[k, 0])
 
@@ -262,6 +267,70 @@ def _loss_after_epochs(batch, epochs):
     def measure(runs, state):
         r = _run(runs, "gd", None, 0, batch)
         return round(float(r.losses[epochs * r.per_epoch]), 2)
+
+    return measure
+
+
+def _surface(state):
+    from .state import setup_from
+
+    return setup_from(state).spec.build()
+
+
+def _sharpness(runs, state, optimizer="gd"):
+    """(steps, lambda_max there) along the run, as the history panel measures it (ui.verdicts)."""
+    from .verdicts import ratio_path
+
+    r = _run(runs, optimizer)
+    steps, ratios = ratio_path(_surface(state), r)
+    return r, steps, ratios / r.lrs[steps]
+
+
+def _edge_fact(what):
+    """Facts of the edge of stability: 2/lr, sharpness at the start, the step where it first
+    reaches 2/lr, its lowest and highest value from then on, and its largest relative distance
+    from 2/lr in the last quarter of the run."""
+
+    def measure(runs, state):
+        r, steps, lam = _sharpness(runs, state)
+        edge = 2 / float(r.lrs[0])
+        if what == "edge":
+            return round(edge, 1)
+        if what == "start":
+            return round(float(lam[0]), 1)
+        first = int(np.argmax(lam >= edge)) if (lam >= edge).any() else None
+        if first is None:
+            return None
+        if what == "reach":
+            return int(steps[first])
+        if what == "late":  # the last quarter of the run: how far from 2/lr, at most
+            return float(np.ceil(100 * np.abs(lam[-len(lam) // 4 :] / edge - 1).max()) / 100)  # "within"
+        after = lam[first:]
+        return round(float(after.min() if what == "low" else after.max()), 1)
+
+    return measure
+
+
+def _plane_fact(what, optimizer="adam"):
+    """The landscape view's own numbers: the PCA plane's shares of the path's variance, how far the
+    plane's loss strays from the true loss (a factor), and how often the loss rises on the
+    straight line from start to end."""
+
+    def measure(runs, state):
+        from surfaces.landscape import line_surface
+
+        from .landscape import plane_of, shadows
+
+        s, r = _surface(state), _run(runs, optimizer)
+        if what == "line_rises":
+            line = line_surface(s, r.path[0], r.path[r.steps_taken])
+            L = line.value(np.linspace(0.0, 1.0, 201)[:, None])
+            return int((np.diff(L) > 0).sum())
+        plane = plane_of(s, [r], "filter" if what == "gap_filter" else "pca")
+        if what in ("pc1", "pc2"):
+            return round(float(plane.explained[0 if what == "pc1" else 1]), 2)
+        _, true, on_plane = shadows(plane, [r])
+        return round(float(np.max(np.maximum(on_plane[0] / true[0], true[0] / on_plane[0]))), 0)
 
     return measure
 
@@ -558,6 +627,40 @@ LESSONS = [
             Claim("ragged_1", _crossings(1), 8),
             Claim("ragged_256", _crossings(256), 13),
             Claim("smooth_256", _crossings(256, lr=0.01), 0),
+        ),
+    ),
+    Lesson(
+        "edge-of-stability",
+        "mlp",
+        dict(optimizers=["gd"], lr=0.065, steps=3000, tol=0.0, view="landscape"),
+        answer=2,
+        invites=("view", "directions", "history_x"),
+        claims=(
+            Claim("edge", _edge_fact("edge"), 30.8, fmt="{:.1f}"),
+            Claim("lam0", _edge_fact("start"), 5.7, fmt="{:.1f}"),
+            Claim("reach", _edge_fact("reach"), 1590, fmt="{:,}"),
+            Claim("low", _edge_fact("low"), 28.7, fmt="{:.1f}"),
+            Claim("high", _edge_fact("high"), 34.2, fmt="{:.1f}"),
+            Claim("late", _edge_fact("late"), 0.03, fmt="{:.0%}"),
+            Claim("rises", _rises("gd"), 482, fmt="{:,}"),
+            Claim("loss0", final_loss_at(0), 0.584, rel=0.001, fmt="{:.3f}"),
+            Claim("final", final_loss(), 0.0125, rel=0.01, fmt="{:.4f}"),
+        ),
+    ),
+    Lesson(
+        "network-landscape",
+        "mlp",
+        dict(optimizers=["adam"], lr=0.01, steps=1000, tol=0.0, view="landscape", directions="pca"),
+        answer=0,
+        invites=("view", "directions"),
+        claims=(
+            Claim("pc1", _plane_fact("pc1"), 0.87, fmt="{:.0%}"),
+            Claim("pc2", _plane_fact("pc2"), 0.11, fmt="{:.0%}"),
+            Claim("gap", _plane_fact("gap"), 8.0, fmt="{:g}"),
+            Claim("gap_filter", _plane_fact("gap_filter"), 61.0, fmt="{:g}"),
+            Claim("line_rises", _plane_fact("line_rises"), 0),
+            Claim("loss0", final_loss_at(0, "adam"), 0.584, rel=0.001, fmt="{:.3f}"),
+            Claim("final", final_loss("adam"), 0.0059, rel=0.01, fmt="{:.4f}"),
         ),
     ),
 ]

@@ -15,11 +15,11 @@ from viz.figure import PreparedFigure
 from viz.runs import fmt, label
 from viz.stability import effective_step_figure, stability_figure
 from viz.style import color_of, format_lr
-from viz.views import main_figure
 
 from . import compute, session, verdicts
+from .landscape import picture
 from .lessons import BY_SLUG, number
-from .tables import seed_rows, step_rows
+from .tables import seed_rows
 
 CONFIG = {"displayModeBar": False}
 
@@ -283,7 +283,9 @@ def summary_ui(s, runs, T) -> None:
             {
                 T("summary.run"): label(run, runs, T),
                 T("summary.status"): T(f"status.{run.status}", k=at),
-                T("summary.final_point"): ", ".join(fmt(v) for v in end),
+                T("summary.final_point"): ", ".join(fmt(v) for v in end)
+                if len(end) <= 2
+                else T("summary.norm", norm=fmt(float(np.linalg.norm(end)))),
                 T("summary.final_loss"): float(run.losses[k]),
                 T("summary.steps"): k,
                 T("summary.distance"): dist,
@@ -300,20 +302,22 @@ def summary_ui(s, runs, T) -> None:
     )
 
 
-def steps_ui(s, state: dict, runs, T) -> None:
+def steps_ui(s, setup, state: dict, runs, T) -> None:
     with st.expander(T("steps.title"), expanded=s.dim == 1):
-        run = runs[0]
+        i = 0
         if len(runs) > 1:
             names = [label(r, runs, T) for r in runs]
-            run = runs[names.index(st.selectbox(T("steps.run"), names, key="table_run"))]
+            i = names.index(st.selectbox(T("steps.run"), names, key="table_run"))
+        run = runs[i]
         if state["lesson"] == "seed-loop":
             st.caption(T("steps.seed_caption"))
             st.dataframe(arrow(seed_rows(run)), hide_index=True, width="stretch")
             return
-        st.caption(
-            (T("steps.caption_1d") if s.dim == 1 else T("steps.caption_2d")) + T("steps.taylor_caption")
+        caption = (
+            "steps.caption_1d" if s.dim == 1 else "steps.caption_2d" if s.dim == 2 else "steps.caption_net"
         )
-        rows = step_rows(s, run, T)
+        st.caption(T(caption) + T("steps.taylor_caption"))
+        rows = compute.step_rows_of(setup, T.lang, i)
         st.dataframe(
             arrow(rows),
             hide_index=True,
@@ -353,7 +357,7 @@ def export_ui(s, state: dict, runs, T) -> None:
         key="download_html",
         file_name=f"{file_stem(state)}.html",
         mime="text/html",
-        data=lambda: html_page(main_figure(s, runs, T, state["view"]), title, [], T.lang, page_script()),
+        data=lambda: html_page(picture(s, runs, T, state), title, [], T.lang, page_script()),
         width="stretch",
     )
     c2.download_button(

@@ -23,7 +23,7 @@ from .fields import (
 )
 from .lessons import LESSONS, number
 from .spec import UPLOADS, DataSpec
-from .state import dim_of, start_at
+from .state import NETWORK, dim_of, start_at
 from .text import LANGS, NAMES, texts
 from .text.glossary import TERMS
 
@@ -50,6 +50,8 @@ def sidebar(state: dict, T) -> None:
         formula_ui(state, T)
     elif state["surface"] in KINDS:
         data_ui(state, T)
+    elif state["surface"] == NETWORK:
+        network_ui(state, T)
     optimizers_ui(state, T)
     lr_ui(T)
     schedule_ui(state, T)
@@ -108,6 +110,34 @@ def data_ui(state: dict, T) -> None:
             key="data_csv",
         )
         upload_ui(upload, kind, state["data_standardize"], T)
+        batch_ui(state, T)
+
+
+def network_ui(state: dict, T) -> None:
+    """The network and its data: hidden layers, their width, the initial weights' scale, and the
+    noisy sine it fits."""
+    with st.expander(T("net.title"), expanded=True):
+        c1, c2, c3 = st.columns(3)
+        c1.number_input(
+            T("net.width"), 1, 64, key=session.bind("net_width"), step=1, help=T("net.width_help")
+        )
+        c2.number_input(T("net.depth"), 1, 4, key=session.bind("net_depth"), step=1, help=T("net.depth_help"))
+        c3.number_input(
+            T("net.init"),
+            0.01,
+            5.0,
+            key=session.bind("net_init"),
+            step=0.1,
+            format="%g",
+            help=T("net.init_help"),
+        )
+        c1, c2, c3 = st.columns(3)
+        c1.number_input(T("data.n"), 2, 10_000, key=session.bind("data_n"), step=8)
+        c2.number_input(T("data.noise"), 0.0, 100.0, key=session.bind("data_noise"), step=0.05, format="%g")
+        c3.number_input(
+            T("data.seed"), 0, 2**31 - 1, key=session.bind("data_seed"), step=1, help=T("net.seed_help")
+        )
+        st.caption(T("net.caption", dim=dim_of(state)))
         batch_ui(state, T)
 
 
@@ -251,6 +281,8 @@ def run_ui(T) -> None:
 
 
 def start_ui(state: dict, T) -> None:
+    if state["surface"] == NETWORK:  # its start is its seeded weights (network_ui)
+        return
     dim = dim_of(state)
     names = ("x0",) if dim == 1 else ("x0", "y0")
     for col, key in zip(st.columns(dim), names, strict=True):

@@ -15,7 +15,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 
-from surfaces import SURFACES, custom_surface, data_surface, synthetic
+from surfaces import SURFACES, custom_surface, data_surface, mlp_surface, synthetic
 from surfaces.data import KINDS, Dataset, parse_csv
 
 UPLOADS: OrderedDict[str, Dataset] = OrderedDict()
@@ -27,7 +27,8 @@ class DataSpec:
     surface: str
     formula: str = ""
     bounds: tuple = ()  # ((x_lo, x_hi),) or ((x_lo, x_hi), (y_lo, y_hi)) of a typed formula
-    data: tuple = ()  # synthetic points: (n, noise, seed, w, b, standardize)
+    data: tuple = ()  # synthetic points: (n, noise, seed, w, b, standardize); the network's (n, noise,
+    #                   seed, width, depth, init scale)
     csv: str = ""  # an uploaded CSV's digest (UPLOADS)
 
     @classmethod
@@ -39,6 +40,9 @@ class DataSpec:
                 (state["formula_y_lo"], state["formula_y_hi"]),
             )
             return cls(name, formula=state["formula"], bounds=bounds)
+        if name == "mlp":
+            keys = ("data_n", "data_noise", "data_seed", "net_width", "net_depth", "net_init")
+            return cls(name, data=tuple(state[k] for k in keys))
         if name in KINDS:
             if csv and csv in UPLOADS and csv.startswith(KINDS[name]):
                 return cls(name, csv=csv)
@@ -69,6 +73,9 @@ def _build(spec: DataSpec):
             return custom_surface(spec.formula, _formula_bounds(spec.formula, spec.bounds))
         except ValueError as err:
             return err
+    if spec.surface == "mlp":
+        n, noise, seed, width, depth, init_scale = spec.data
+        return mlp_surface(width, depth, n, noise, seed, init_scale)
     if spec.csv:
         return data_surface(spec.surface, UPLOADS[spec.csv])
     if spec.data:

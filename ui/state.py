@@ -26,24 +26,32 @@ from .fields import (
     FORMULA_KEYS,
     KEPT_KEYS,
     MAX_VALUE_LENGTH,
+    NET_DATA_KEYS,
+    NET_KEYS,
     SCHEDULE_KEYS,
     SCHEDULE_WIDGETS,
-    VIEWS_BY_DIM,
     Field,
     optimizer_keys,
     schedule_defaults,
+    views_for,
 )
 from .lessons import BY_SLUG
 from .spec import DataSpec
 
 DEFAULT_OPTIMIZERS = {1: ["gd"], 2: ["gd", "momentum", "adam"]}
 DEFAULT_STEPS = {1: 100, 2: 300}
+NETWORK = "mlp"  # the network: its start is its seeded initialisation, its data a noisy sine
+NETWORK_STEPS = 3000  # gradient descent at lr 0.065 reaches the edge of stability at step ~1,600
 GOOD_LR = {  # a first learning rate that shows each surface at its most instructive
     "quadratic": 0.1, "double_well": 0.05, "wavy": 0.05, "bowl": 0.1, "ravine": 0.035, "rosenbrock": 0.001,
     "himmelblau": 0.005, "saddle": 0.05, "rastrigin": 0.002, "beale": 0.001, "six_hump_camel": 0.01,
-    "linreg_slope": 0.05, "linreg": 0.05, "logreg": 0.5, "custom": 0.01,
+    "linreg_slope": 0.05, "linreg": 0.05, "logreg": 0.5, "custom": 0.01, "mlp": 0.065,
 }  # fmt: skip
-DATA_B = {"logreg": -0.5}  # the registry's logistic data is centred off zero
+OWN_DATA = {  # a surface's own data settings: the registry's logistic data is centred off zero,
+    "logreg": {"data_b": -0.5},  # the network fits 32 points of a sine with noise 0.1
+    NETWORK: {"data_n": 32, "data_noise": 0.1},
+}
+ROWS = (*KINDS, NETWORK)  # the losses over data rows: batch sizes and epochs apply
 # Inputs other defaults depend on: which function (and its view), how many data rows, the schedule
 # (its parameters) and the page's language. (An optimizer's own lr follows the main one until it
 # is ticked: normalize sees to it.)
@@ -56,9 +64,13 @@ def defaults(surface: str = "quadratic", csv: str = "", **given) -> dict:
     """Every field's value for a fresh picture of `surface`. `given` may fix the inputs that other
     defaults depend on (DEPENDENT); csv names an uploaded data set (its start and view)."""
     state = {key: f.default for key, f in FIELDS.items()}
+    state.update(OWN_DATA.get(surface, {}))
     state.update({k: v for k, v in given.items() if k in DEPENDENT}, surface=surface)
-    if surface in DATA_B:
-        state["data_b"] = DATA_B[surface]
+    if surface == NETWORK:  # full-batch gradient descent from the seeded weights: the edge of stability
+        state.update(optimizers=["gd"], steps=NETWORK_STEPS, lr=GOOD_LR[surface], view=views_for(0)[0])
+        state.update(batch_sizes=[_rows(state, csv)], **schedule_defaults(state["schedule"]))
+        state.update({f"{name}_lr": state["lr"] for name in OPTIMIZERS})
+        return state
     dim, start = _dim_and_start(state, csv)
     state.update(
         optimizers=list(DEFAULT_OPTIMIZERS[dim]),
@@ -66,7 +78,7 @@ def defaults(surface: str = "quadratic", csv: str = "", **given) -> dict:
         lr=GOOD_LR.get(surface, 0.01),
         x0=float(start[0]),
         y0=float(start[1]) if dim == 2 else 0.0,
-        view=VIEWS_BY_DIM[dim][0],
+        view=views_for(dim)[0],
     )
     if surface in KINDS:  # a data loss opens on the seeds' comparison: SGD against full batch
         state.update(optimizers=["gd"], batch_sizes=[1, _rows(state, csv)])
@@ -79,6 +91,10 @@ def defaults(surface: str = "quadratic", csv: str = "", **given) -> dict:
 def dim_of(state: dict) -> int:
     """The dimension of the state's surface (a typed formula's from its variables; 1 if unreadable)."""
     name = state["surface"]
+    if name == NETWORK:
+        from surfaces.mlp import mlp_dim
+
+        return mlp_dim(state["net_width"], state["net_depth"])
     if name in SURFACES:
         return SURFACES[name].dim
     from surfaces.custom import variables_of
@@ -130,9 +146,13 @@ def normalize(state: dict, csv: str = "") -> dict:
     base = defaults_like(s, csv)
     plain = defaults(s["surface"], csv, lang=s["lang"])  # for settings that do not apply at all
     dim = dim_of(s)
-    custom, data = s["surface"] == "custom", s["surface"] in KINDS
+    custom, data, net = s["surface"] == "custom", s["surface"] in KINDS, s["surface"] == NETWORK
     off = set()
-    if not data:
+    if net:  # the network's start is its seeded initialisation; its data has no line to set
+        off |= (DATA_KEYS - NET_DATA_KEYS) | {"x0", "y0", "start2", "x1", "y1"}
+    else:
+        off |= NET_KEYS | {"directions"}
+    if not data and not net:
         off |= DATA_KEYS | {"history_x"}
     if not custom:
         off |= FORMULA_KEYS
@@ -140,7 +160,7 @@ def normalize(state: dict, csv: str = "") -> dict:
         off |= {"formula_y_lo", "formula_y_hi"}
     if dim == 1:
         off |= {"y0", "y1"}
-    if not s["start2"]:
+    if not s["start2"] or net:
         off |= {"x1", "y1"}
     used = {f"schedule_{p}" for p in hyperparameters(SCHEDULES[s["schedule"]]) if p in SCHEDULE_WIDGETS}
     off |= SCHEDULE_KEYS - used
@@ -155,14 +175,14 @@ def normalize(state: dict, csv: str = "") -> dict:
     for name in OPTIMIZERS:
         if not s[f"{name}_own_lr"]:
             s[f"{name}_lr"] = s["lr"]
-    if s["view"] not in VIEWS_BY_DIM[dim]:
+    if s["view"] not in views_for(dim):
         s["view"] = base["view"]
     for key, view in (("scrub_decades", "scrub"), ("basin_zoom", "basins")):
         if s["view"] != view:
             s[key] = plain[key]
     if s["basin_zoom"] not in BASIN_ZOOMS:
         s["basin_zoom"] = max(z for z in BASIN_ZOOMS if z <= s["basin_zoom"])
-    if data:
+    if data or net:
         n = base["batch_sizes"][-1]
         s["batch_sizes"] = [b for b in dict.fromkeys(s["batch_sizes"]) if 1 <= b <= n] or [n]
     return s
@@ -209,6 +229,12 @@ def switch_surface(state: dict, name: str, csv: str = "") -> dict:
 
 
 def _rebase(prev: dict, cur: dict, csv_prev: str = "", csv: str = "") -> dict:
+    if (
+        cur["surface"] != prev["surface"]
+    ):  # a data size still at the old surface's own default takes the new one's
+        own_old, own_new = defaults(prev["surface"])["data_n"], defaults(cur["surface"])["data_n"]
+        if cur["data_n"] == own_old:
+            cur = dict(cur, data_n=own_new)
     old, new = defaults_like(prev, csv_prev), defaults_like(cur, csv)
     out = dict(cur)
     for key in FIELDS:
@@ -216,7 +242,8 @@ def _rebase(prev: dict, cur: dict, csv_prev: str = "", csv: str = "") -> dict:
             continue
         if cur[key] == old[key] or not _valid_on(key, cur[key], new, cur, csv):
             out[key] = new[key]
-    if cur["surface"] in KINDS and prev["surface"] in KINDS:  # full batch stays full batch
+    changed = cur["batch_sizes"] != old["batch_sizes"]
+    if cur["surface"] in ROWS and prev["surface"] in ROWS and changed:  # full batch stays full batch
         n_old, n_new = old["batch_sizes"][-1], new["batch_sizes"][-1]
         out["batch_sizes"] = [n_new if b == n_old else b for b in cur["batch_sizes"]]
     return out
@@ -228,7 +255,7 @@ def _valid_on(key, value, new: dict, cur: dict, csv: str) -> bool:
         lo, hi = _view_box(cur, csv)[0 if key[0] == "x" else 1]
         return lo <= value <= hi
     if key == "view":
-        return value in VIEWS_BY_DIM[dim_of(cur)]
+        return value in views_for(dim_of(cur))
     if key == "batch_sizes":
         return all(b <= new["batch_sizes"][-1] for b in value)
     return True
@@ -238,7 +265,7 @@ def _view_box(state: dict, csv: str = ""):
     name = state["surface"]
     if name == "custom":
         return _formula_box(state)
-    if name in KINDS:
+    if name in ROWS:
         return DataSpec.from_state(state, csv).build().bounds.tolist() + [[0.0, 0.0]]
     return SURFACES[name].bounds.tolist() + [[0.0, 0.0]]
 
@@ -404,8 +431,11 @@ def setup_from(state: dict, csv: str = "") -> Setup:
     """The Setup a state means (csv: the digest of an uploaded data set in use)."""
     spec = DataSpec.from_state(state, csv)
     dim = dim_of(state)
-    x0 = (state["x0"], state["y0"])[:dim]
-    starts = ((state["x1"], state["y1"])[:dim],) if state["start2"] else ()
+    if state["surface"] == NETWORK:  # the seeded weights
+        x0, starts = tuple(spec.build().start.tolist()), ()
+    else:
+        x0 = (state["x0"], state["y0"])[:dim]
+        starts = ((state["x1"], state["y1"])[:dim],) if state["start2"] else ()
     names = [n for n in OPTIMIZERS if n in state["optimizers"]]
     batch_sizes = ()
     if spec.n_rows is not None:

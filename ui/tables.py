@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from optimizers.stability import sharpness
+from optimizers.stability import sharpness_path
 
 from .verdicts import run_limit
 
@@ -22,14 +22,15 @@ def step_rows(surface, run, T, rows: int = 20) -> list[dict]:
     n = min(run.steps_taken + 1, rows)
     P = run.path[:n]
     grad = surface.grad(P)
-    lam = sharpness(surface, P)
-    H = surface.hessian(P)
-    names = ["w"] if surface.dim == 1 else ["x", "y"]
+    lam = sharpness_path(surface, P, 1)  # a network's by power iteration: no dim x dim Hessian
+    names = ["w"] if surface.dim == 1 else ["x", "y"] if surface.dim == 2 else []
     top = run_limit(run)
     out = []
     for k in range(n):
         row = {T("steps.k"): k}
         row.update({f"{v}_k": float(P[k, i]) for i, v in enumerate(names)})
+        if not names:  # hundreds of parameters: their length
+            row["|θ_k|"] = float(np.linalg.norm(P[k]))
         row["L"] = float(run.losses[k])
         if surface.dim == 1:
             row["L'(w_k)"] = float(grad[k, 0])
@@ -49,9 +50,17 @@ def step_rows(surface, run, T, rows: int = 20) -> list[dict]:
         first = float(grad[k] @ d) if has_step else np.nan
         row[T("steps.actual")] = float(run.losses[k + 1] - run.losses[k]) if has_step else np.nan
         row[T("steps.first")] = first
-        row[T("steps.second")] = first + 0.5 * float(d @ H[k] @ d) if has_step else np.nan
+        row[T("steps.second")] = first + 0.5 * curvature(surface, P[k], d) if has_step else np.nan
         out.append(row)
     return out
+
+
+def curvature(surface, p, d) -> float:
+    """d^T H(p) d: from the Hessian, or from one Hessian-vector product on a network."""
+    if hasattr(surface, "hvp"):
+        size = float(np.linalg.norm(d))
+        return float(d @ surface.hvp(p, d / size)) * size if size else 0.0
+    return float(d @ surface.hessian(p) @ d)
 
 
 def seed_rows(run) -> list[dict]:

@@ -4,9 +4,11 @@ along the path, and one sentence where the run's outcome differs from the local 
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
-from optimizers.stability import effective_steps, limit, regimes, sharpness
+from optimizers.stability import effective_steps, limit, regimes, sharpness, sharpness_path
 
 
 def _hyper(run) -> dict:
@@ -32,13 +34,26 @@ def regime_of(run):
     return lambda a: regimes(np.asarray(a) + lr * wd, run.optimizer, **hyper)
 
 
-def ratio_path(s, run) -> np.ndarray:
-    """lr_k * lambda_max(x_k) for every step k the run took."""
-    k = run.steps_taken
-    if k == 0:
-        return np.empty(0)
-    lam = sharpness(s, run.path[:k])
-    return run.lrs[:k] * lam
+SHARPNESS_EVERY = 10  # a network's sharpness is measured every 10 steps (power iteration)
+_PATHS: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # by id of a (cached, shared) run
+
+
+def ratio_path(s, run) -> tuple[np.ndarray, np.ndarray]:
+    """(steps k, lr_k * lambda_max(x_k)) along the run: every step on a surface with a Hessian to
+    hand, every SHARPNESS_EVERY steps on a network (optimizers.stability.sharpness_path, power
+    iteration on Hessian-vector products, never a dim x dim Hessian per step). Remembered per run
+    while it lives: the notes and the history both read it."""
+    key = id(run)
+    hit = _PATHS.get(key)
+    if hit is None:
+        k = run.steps_taken
+        every = 1 if s.dim <= 2 else SHARPNESS_EVERY
+        steps = np.arange(0, k, every)
+        lam = sharpness_path(s, run.path[:k], every) if k else np.empty(0)
+        hit = (steps, run.lrs[steps] * lam)
+        _PATHS[key] = hit
+        weakref.finalize(run, _PATHS.pop, key, None)
+    return hit
 
 
 def start_ratio(s, run) -> float:
@@ -86,12 +101,12 @@ def surprise(s, run, T) -> str | None:
     if said is None or said == "no_limit":
         return None
     top = run_limit(run)
-    ratios = ratio_path(s, run)
+    steps, ratios = ratio_path(s, run)
     predicted_divergence = said in ("diverges", "bounces", "oscillates")
     outcome = run.status
     if predicted_divergence and outcome in ("converged", "moving") and not _grew(run):
         below = np.flatnonzero(ratios < top)
-        k = int(below[0]) if len(below) else None
+        k = int(steps[below[0]]) if len(below) else None
         if k is None:
             return None
         return T(
@@ -103,7 +118,7 @@ def surprise(s, run, T) -> str | None:
         )
     if not predicted_divergence and outcome == "diverged":
         above = np.flatnonzero(ratios > top)
-        k = int(above[0]) if len(above) else run.diverged_at
+        k = int(steps[above[0]]) if len(above) else run.diverged_at
         return T(
             "verdict.rises", ratio=f"{start_ratio(s, run):.3g}", limit=f"{top:.3g}", k=k, d=run.diverged_at
         )

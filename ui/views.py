@@ -10,10 +10,10 @@ from viz.figure import PreparedFigure
 from viz.style import format_lr
 
 from . import compute, explore, session
-from .fields import BASIN_ZOOMS, VIEWS_BY_DIM
+from .fields import BASIN_ZOOMS, DIRECTIONS, views_for
 from .lessons import BY_SLUG
 
-SPOILERS = ("sweep", "compare", "scrub", "basins")  # views that show how the runs end
+SPOILERS = ("sweep", "compare", "scrub", "basins", "line")  # views that show how the runs end
 CONFIG = {"displayModeBar": False, "scrollZoom": False, "doubleClick": False}
 
 
@@ -30,6 +30,10 @@ def main_view(s, setup, state: dict, runs, T, predicting: bool = False) -> None:
         scrub(setup, state, T)
     elif view == "basins":
         basins(setup, state, T)
+    elif view == "landscape":
+        landscape(setup, state, T, grow=predicting or not state["whole_path"])
+    elif view == "line":
+        line(setup, state, T)
     elif view == "sweep":
         st.plotly_chart(
             PreparedFigure(compute.sweep_json(setup, T.lang)),
@@ -119,6 +123,36 @@ def basins(setup, state: dict, T) -> None:
     )
 
 
+def landscape(setup, state: dict, T, grow: bool) -> None:
+    """The network's loss on a plane through the first run's end point, the runs as their shadows
+    and the networks' fits beside; under it, the true loss of each iterate against the plane's."""
+    present = state["present"]
+    view = compute.landscape_of(setup, T.lang, state["directions"], grow, present)
+    staged(PreparedFigure(view.map), "chart", present, clickable=False)
+    if view.explained is not None:
+        plane = T(
+            "landscape.pca_caption", first=f"{view.explained[0]:.1%}", second=f"{view.explained[1]:.1%}"
+        )
+    else:
+        plane = T("landscape.filter_caption")
+    st.caption(plane + T("view.play_hint"))
+    if present:
+        return
+    st.plotly_chart(PreparedFigure(view.faith), key="faithfulness", config=CONFIG)
+    st.caption(T("landscape.faith_caption", ratio=f"{10**view.worst:.3g}" if view.worst < 300 else "∞"))
+
+
+def line(setup, state: dict, T) -> None:
+    """The loss on the straight line from the first run's start to its end (Goodfellow et al. 2015)."""
+    staged(
+        PreparedFigure(compute.line_json(setup, T.lang, state["present"])),
+        "line_chart",
+        state["present"],
+        False,
+    )
+    st.caption(T("landscape.line_caption"))
+
+
 def staged(fig, key: str, present: bool, clickable: bool = True) -> None:
     """A main chart; when presenting, in the stage, as tall as the screen allows. A click on a
     clickable chart reruns the script with the selected point (ui.session applies it)."""
@@ -138,13 +172,21 @@ def view_controls(s, state: dict, T, predicting: bool) -> None:
     c1, c2, c3 = st.columns([6, 2, 2], vertical_alignment="center")
     c1.radio(
         T("view.label"),
-        VIEWS_BY_DIM[s.dim],
+        views_for(s.dim),
         key=session.bind("view"),
         horizontal=True,
         format_func=lambda v: T(f"view.{v}"),
         label_visibility="collapsed",
     )
-    if state["view"] in ("scrub", "basins"):  # whole paths, no animation
+    if state["view"] == "landscape":
+        c3.selectbox(
+            T("view.directions"),
+            DIRECTIONS,
+            key=session.bind("directions"),
+            format_func=lambda d: T(f"view.directions_{d}"),
+            help=T("view.directions_help"),
+        )
+    if state["view"] in ("scrub", "basins", "line"):  # whole paths, no animation
         return
     c2.toggle(
         T("view.whole_path"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import marks
-from .animation import CONTROLS_MARGIN, controls, frame_steps
+from .animation import CONTROLS_MARGIN, MAX_FRAMES, controls, frame_steps
 from .curve import critical_traces
 from .data_panel import DOMAIN_LOSS, add_data_panel, has_data
 from .figure import defined, rounded, typed
@@ -44,31 +44,54 @@ def level_values(Z: np.ndarray, floor=None) -> tuple[np.ndarray, float]:
     return np.log10(np.maximum(Z - m, 0.0) + d), d
 
 
-def contour_figure(surface, runs, T, bounds=None, height=620, clickable=True, grow=False, big=False) -> dict:
+def contour_figure(
+    surface,
+    runs,
+    T,
+    bounds=None,
+    height=620,
+    clickable=True,
+    grow=False,
+    big=False,
+    panel=None,
+    axis_names=None,
+    max_frames=MAX_FRAMES,
+) -> dict:
     """Plotly JSON of the animated contour view for `runs` (from ui.experiment.simulate); `grow`
-    and `big` as for viz.curve.curve_figure."""
+    and `big` as for viz.curve.curve_figure. `panel`: the (surface, runs) whose data panel is drawn
+    beside the map, when they are not the map's own (a network seen through a plane: the map
+    shows the paths' shadows, the panel the networks themselves); `axis_names` for the map's axes;
+    `max_frames` of the animation."""
     lo, hi = view_box(surface, bounds)
     data = map_traces(surface, T, lo, hi, clickable)
     looks = styles(runs, solid=grow)
     tracks = [_track(run, lo, hi) for run in runs]
     starts = {}
     digits = marks.digits_for(hi - lo)
+    hover = "(%{customdata[0]}, %{customdata[1]})<br>L = %{customdata[2]}"
+    if panel is not None:  # shadows of a network's iterates: where on the plane says little, the loss is true
+        hover = "L(θ) = %{customdata}"
+        for run, tr in zip(runs, tracks):
+            tr["hover"] = run.losses[: tr["n"]]
     for run, look, tr in zip(runs, looks, tracks):
         starts.setdefault(tuple(run.path[0]), look["color"])
-        hover = "(%{customdata[0]}, %{customdata[1]})<br>L = %{customdata[2]}"
         data.append(
             path_trace(run, runs, look, tr, hover, digits, LINE_WIDTH, MARKER_SIZE - 2, lo, hi, T, grow)
         )
     data.append(start_trace(list(starts), T))
 
     last = max((shown(r) - 1 for r in runs), default=0)
-    steps = frame_steps(last)
-    marks_per_frame = _frame_marks(steps, runs, looks, tracks, lo, hi, surface, T, sizes(big)["label"])
-    panel = add_data_panel(surface, runs, looks, steps, data, marks_per_frame, T)
+    steps = frame_steps(last, max_frames)
+    marks_per_frame = _frame_marks(
+        steps, runs, looks, tracks, lo, hi, surface if panel is None else None, T, sizes(big)["label"]
+    )
+    panel_surface, panel_runs = (surface, runs) if panel is None else panel
+    panel = add_data_panel(panel_surface, panel_runs, looks, steps, data, marks_per_frame, T)
     frames = [dict(name=str(int(k)), layout=m) for k, m in zip(steps, marks_per_frame, strict=True)]
     updatemenus, sliders = controls(steps, T, font_size=sizes(big)["button"])
     aspect = (hi[1] - lo[1]) / (hi[0] - lo[0])
-    axis_names = (T("axis.slope"), T("axis.intercept")) if has_data(surface) else ("x", "y")
+    if axis_names is None:
+        axis_names = (T("axis.slope"), T("axis.intercept")) if has_data(surface) else ("x", "y")
     square = dict(scaleanchor="x", scaleratio=1, constrain="domain") if 0.5 <= aspect <= 2 else {}
     layout = base_layout(
         None if big else height,
@@ -94,7 +117,8 @@ def contour_figure(surface, runs, T, bounds=None, height=620, clickable=True, gr
 def map_traces(surface, T, lo, hi, clickable: bool = True) -> list[dict]:
     """The background of every 2-D map: the loss as filled contours (log-spaced levels), the
     invisible click grid, the known minima and a typed formula's other critical points."""
-    xs, ys = np.linspace(lo[0], hi[0], GRID), np.linspace(lo[1], hi[1], GRID)
+    grid = getattr(surface, "grid", GRID)  # a network's plane: fewer cells, each a forward pass
+    xs, ys = np.linspace(lo[0], hi[0], grid), np.linspace(lo[1], hi[1], grid)
     X, Y = np.meshgrid(xs, ys)
     with np.errstate(all="ignore"):
         Z = surface.value(np.stack([X, Y], axis=-1))
@@ -184,8 +208,9 @@ def _track(run, lo, hi) -> dict:
 def _frame_marks(steps, runs, looks, tracks, lo, hi, surface, T, label_size=15) -> list[dict]:
     """Per frame and run, always in the same slots (plotly animates a slot's attributes, so a slot
     keeps its kind): shapes [point] and annotations [label, -lr * gradient, the step taken and, for
-    a mini-batch run, -lr * the full-data gradient, to show why its steps wobble]. The geometry of
-    all frames is computed with NumPy first, then written out as dicts."""
+    a mini-batch run, -lr * the full-data gradient of `surface`, to show why its steps wobble (not
+    drawn where surface is None)]. The geometry of all frames is computed with NumPy first, then
+    written out as dicts."""
     digits = marks.digits_for(hi - lo)
     per_run = []
     for run, look, tr in zip(runs, looks, tracks):
@@ -196,7 +221,7 @@ def _frame_marks(steps, runs, looks, tracks, lo, hi, surface, T, label_size=15) 
         lr = run.lrs[g][:, None] if len(run.lrs) else np.zeros((len(P), 1))
         gradient_step = -lr * run.grads[g] if len(run.grads) else np.zeros_like(P)
         arrows = [gradient_step, tr["raw"][nxt] - P]
-        if run.batch_size is not None:
+        if run.batch_size is not None and surface is not None:
             arrows.append(-lr * surface.grad(P))  # the full-data gradient at the same point
         V = np.stack(arrows, axis=1)  # (frames, arrows, dim)
         inside = ~tr["off"][j]

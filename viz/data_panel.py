@@ -66,7 +66,8 @@ def data_frames(surface, runs, looks, steps) -> list[dict]:
     """Per frame: shapes (model lines, ringed batch rows) for the data panel."""
     lo, hi = data_box(surface)
     digits = digits_for(hi - lo)
-    xs = np.linspace(lo[0], hi[0], CURVE_POINTS if surface.kind == "classification" else 2)
+    curved = surface.kind == "classification" or getattr(surface, "curved", False)
+    xs = np.linspace(lo[0], hi[0], CURVE_POINTS if curved else 2)
     ringed = next(
         (i for i, r in enumerate(runs) if r.batch_size is not None and r.batch_rows is not None), None
     )

@@ -21,11 +21,11 @@ import sys
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
+import numpy as np
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from .runs import label
-from .views import main_figure
 
 PAGE = """<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
@@ -84,6 +84,8 @@ def trajectories_csv(runs, dim: int, T) -> str:
     read them."""
     out = io.StringIO()
     writer = csv.writer(out)
+    if dim > 2:
+        return _network_csv(runs, T, out, writer)
     writer.writerow(
         ["run", "step", "epoch", "x", "y", "loss", "grad", "lr"] + (["grad_x", "grad_y"] if dim == 2 else [])
     )
@@ -110,6 +112,24 @@ def trajectories_csv(runs, dim: int, T) -> str:
     return out.getvalue()
 
 
+def _network_csv(runs, T, out, writer) -> str:
+    """A network's runs: its hundreds of parameters as their length |theta| (theta_norm), the
+    gradient as its norm."""
+    writer.writerow(["run", "step", "epoch", "loss", "grad", "lr", "theta_norm"])
+    for run in runs:
+        name = label(run, runs, T)
+        norms = np.linalg.norm(run.path[: run.steps_taken + 1], axis=1)
+        grads = np.linalg.norm(run.grads[: run.steps_taken], axis=1)
+        for k in range(run.steps_taken + 1):
+            stepped = k < run.steps_taken
+            writer.writerow(
+                [name, k, f"{k / run.per_epoch:.6g}", repr(float(run.losses[k])),
+                 repr(float(grads[k])) if stepped else "", repr(float(run.lrs[k])) if stepped else "",
+                 repr(float(norms[k]))]
+            )  # fmt: skip
+    return out.getvalue()
+
+
 def picture_export(state: dict, lang: str | None = None) -> tuple[str, str]:
     """(HTML, CSV) of a picture given as a state (ui.state), computed from scratch."""
     from ui.experiment import simulate
@@ -131,9 +151,10 @@ def picture_export(state: dict, lang: str | None = None) -> tuple[str, str]:
     else:
         title = T(f"surface.{state['surface']}.title") if state["surface"] != "custom" else state["formula"]
         paragraphs = [] if state["surface"] == "custom" else [T(f"surface.{state['surface']}.description")]
+    from ui.landscape import picture
     from ui.panels import page_script
 
-    page = html_page(main_figure(surface, runs, T, state["view"]), title, paragraphs, T.lang, page_script())
+    page = html_page(picture(surface, runs, T, state), title, paragraphs, T.lang, page_script())
     return page, trajectories_csv(runs, surface.dim, T)
 
 

@@ -14,11 +14,12 @@ FLOOR = 1e-16  # L - L* below this (or exactly 0) is drawn at the floor of the l
 DOMAINS = ([0.0, 0.40], [0.5, 0.70], [0.80, 1.0])  # loss | learning rate | lr * lambda_max
 
 
-def history_figure(runs, T, f_star=None, height=380, epochs=False, ratios=None) -> dict:
-    """Loss, learning rate and (when `ratios` is given: per run, (lr_k * lambda_max(x_k) per step, the
-    run's limit or None)) lr * lambda_max, step by step (or by epoch: step k of a run with m batches
-    per epoch is at k / m passes over the data). With f_star (L*, the lowest loss known) the loss
-    is drawn as L - L* on a log axis."""
+def history_figure(runs, T, f_star=None, height=380, epochs=False, ratios=None, sharpness=False) -> dict:
+    """Loss, learning rate and (when `ratios` is given: per run, (steps k, lr_k * lambda_max(x_k) at
+    those steps, the run's limit or None)) lr * lambda_max, step by step (or by epoch: step k of a
+    run with m batches per epoch is at k / m passes over the data). With f_star (L*, the lowest loss
+    known) the loss is drawn as L - L* on a log axis. `sharpness` draws lambda_max itself against
+    the run's limit / lr_k (2/lr for gradient descent) on a linear axis: the edge of stability."""
     data, shapes = [], []
     x_word = T("hover.epoch") if epochs else T("hover.step")
     for i, (run, st) in enumerate(zip(runs, styles(runs))):
@@ -47,9 +48,23 @@ def history_figure(runs, T, f_star=None, height=380, epochs=False, ratios=None) 
                      **common, hovertemplate=x_word + " %{x:.4g}<br>lr %{y:.4g}<extra>" + name + "</extra>")
             )  # fmt: skip
         if ratios is not None and n > 1 and len(ratios[i][0]):
-            r, top = ratios[i]
+            at, r, top = ratios[i]
+            if sharpness:
+                lam = r / run.lrs[at]
+                data.append(
+                    dict(type="scatter", x=x[at].tolist(), y=sig(lam, 5), name=name, showlegend=False, xaxis="x3",
+                         yaxis="y3", **common, hovertemplate=x_word + " %{x:.4g}<br>λmax %{y:.4g}<extra>" + name + "</extra>")
+                )  # fmt: skip
+                if top is not None:
+                    edge = top / run.lrs[at]
+                    data.append(
+                        dict(type="scatter", x=x[at].tolist(), y=sig(edge, 5), name=name, showlegend=False, xaxis="x3", yaxis="y3",
+                             mode="lines", line=dict(color=st["color"], width=2, dash="dash"),
+                             hovertemplate=x_word + " %{x:.4g}<br>" + T("history.edge", limit=f"{top:.3g}") + " %{y:.4g}<extra>" + name + "</extra>")
+                    )  # fmt: skip
+                continue
             data.append(
-                dict(type="scatter", x=x[: len(r)].tolist(), y=sig(np.maximum(r, 1e-12), 5), name=name, showlegend=False, xaxis="x3",
+                dict(type="scatter", x=x[at].tolist(), y=sig(np.maximum(r, 1e-12), 5), name=name, showlegend=False, xaxis="x3",
                      yaxis="y3", **common, hovertemplate=x_word + " %{x:.4g}<br>lr × λmax %{y:.4g}<extra>" + name + "</extra>")
             )  # fmt: skip
             if top is not None:
@@ -89,9 +104,10 @@ def history_figure(runs, T, f_star=None, height=380, epochs=False, ratios=None) 
             yaxis3=dict(
                 AXIS,
                 anchor="x3",
-                type="log",
+                type="linear" if sharpness else "log",
                 exponentformat="power",
-                title=dict(text=T("axis.lr_lambda"), standoff=4, **small),
+                rangemode="tozero" if sharpness else "normal",
+                title=dict(text=T("axis.sharpness" if sharpness else "axis.lr_lambda"), standoff=4, **small),
             ),
         )
     else:
