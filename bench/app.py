@@ -4,6 +4,9 @@
 
 - the Plotly payload of the main chart for 3 optimizers x 1,000 steps on rosenbrock (target <= 1 MB)
 - the time of a warm rerun after changing the learning rate, median of 20 (target <= 150 ms)
+- the network (surface mlp, 3,000 steps of a 321-parameter net): the payload of each of its charts
+  with 1 and with 3 optimizers (target <= 1 MB each), and a warm rerun after changing lr, median of
+  5, with the same rerun on rosenbrock measured in the same run for the ratio
 """
 
 from __future__ import annotations
@@ -56,5 +59,52 @@ def main():
     print(f"Rerun with nothing changed (all cached): {(time.perf_counter() - t0) * 1e3:.0f} ms")
 
 
+def network():
+    for optimizers in (["gd"], ["gd", "momentum", "adam"]):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+        at.query_params.update(surface="mlp")
+        at.session_state["optimizers"] = optimizers
+        at.run()
+        assert not at.exception, at.exception
+        specs = {c.proto.id.split("-")[-1]: len(c.proto.spec.encode()) for c in at.get("plotly_chart")}
+        worst = max(specs.values())
+        sizes = ", ".join(f"{k} {v / 1e6:.2f}" for k, v in specs.items())
+        print(
+            f"Network, {len(optimizers)} optimizer(s) x 3,000 steps: charts {sizes} MB; largest "
+            f"{worst / 1e6:.2f} MB (target <= 1 MB) {'PASS' if worst <= 1e6 else 'MISS'}"
+        )
+    at.number_input(key="lr").set_value(0.06).run()  # warm-up
+    times = []
+    for i in range(5):
+        at.number_input(key="lr").set_value(round(0.05 + 0.002 * i, 4))
+        t0 = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - t0)
+        assert not at.exception, at.exception
+    print(
+        f"Network, 3 optimizers, warm rerun after changing lr (3 x 3,000 steps, sharpness, plane, "
+        f"figures), median of 5: {statistics.median(times) * 1e3:.0f} ms; min {min(times) * 1e3:.0f}, "
+        f"max {max(times) * 1e3:.0f}"
+    )
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.query_params.update(surface="mlp")
+    at.run()
+    at.number_input(key="lr").set_value(0.06).run()
+    times = []
+    for i in range(5):
+        at.number_input(key="lr").set_value(round(0.05 + 0.002 * i, 4))
+        t0 = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - t0)
+    print(
+        f"Network, gradient descent alone, warm rerun after changing lr, median of 5: {statistics.median(times) * 1e3:.0f} ms"
+    )
+    at.run()
+    t0 = time.perf_counter()
+    at.run()
+    print(f"Network, rerun with nothing changed (all cached): {(time.perf_counter() - t0) * 1e3:.0f} ms")
+
+
 if __name__ == "__main__":
     main()
+    network()

@@ -26,7 +26,16 @@ from .conftest import ROOT, fresh, no_exception
 ALLOWED = {
     *("Adam", "RMSprop", "Adagrad", "Nesterov", "Newton", "AMSGrad", "Armijo"),
     *("Rosenbrock", "Himmelblau", "Rastrigin", "Beale"),
-    *("Cohen", "Goodfellow", "Li", "Antognini", "Sohl", "Dickstein", "LeCun", "PCA"),  # authors cited, a method
+    *(
+        "Cohen",
+        "Goodfellow",
+        "Li",
+        "Antognini",
+        "Sohl",
+        "Dickstein",
+        "LeCun",
+        "PCA",
+    ),  # authors cited, a method
     *("GD", "SGD", "CSV", "HTML", "English", "lr", "tol", "max", "min", "log"),
     *FUNCTIONS,
     *CONSTANTS,

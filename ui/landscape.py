@@ -10,12 +10,13 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from surfaces.landscape import line_surface, slice_surface
+from viz.animation import frames_for
 from viz.contour import contour_figure
 from viz.landscape import faithfulness_figure, line_figure
 from viz.views import main_figure
 
 FILTER_SEED = 0  # the random plane's seed: the same plane for every run of a picture
-FRAME_BUDGET = 300  # frames x runs: every frame redraws each network's fit, so more runs, fewer frames
+FRAME_BUDGET = 300  # frames x runs: every frame also redraws each network's fit (half the maps' budget)
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def landscape(s, runs, T, directions: str = "pca", grow: bool = False, big: bool
         big=big,
         panel=(s, runs),
         axis_names=names,
-        max_frames=max(60, min(150, FRAME_BUDGET // len(runs))),
+        max_frames=frames_for(len(runs), FRAME_BUDGET, 150),
     )
     with np.errstate(all="ignore"):
         gap = np.abs(np.log10(plane_losses[0] / true_losses[0]))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import marks
-from .animation import CONTROLS_MARGIN, MAX_FRAMES, controls, frame_steps
+from .animation import CONTROLS_MARGIN, controls, frame_steps, frames_for
 from .curve import critical_traces
 from .data_panel import DOMAIN_LOSS, add_data_panel, has_data
 from .figure import defined, rounded, typed
@@ -55,13 +55,13 @@ def contour_figure(
     big=False,
     panel=None,
     axis_names=None,
-    max_frames=MAX_FRAMES,
+    max_frames=None,
 ) -> dict:
     """Plotly JSON of the animated contour view for `runs` (from ui.experiment.simulate); `grow`
     and `big` as for viz.curve.curve_figure. `panel`: the (surface, runs) whose data panel is drawn
     beside the map, when they are not the map's own (a network seen through a plane: the map
     shows the paths' shadows, the panel the networks themselves); `axis_names` for the map's axes;
-    `max_frames` of the animation."""
+    `max_frames` of the animation (by default fewer, the more runs share it: viz.animation.frames_for)."""
     lo, hi = view_box(surface, bounds)
     data = map_traces(surface, T, lo, hi, clickable)
     looks = styles(runs, solid=grow)
@@ -81,7 +81,7 @@ def contour_figure(
     data.append(start_trace(list(starts), T))
 
     last = max((shown(r) - 1 for r in runs), default=0)
-    steps = frame_steps(last, max_frames)
+    steps = frame_steps(last, max_frames or frames_for(len(runs)))
     marks_per_frame = _frame_marks(
         steps, runs, looks, tracks, lo, hi, surface if panel is None else None, T, sizes(big)["label"]
     )

@@ -12,6 +12,7 @@ from .style import AXIS, LINE_WIDTH, base_layout
 
 FLOOR = 1e-16  # L - L* below this (or exactly 0) is drawn at the floor of the log axis
 DOMAINS = ([0.0, 0.40], [0.5, 0.70], [0.80, 1.0])  # loss | learning rate | lr * lambda_max
+SHARP_DOMAINS = ([0.0, 0.36], [0.45, 0.57], [0.67, 1.0])  # the edge of stability needs the room
 
 
 def history_figure(runs, T, f_star=None, height=380, epochs=False, ratios=None, sharpness=False) -> dict:
@@ -21,6 +22,7 @@ def history_figure(runs, T, f_star=None, height=380, epochs=False, ratios=None, 
     known) the loss is drawn as L - L* on a log axis. `sharpness` draws lambda_max itself against
     the run's limit / lr_k (2/lr for gradient descent) on a linear axis: the edge of stability."""
     data, shapes = [], []
+    domains = SHARP_DOMAINS if sharpness else DOMAINS
     x_word = T("hover.epoch") if epochs else T("hover.step")
     for i, (run, st) in enumerate(zip(runs, styles(runs))):
         n = run.steps_taken + 1
@@ -88,10 +90,10 @@ def history_figure(runs, T, f_star=None, height=380, epochs=False, ratios=None, 
     small = dict(font=dict(size=15))
     layout = base_layout(
         height,
-        xaxis=dict(AXIS, domain=DOMAINS[0], title=dict(text=x_title, **small)),
+        xaxis=dict(AXIS, domain=domains[0], title=dict(text=x_title, **small)),
         yaxis=dict(AXIS, title=dict(text=loss_title, **small), type="log" if f_star is not None else "linear",
                    exponentformat="power", dtick=3 if f_star is not None else None),
-        xaxis2=dict(AXIS, domain=DOMAINS[1], anchor="y2", title=dict(text=x_title, **small)),
+        xaxis2=dict(AXIS, domain=domains[1], anchor="y2", title=dict(text=x_title, **small)),
         yaxis2=dict(AXIS, anchor="x2", title=dict(text=T("axis.lr"), standoff=4, **small), type="log" if lr_log else "linear",
                     exponentformat="power", dtick=1 if lr_log else None, rangemode="tozero"),
         margin=dict(l=90, r=20, t=30, b=60),
@@ -100,7 +102,7 @@ def history_figure(runs, T, f_star=None, height=380, epochs=False, ratios=None, 
     )  # fmt: skip
     if ratios is not None:
         layout.update(
-            xaxis3=dict(AXIS, domain=DOMAINS[2], anchor="y3", title=dict(text=x_title, **small)),
+            xaxis3=dict(AXIS, domain=domains[2], anchor="y3", title=dict(text=x_title, **small)),
             yaxis3=dict(
                 AXIS,
                 anchor="x3",
