@@ -110,8 +110,37 @@ class MLPSurface(Surface):
         xs = np.broadcast_to(np.asarray(x, dtype=float), (len(flat), len(np.atleast_1d(x))))
         return self.forward(flat, xs)[-1][..., 0].reshape(P.shape[:-1] + (xs.shape[-1],))
 
+    def _one(self, p, idx=None, want_grad=True):
+        """One network (p of shape (dim,)): the same backpropagation on 2-D arrays, without the
+        batch axis (a run of one network steps here: about half the NumPy calls)."""
+        x, y = (self.data.x, self.data.y) if idx is None else (self.data.x[idx], self.data.y[idx])
+        hs, k0 = [x[:, None]], 0
+        layers = []
+        for layer, (o, i) in enumerate(self.shapes):
+            W, b = p[k0 : k0 + o * i].reshape(o, i), p[k0 + o * i : k0 + o * i + o]
+            layers.append((W, k0))
+            k0 += o * i + o
+            a = hs[-1] @ W.T + b
+            hs.append(np.tanh(a) if layer < len(self.shapes) - 1 else a)
+        r = hs[-1][:, 0] - y
+        k = len(r)
+        f = float(r @ r) / k
+        if not want_grad:
+            return np.float64(f), None
+        g = np.empty(self.dim)
+        delta = (2.0 / k) * r[:, None]
+        for layer in range(len(self.shapes) - 1, -1, -1):
+            (W, k0), h = layers[layer], hs[layer]
+            g[k0 : k0 + W.size] = (delta.T @ h).ravel()
+            g[k0 + W.size : k0 + W.size + W.shape[0]] = delta.sum(axis=0)
+            if layer:
+                delta = (delta @ W) * (1.0 - h * h)
+        return np.float64(f), g
+
     def _value_and_grad(self, P, idx=None, want_grad=True):
         P = self._points(P)
+        if P.ndim == 1 and (idx is None or np.ndim(idx) == 1):
+            return self._one(P, idx, want_grad)
         lead = P.shape[:-1]
         flat = P.reshape(-1, self.dim)
         m = len(flat)
