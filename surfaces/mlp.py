@@ -139,8 +139,10 @@ class MLPSurface(Surface):
 
     def _value_and_grad(self, P, idx=None, want_grad=True):
         P = self._points(P)
-        if P.ndim == 1 and (idx is None or np.ndim(idx) == 1):
-            return self._one(P, idx, want_grad)
+        if P.size == self.dim and (idx is None or np.size(idx) == np.shape(idx)[-1]):  # one network
+            f, g = self._one(P.reshape(self.dim), None if idx is None else np.ravel(idx), want_grad)
+            lead = P.shape[:-1]
+            return np.full(lead, f), None if g is None else g.reshape(P.shape)
         lead = P.shape[:-1]
         flat = P.reshape(-1, self.dim)
         m = len(flat)

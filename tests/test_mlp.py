@@ -11,7 +11,9 @@ from optimizers.stability import sharpness_path
 from surfaces.landscape import line_surface, slice_surface
 from surfaces.mlp import mlp_surface
 
-EOS_LR, EOS_STEPS = 0.065, 4000  # 2/lr = 30.8: the default net sharpens from 5.7 up to it by step ~1,600
+from ui.state import GOOD_LR, NETWORK_STEPS
+
+EOS_LR, EOS_STEPS = GOOD_LR["mlp"], NETWORK_STEPS  # the app's defaults: 0.065 (2/lr = 30.8), 3,000 steps
 
 
 @pytest.fixture(scope="module")
@@ -163,3 +165,24 @@ def test_the_line_from_start_to_end_is_exact_at_both_ends(net):
     assert line.hessian([s])[0, 0] == pytest.approx(fd2, rel=1e-4)
     with pytest.raises(ValueError, match="parameter vectors"):
         line_surface(net, t.path[0][:3], t.path[-1])
+
+
+def test_the_2d_views_and_engines_work_on_a_slice_unchanged(net):
+    """A plane through the network is an ordinary 2-D Surface: runs, basin maps, contour and 3-D
+    figures take it as they take Himmelblau."""
+    from optimizers.basins import basin_map
+    from ui.experiment import Run
+    from ui.text import texts
+    from viz.contour import contour_figure
+    from viz.surface3d import surface_figure
+
+    plane = slice_surface(net, net.start, "filter", seed=1, span=0.5)
+    t = run(plane, "momentum", x0=[0.3, -0.2], lr=0.02, steps=50, tol=0)
+    assert t.losses[-1] < t.losses[0]
+    bmap = basin_map(plane, "gd", [0.01, 0.05], n=9, steps=40)
+    assert bmap.lrs.tolist() == [0.01, 0.05]
+    steps = len(t.path) - 1
+    r = Run("momentum", 0.02, 0, 0, t.path, t.losses, t.grads, t.lrs, np.arange(1, steps + 1), -1, -1)
+    T = texts("en")
+    assert contour_figure(plane, [r], T)["data"][0]["type"] == "contour"
+    assert surface_figure(plane, [r], T)["data"][0]["type"] == "surface"

@@ -9,7 +9,6 @@ import numpy as np
 import pyarrow as pa
 import streamlit as st
 
-from optimizers.stability import sharpness
 from viz.export import html_page, trajectories_csv
 from viz.figure import PreparedFigure
 from viz.runs import fmt, label
@@ -257,7 +256,7 @@ def stability_ui(s, setup, runs, T) -> None:
     with text:
         if limited:
             st.markdown(
-                T("stability.text", lam=f"{float(sharpness(s, np.array(setup.x0))):.4g}")
+                T("stability.text", lam=f"{verdicts.start_sharpness(s, runs[0]):.4g}")  # runs[0] starts at x0
                 + "  \n"
                 + "  \n".join(lines)
             )

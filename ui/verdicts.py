@@ -8,7 +8,7 @@ import weakref
 
 import numpy as np
 
-from optimizers.stability import effective_steps, limit, regimes, sharpness, sharpness_path
+from optimizers.stability import effective_steps, limit, regimes, sharpness_path
 
 
 def _hyper(run) -> dict:
@@ -35,7 +35,7 @@ def regime_of(run):
 
 
 SHARPNESS_EVERY = 10  # a network's sharpness is measured every 10 steps (power iteration)
-_PATHS: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # by id of a (cached, shared) run
+_PATHS: dict = {}  # what is measured along a (cached, shared) run, by the run's id
 
 
 def ratio_path(s, run) -> tuple[np.ndarray, np.ndarray]:
@@ -56,8 +56,19 @@ def ratio_path(s, run) -> tuple[np.ndarray, np.ndarray]:
     return hit
 
 
+def start_sharpness(s, run) -> float:
+    """lambda_max at the run's start (a network's by power iteration), remembered while the run lives."""
+    key = ("start", id(run))
+    hit = _PATHS.get(key)
+    if hit is None:
+        hit = float(sharpness_path(s, run.path[:1], 1)[0])
+        _PATHS[key] = hit
+        weakref.finalize(run, _PATHS.pop, key, None)
+    return hit
+
+
 def start_ratio(s, run) -> float:
-    return first_lr(run) * float(sharpness(s, run.path[0]))
+    return first_lr(run) * start_sharpness(s, run)
 
 
 def strip_rows(s, runs, label, color) -> tuple[list[dict], list[dict]]:
