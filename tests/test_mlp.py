@@ -10,7 +10,6 @@ from optimizers import OPTIMIZERS, run
 from optimizers.stability import sharpness_path
 from surfaces.landscape import line_surface, slice_surface
 from surfaces.mlp import mlp_surface
-
 from ui.state import GOOD_LR, NETWORK_STEPS
 
 EOS_LR, EOS_STEPS = GOOD_LR["mlp"], NETWORK_STEPS  # the app's defaults: 0.065 (2/lr = 30.8), 3,000 steps
