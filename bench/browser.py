@@ -10,8 +10,8 @@
   steps) to the chart redrawn in the browser, against changing the learning rate in the sidebar
   on the same view (a server rerun), median of 20 each, in one run (target: slider >= 5x faster);
   and the scrub figure's bytes (target <= 1.5 MB)
-- animation: frames per second while playing 3 optimizers x 200 frames on the contour view (300 steps;
-  a map of 3 runs holds 200 frames, viz.animation.frames_for)
+- animation: frames per second while playing 3 optimizers x 133 frames on the contour view (300 steps;
+  a map of 3 runs holds 133 frames, viz.animation.frames_for)
   (target >= 30), counted with plotly_animatingframe events and requestAnimationFrame callbacks,
   with a check that the contour stays drawn while playing
 """

@@ -29,14 +29,14 @@ SLIDER_TOP = 134  # px below the plot area: under the buttons (50 px tall)
 CONTROLS_MARGIN = 214  # the bottom margin that holds the axis title, the buttons and the slider
 
 
-FRAME_BUDGET = 600  # frames x runs of a map: every frame redraws each run's marks (payload <= 1 MB)
+FRAME_BUDGET = 400  # frames x runs of a map: each frame redraws every run's marks (bytes, server time)
 
 
 def frames_for(runs: int, budget: int = FRAME_BUDGET, most: int = MAX_FRAMES, least: int = 60) -> int:
     """How many frames a figure of `runs` runs may have: `most`, fewer when many runs share it.
 
-    >>> frames_for(1), frames_for(3), frames_for(12)
-    (300, 200, 60)
+    >>> frames_for(1), frames_for(2), frames_for(3), frames_for(12)
+    (300, 200, 133, 60)
     """
     return max(least, min(most, budget // max(runs, 1)))
 
