@@ -188,3 +188,18 @@ def test_the_epoch_axis_hovers_epoch():
     at.radio(key="history_x").set_value("epoch").run()
     no_exception(at)
     assert all(d["hovertemplate"].startswith("epoch ") for d in chart_spec(at, "history")["data"])
+
+
+def test_a_map_shares_its_frames_among_its_runs():
+    """Every frame carries every run's marks: one run gets up to 300 frames, three runs 133 each, and
+    the first and last steps are always frames."""
+    from viz.animation import frames_for
+
+    assert [frames_for(n) for n in (1, 2, 3, 12)] == [300, 200, 133, 60]
+    one = fresh(query={"surface": "rosenbrock", "optimizers": "gd", "steps": "1000"})
+    three = fresh(query={"surface": "rosenbrock", "optimizers": "gd,momentum,adam", "steps": "1000"})
+    for at, frames in ((one, 300), (three, 133)):
+        no_exception(at)
+        spec = chart_spec(at)
+        assert len(spec["frames"]) == frames
+        assert spec["frames"][0]["name"] == "0" and spec["frames"][-1]["name"] == "1000"
