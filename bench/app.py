@@ -21,6 +21,20 @@ sys.path.insert(0, str(ROOT))
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+NETWORK_LRS = [round(0.05 + 0.002 * i, 4) for i in range(5)]
+
+
+def lr_reruns(at, lrs) -> list[float]:
+    """The time of each rerun after setting the learning rate to each of `lrs`, in seconds."""
+    times = []
+    for lr in lrs:
+        at.number_input(key="lr").set_value(lr)
+        t0 = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - t0)
+        assert not at.exception, at.exception
+    return times
+
 
 def main():
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
@@ -41,13 +55,7 @@ def main():
 
     for lr in (0.0011, 0.0012):  # warm-up: imports, the contour grid, caches
         at.number_input(key="lr").set_value(lr).run()
-    times = []
-    for i in range(20):
-        at.number_input(key="lr").set_value(round(0.0005 + 0.00005 * i, 6))
-        t0 = time.perf_counter()
-        at.run()
-        times.append(time.perf_counter() - t0)
-        assert not at.exception, at.exception
+    times = lr_reruns(at, [round(0.0005 + 0.00005 * i, 6) for i in range(20)])
     med = statistics.median(times) * 1e3
     print(
         f"Warm rerun after changing lr (new runs and figures each time), median of 20: {med:.0f} ms "
@@ -74,13 +82,7 @@ def network():
             f"{worst / 1e6:.2f} MB (target <= 1 MB) {'PASS' if worst <= 1e6 else 'MISS'}"
         )
     at.number_input(key="lr").set_value(0.06).run()  # warm-up
-    times = []
-    for i in range(5):
-        at.number_input(key="lr").set_value(round(0.05 + 0.002 * i, 4))
-        t0 = time.perf_counter()
-        at.run()
-        times.append(time.perf_counter() - t0)
-        assert not at.exception, at.exception
+    times = lr_reruns(at, NETWORK_LRS)
     print(
         f"Network, 3 optimizers, warm rerun after changing lr (3 x 3,000 steps, sharpness, plane, "
         f"figures), median of 5: {statistics.median(times) * 1e3:.0f} ms; min {min(times) * 1e3:.0f}, "
@@ -90,12 +92,7 @@ def network():
     at.query_params.update(surface="mlp")
     at.run()
     at.number_input(key="lr").set_value(0.06).run()
-    times = []
-    for i in range(5):
-        at.number_input(key="lr").set_value(round(0.05 + 0.002 * i, 4))
-        t0 = time.perf_counter()
-        at.run()
-        times.append(time.perf_counter() - t0)
+    times = lr_reruns(at, NETWORK_LRS)
     print(
         f"Network, gradient descent alone, warm rerun after changing lr, median of 5: {statistics.median(times) * 1e3:.0f} ms"
     )
