@@ -537,7 +537,7 @@ TEXT = {
         "It climbs over a hill, then falls",
         "It falls, then rises before the end",
     ),
-    "lesson.network-landscape.explanation": "It falls all the way: on 200 steps along the line it rises {line_rises} times (switch to “Start → end line”). Goodfellow et al. (2015) found the same for many networks: between a start and the end of training, the straight line often runs downhill with no barrier at all.",
+    "lesson.network-landscape.explanation": "It falls all the way: along the line, cut into 200 equal steps, the loss rises on {line_rises} of them (switch to “Start → end line”). Goodfellow et al. (2015) found the same for many networks: between the start and the end of training, the straight line often runs downhill with no barrier at all.",
     "lesson.network-landscape.why": "A plane through hundreds of dimensions shows little of the loss: the PCA directions hold {pc1} and {pc2} of the path's variance, a tidy picture, yet the plane's loss is up to {gap} times off the true loss at some iterates; through random filter-normalized directions (Li et al. 2018) up to {gap_filter} times. And the PCA of any random walk also looks tidy (Antognini & Sohl-Dickstein 2018): the path's shape on the plane says where the run went, not that the loss is simple.",
     "lesson.network-landscape.ask": "Switch the plane to random directions. Does the path still look like a path? Where does the faithfulness chart part?",
     # ---------------------------------------------------------------- the network
