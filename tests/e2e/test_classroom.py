@@ -5,6 +5,7 @@ Screenshots of every lesson go to tests/e2e/output/ (not committed)."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from ui.lessons import BY_SLUG, LESSONS
 
@@ -196,14 +197,27 @@ def test_on_a_phone_a_swipe_scrolls_a_tap_sets_the_start_and_the_slider_drags(op
     assert float(pg.locator("input[aria-label='start x₀']").input_value()) > 0  # the start moved to the tap
 
 
+def click_to_download(pg, button, tries: int = 3):
+    """The download a click on `button` starts. A click that lands while the page is still redrawing
+    after a rerun can meet a button about to be replaced and start nothing: then click again."""
+    for attempt in range(tries):
+        button.wait_for(state="visible")
+        try:
+            with pg.expect_download(timeout=40_000) as info:
+                button.click()
+            return info.value
+        except PlaywrightTimeout:
+            if attempt == tries - 1:
+                raise
+            settle(pg)
+
+
 def test_downloads_are_named_after_the_lesson_and_the_csv_reads_in_excel(open_app):
     pg = open_app("lesson=ravine", 1400, 1000)
     pg.get_by_role("button", name="Reveal").click()
     settle(pg)
     for i, suffix in enumerate((".html", ".csv")):
-        with pg.expect_download(timeout=90_000) as info:
-            pg.locator("[data-testid='stDownloadButton'] button").nth(i).click()
-        download = info.value
+        download = click_to_download(pg, pg.locator("[data-testid='stDownloadButton'] button").nth(i))
         assert download.suggested_filename == f"ravine{suffix}"
         if suffix == ".csv":
             with open(download.path(), "rb") as fh:
