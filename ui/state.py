@@ -68,18 +68,17 @@ def defaults(surface: str = "quadratic", csv: str = "", **given) -> dict:
     state.update({k: v for k, v in given.items() if k in DEPENDENT}, surface=surface)
     if surface == NETWORK:  # full-batch gradient descent from the seeded weights: the edge of stability
         state.update(optimizers=["gd"], steps=NETWORK_STEPS, lr=GOOD_LR[surface], view=views_for(0)[0])
-        state.update(batch_sizes=[_rows(state, csv)], **schedule_defaults(state["schedule"]))
-        state.update({f"{name}_lr": state["lr"] for name in OPTIMIZERS})
-        return state
-    dim, start = _dim_and_start(state, csv)
-    state.update(
-        optimizers=list(DEFAULT_OPTIMIZERS[dim]),
-        steps=DEFAULT_STEPS[dim],
-        lr=GOOD_LR.get(surface, 0.01),
-        x0=float(start[0]),
-        y0=float(start[1]) if dim == 2 else 0.0,
-        view=views_for(dim)[0],
-    )
+        state.update(batch_sizes=[_rows(state, csv)])
+    else:
+        dim, start = _dim_and_start(state, csv)
+        state.update(
+            optimizers=list(DEFAULT_OPTIMIZERS[dim]),
+            steps=DEFAULT_STEPS[dim],
+            lr=GOOD_LR.get(surface, 0.01),
+            x0=float(start[0]),
+            y0=float(start[1]) if dim == 2 else 0.0,
+            view=views_for(dim)[0],
+        )
     if surface in KINDS:  # a data loss opens on the seeds' comparison: SGD against full batch
         state.update(optimizers=["gd"], batch_sizes=[1, _rows(state, csv)])
     state.update(schedule_defaults(state["schedule"]))

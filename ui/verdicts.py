@@ -38,33 +38,35 @@ SHARPNESS_EVERY = 10  # a network's sharpness is measured every 10 steps (power 
 _PATHS: dict = {}  # what is measured along a (cached, shared) run, by the run's id
 
 
+def _remembered(run, what: str, compute):
+    """compute(), remembered for this (cached, shared) run while it lives."""
+    key = (what, id(run))
+    hit = _PATHS.get(key)
+    if hit is None:
+        hit = _PATHS[key] = compute()
+        weakref.finalize(run, _PATHS.pop, key, None)
+    return hit
+
+
 def ratio_path(s, run) -> tuple[np.ndarray, np.ndarray]:
     """(steps k, lr_k * lambda_max(x_k)) along the run: every step on a surface with a Hessian to
     hand, every SHARPNESS_EVERY steps on a network (optimizers.stability.sharpness_path, power
-    iteration on Hessian-vector products, never a dim x dim Hessian per step). Remembered per run
-    while it lives: the notes and the history both read it."""
-    key = id(run)
-    hit = _PATHS.get(key)
-    if hit is None:
+    iteration on Hessian-vector products, never a dim x dim Hessian per step). Remembered per run:
+    the notes and the history both read it."""
+
+    def compute():
         k = run.steps_taken
         every = 1 if s.dim <= 2 else SHARPNESS_EVERY
         steps = np.arange(0, k, every)
         lam = sharpness_path(s, run.path[:k], every) if k else np.empty(0)
-        hit = (steps, run.lrs[steps] * lam)
-        _PATHS[key] = hit
-        weakref.finalize(run, _PATHS.pop, key, None)
-    return hit
+        return steps, run.lrs[steps] * lam
+
+    return _remembered(run, "path", compute)
 
 
 def start_sharpness(s, run) -> float:
-    """lambda_max at the run's start (a network's by power iteration), remembered while the run lives."""
-    key = ("start", id(run))
-    hit = _PATHS.get(key)
-    if hit is None:
-        hit = float(sharpness_path(s, run.path[:1], 1)[0])
-        _PATHS[key] = hit
-        weakref.finalize(run, _PATHS.pop, key, None)
-    return hit
+    """lambda_max at the run's start (a network's by power iteration), remembered per run."""
+    return _remembered(run, "start", lambda: float(sharpness_path(s, run.path[:1], 1)[0]))
 
 
 def start_ratio(s, run) -> float:
