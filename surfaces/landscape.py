@@ -70,11 +70,17 @@ class SliceSurface(Surface):
         h2 = self.base.hvp(P, np.broadcast_to(d2 / np.linalg.norm(d2), P.shape)) * np.linalg.norm(d2)
         return h1 @ d1, h1 @ d2, h2 @ d2
 
-    def project(self, path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def project(self, path, losses=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Each iterate's nearest point in the plane: its coordinates (k, 2) (least squares), the
-        plane's loss there (k,) and the iterate's true loss (k,), to show how faithful the picture is."""
-        ab = self.coordinates(np.asarray(path, dtype=float) - self.origin)
-        return ab, self.value(ab), self.base.value(np.asarray(path, dtype=float))
+        plane's loss there (k,) and the iterate's true loss (k,), to show how faithful the picture is.
+        losses: the iterates' true losses when already known (a run's), so they are not computed again."""
+        path = np.asarray(path, dtype=float)
+        ab = self.coordinates(path - self.origin)
+        return (
+            ab,
+            self.value(ab),
+            self.base.value(path) if losses is None else np.asarray(losses, dtype=float),
+        )
 
     def coordinates(self, V) -> np.ndarray:
         """The plane coordinates (..., 2) of the vectors V (..., dim) projected onto the plane (least

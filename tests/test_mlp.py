@@ -147,6 +147,8 @@ def test_pca_directions_explain_the_path_and_project_the_center_to_the_origin(ne
     ab, plane_loss, true_loss = plane.project(t.path)
     assert ab[-1] == pytest.approx([0.0, 0.0], abs=1e-9)
     assert plane_loss[-1] == pytest.approx(true_loss[-1], rel=1e-12)
+    given = plane.project(t.path, t.losses)  # the run's own losses are the iterates' true losses
+    assert np.array_equal(given[1], plane_loss) and given[2] == pytest.approx(true_loss, rel=1e-12)
     with pytest.raises(ValueError, match="trajectory"):
         slice_surface(net, end, "pca")
 

@@ -51,7 +51,7 @@ def shadows(plane, runs) -> tuple[list, list, list]:
         with np.errstate(all="ignore"):
             ab = plane.coordinates(run.path - plane.origin)
             grads = plane.coordinates(run.grads) if len(run.grads) else np.empty((0, 2))
-            _, on_plane, true = plane.project(run.path[:n])
+            _, on_plane, true = plane.project(run.path[:n], run.losses[:n])
         out.append(replace(run, path=ab, grads=grads))
         true_losses.append(true)
         plane_losses.append(on_plane)
