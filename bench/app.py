@@ -6,7 +6,8 @@
 - the time of a warm rerun after changing the learning rate, median of 20 (target <= 150 ms)
 - the network (surface mlp, 3,000 steps of a 321-parameter net): the payload of each of its charts
   with 1 and with 3 optimizers (target <= 1 MB each), and a warm rerun after changing lr, median of
-  5, with the same rerun on rosenbrock measured in the same run for the ratio
+  5, with the same rerun on rosenbrock measured in the same run for the ratio; and that rerun's work
+  piece by piece (the functions the page calls, medians of 5 learning rates), to show where it goes
 """
 
 from __future__ import annotations
@@ -67,6 +68,48 @@ def main():
     print(f"Rerun with nothing changed (all cached): {(time.perf_counter() - t0) * 1e3:.0f} ms")
 
 
+def network_pieces(lrs=NETWORK_LRS):
+    """The network's lr-change rerun (gradient descent, the page's defaults) piece by piece: the two
+    chains (the run, and its sharpness every 10 steps) and what the page draws from them."""
+    import json
+
+    from ui import landscape, tables, verdicts
+    from ui.experiment import simulate
+    from ui.state import defaults, setup_from
+    from ui.text import texts
+    from viz.history import history_figure
+
+    T, pieces = texts("en"), {}
+
+    def timed(name, fn):
+        t0 = time.perf_counter()
+        out = fn()
+        pieces.setdefault(name, []).append(time.perf_counter() - t0)
+        return out
+
+    for lr in lrs:
+        setup = setup_from(dict(defaults("mlp"), lr=lr))
+        s = setup.spec.build()
+        runs = timed("the run (3,000 steps)", lambda: simulate(setup, s))
+        ratios = timed(
+            "its sharpness every 10 steps",
+            lambda: [(*verdicts.ratio_path(s, r), verdicts.run_limit(r)) for r in runs],
+        )
+        land = timed("the plane: PCA, 81 x 81 grid, shadows, map", lambda: landscape.landscape(s, runs, T))
+        hist = timed("the history", lambda: history_figure(runs, T, None, ratios=ratios, sharpness=True))
+        timed("the step table", lambda: tables.step_rows(s, runs[0], T))
+        timed("the figures' JSON", lambda: [json.dumps(f) for f in (land.map, land.faith, hist)])
+    medians = {name: statistics.median(t) * 1e3 for name, t in pieces.items()}
+    print("Network, gradient descent, one lr change piece by piece (medians of 5):")
+    for name, ms in medians.items():
+        print(f"  {name}: {ms:.0f} ms")
+    chains = sum(list(medians.values())[:2])
+    print(
+        f"  the chains {chains:.0f} ms; everything drawn from them {sum(medians.values()) - chains:.0f} ms "
+        f"(with Streamlit's own share on top: a rerun's target is 150 ms)"
+    )
+
+
 def network():
     for optimizers in (["gd"], ["gd", "momentum", "adam"]):
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
@@ -105,3 +148,4 @@ def network():
 if __name__ == "__main__":
     main()
     network()
+    network_pieces()

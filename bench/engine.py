@@ -211,6 +211,38 @@ def network(repeats):
     grid = np.stack([A, B], axis=-1)
     dt = median_time(lambda: plane.value(grid), repeats)
     print(f"41 x 41 slice of its loss: {dt:.3f} s (target <= 1 s) {verdict(dt <= 1)}")
+    network_floor(net, repeats)
+
+
+def network_floor(net, repeats):
+    """What one lr change on the network's page must compute before its plane and figures: the
+    default run (3,000 steps at lr 0.065) and its sharpness every 10 steps (warm-started power
+    iteration). Both are chains, each step needing the one before, so they go one network at a
+    time; a batch of networks (the plane's grid) shares the arithmetic instead."""
+    steps, lr = 3000, 0.065
+    t = run(net, "gd", lr=lr, steps=steps, tol=0)
+    products = [0]
+    hvp = net.hvp
+
+    def counted(*args, **kwargs):
+        products[0] += 1
+        return hvp(*args, **kwargs)
+
+    net.hvp = counted
+    sharpness_path(net, t.path[:steps], every=10)
+    del net.hvp
+    p, v = t.path[-1], np.ones(net.dim) / np.sqrt(net.dim)
+    alone = median_time(lambda: [net.value_and_grad(p) for _ in range(200)], repeats) / 200
+    product = median_time(lambda: [net.hvp(p, v) for _ in range(100)], repeats) / 100
+    batched = median_time(lambda: net.value_and_grad(t.path[-600:]), repeats) / 600
+    chains = steps * alone + products[0] * product
+    print(
+        f"One gradient of the network: {alone * 1e6:.0f} us alone, {batched * 1e6:.0f} us per network in a "
+        f"batch of 600; one Hessian-vector product {product * 1e6:.0f} us. An lr change on its page: "
+        f"{steps:,} steps + {products[0]:,} products, one network at a time = {chains * 1e3:.0f} ms before "
+        f"the plane and the figures (a rerun's target: 150 ms; batched, the same arithmetic would be "
+        f"{(steps + 2 * products[0]) * batched * 1e3:.0f} ms)"
+    )
 
 
 def data_losses(repeats):
