@@ -153,3 +153,16 @@ def test_the_csv_download_names_the_parameters_length():
     assert rows[0] == ["run", "step", "epoch", "loss", "grad", "lr", "theta_norm"]
     assert float(rows[1][6]) == pytest.approx(np.linalg.norm(runs[0].path[0]))
     assert float(rows[1][4]) == pytest.approx(np.linalg.norm(runs[0].grads[0]))
+
+
+def test_the_true_loss_along_the_run_waits_for_reveal_in_a_lesson():
+    """The faithfulness chart is a loss plot: while the class predicts, it waits like the history."""
+    at = fresh({"lesson": "edge-of-stability"}, timeout=180)
+    no_exception(at)
+    charts = [c.proto.id.split("-")[-1] for c in at.get("plotly_chart")]
+    assert "faithfulness" not in charts and "history" not in charts
+    assert any("appears when you press Reveal" in i.value for i in at.info)
+    at.button(key="lesson_reveal").click().run()
+    no_exception(at)
+    charts = [c.proto.id.split("-")[-1] for c in at.get("plotly_chart")]
+    assert "faithfulness" in charts and "history" in charts

@@ -31,7 +31,7 @@ def main_view(s, setup, state: dict, runs, T, predicting: bool = False) -> None:
     elif view == "basins":
         basins(setup, state, T)
     elif view == "landscape":
-        landscape(setup, state, T, grow=predicting or not state["whole_path"])
+        landscape(setup, state, T, grow=predicting or not state["whole_path"], predicting=predicting)
     elif view == "line":
         line(setup, state, T)
     elif view == "sweep":
@@ -123,9 +123,10 @@ def basins(setup, state: dict, T) -> None:
     )
 
 
-def landscape(setup, state: dict, T, grow: bool) -> None:
+def landscape(setup, state: dict, T, grow: bool, predicting: bool = False) -> None:
     """The network's loss on a plane through the first run's end point, the runs as their shadows
-    and the networks' fits beside; under it, the true loss of each iterate against the plane's."""
+    and the networks' fits beside; under it, the true loss of each iterate against the plane's (a
+    loss plot: while a prediction is open it waits for Reveal, as the history does)."""
     present = state["present"]
     view = compute.landscape_of(setup, T.lang, state["directions"], grow, present)
     staged(PreparedFigure(view.map), "chart", present, clickable=False)
@@ -137,6 +138,9 @@ def landscape(setup, state: dict, T, grow: bool) -> None:
         plane = T("landscape.filter_caption")
     st.caption(plane + T("view.play_hint"))
     if present:
+        return
+    if predicting:
+        st.info(T("predict.faith_waits"), icon=":material/visibility_off:")
         return
     st.plotly_chart(PreparedFigure(view.faith), key="faithfulness", config=CONFIG)
     st.caption(T("landscape.faith_caption", ratio=f"{10**view.worst:.3g}" if view.worst < 300 else "∞"))

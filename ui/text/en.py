@@ -223,6 +223,7 @@ TEXT = {
     "view.play_hint": ". Press ▶ Play, step with ◀ 1 and 1 ▶, or drag the slider.",
     "predict.hidden": "Predict first: the outcome (the notes, the loss plot, the summary) appears when you press Reveal. Play the animation to watch the paths grow.",
     "predict.sweep_waits": "This view would tell the outcome: press Reveal first.",
+    "predict.faith_waits": "The true loss along the run, against the plane's, is a loss plot too: it appears when you press Reveal.",
     "present.enter": "Present",
     "present.exit": "Exit",
     "sidebar.present": "Presentation mode (projector)",
@@ -530,7 +531,7 @@ TEXT = {
     "lesson.edge-of-stability.why": "Training makes the network sharper (progressive sharpening), until λmax reaches 2/lr. There, along the sharpest direction, the steps overshoot as the quadratic rule predicts, and the loss goes up; but the overshooting itself pushes the weights to where the loss is less sharp, so λmax is held at 2/lr while the loss keeps falling in the other directions (Cohen et al. 2021, “Gradient descent on neural networks typically occurs at the edge of stability”). lr·λmax < 2 is a statement about a quadratic, not a law of training.",
     "lesson.edge-of-stability.ask": "Halve the learning rate. Where does λmax stop now? Then choose Adam: what does its sharpness do?",
     "lesson.network-landscape.title": "A network's landscape: what a plane shows and hides",
-    "lesson.network-landscape.look": "Adam (lr 0.01, 1,000 steps) trains the 321-weight network from {loss0} to {final}. The map is the loss on a plane through the end point, along the two directions the path moved most (PCA); the path is its shadow on that plane. Under it, the true loss of each iterate against the plane's loss at its shadow.",
+    "lesson.network-landscape.look": "Adam (lr 0.01, 1,000 steps) trains the 321-weight network from {loss0} to {final}. The map is the loss on a plane through the end point, along the two directions the path moved most (PCA); the path is its shadow on that plane. Under it, after Reveal, the true loss of each iterate against the plane's loss at its shadow.",
     "lesson.network-landscape.question": "On the straight line from start to end, what does the loss do?",
     "lesson.network-landscape.choices": (
         "It falls all the way",
