@@ -151,6 +151,18 @@ def test_the_animation_controls_never_collide(open_app, width, height, mobile):
     assert "slider-grip" in on_top  # nothing covers the grip at step 0
 
 
+@pytest.mark.parametrize(("width", "height", "mobile"), [(700, 900, False), (390, 844, True)])
+def test_nothing_starts_under_the_header_on_narrow_screens(open_app, width, height, mobile):
+    """Up to 768 px wide Streamlit's header is opaque: the formula and the first lines start below it."""
+    pg = open_app("surface=rosenbrock", width, height, mobile)
+    header = box(pg, "header[data-testid=stHeader]")
+    tops = pg.evaluate(
+        """() => [...document.querySelectorAll('.block-container [data-testid=stElementContainer], .katex')]
+             .map(e => e.getBoundingClientRect()).filter(r => r.height > 0).map(r => r.top)"""
+    )
+    assert tops and min(tops) >= header["y"] + header["height"]
+
+
 def touch_drag(pg, x0, y0, x1, y1, moves=12):
     cdp = pg.context.new_cdp_session(pg)
     cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x0, "y": y0}]})
