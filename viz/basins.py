@@ -22,6 +22,7 @@ DIVERGED_COLOR = "#22252B"
 UNDECIDED_COLOR = "#A7A9AC"
 LEVELS = (0.0, 0.35, 0.6)  # white mixed in: reached within the first third of the steps, second, last
 SLIDER_TOP = 80
+CAPTION_SHIFT = 14  # px between the map's frame and its two-line caption (the top margin holds both lines)
 
 
 def letter(m: int) -> str:
@@ -131,7 +132,7 @@ def basins_figure(
             yref="y domain",
             xanchor="left",
             yanchor="bottom",
-            yshift=14,  # clear of the frame around the map
+            yshift=CAPTION_SHIFT,  # clear of the frame around the map
             showarrow=False,
             align="left",
             font=dict(size=size["label"]),
@@ -158,7 +159,7 @@ def basins_figure(
         xaxis=dict(AXIS, title=dict(text="x"), range=[lo[0], hi[0]], autorange=False, fixedrange=True, constrain="domain"),
         yaxis=dict(AXIS, title=dict(text="y"), range=[lo[1], hi[1]], autorange=False, fixedrange=True,
                    scaleanchor="x", scaleratio=1, constrain="domain"),
-        margin=dict(l=70, r=20, t=50, b=SLIDER_TOP + 80),
+        margin=dict(l=70, r=20, t=CAPTION_SHIFT + 8 + round(2 * 1.3 * size["label"]), b=SLIDER_TOP + 80),
         hovermode="closest",
         clickmode="event+select",
         dragmode=False,

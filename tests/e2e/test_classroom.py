@@ -40,6 +40,9 @@ def test_every_lesson_fits_a_projector_in_presentation_mode(open_app, slug):
     if BY_SLUG[slug].values.get("view") != "basins":  # a basin map has no animation, only its lr slider
         assert inside_viewport(button(pg, "Play").bounding_box(), pg), "the Play button"
     assert inside_viewport(box(pg, ".slider-rail-rect"), pg), "the slider"
+    top = chart(pg, "g.getBoundingClientRect().top")
+    notes = chart(pg, "[...g.querySelectorAll('.annotation-text')].map(a => a.getBoundingClientRect().top)")
+    assert min(notes, default=top) >= top - 1, "every note above the plot inside the chart"
     assert inside_viewport(box(pg, "[data-testid='stMain'] [data-testid='stRadio']"), pg), "the question"
     assert inside_viewport(pg.get_by_role("button", name="Reveal").bounding_box(), pg), "Reveal"
     assert pg.locator("[data-testid='stSidebar']").is_hidden()
