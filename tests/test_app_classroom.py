@@ -4,6 +4,8 @@ named and readable in Excel."""
 
 import itertools
 
+import numpy as np
+
 from ui.panels import file_stem
 from ui.state import lesson_state
 
@@ -81,3 +83,41 @@ def test_a_prediction_hides_the_outcome_until_reveal():
     at.button(key="lesson_reveal").click().run()
     assert at.dataframe and [w for w in at.warning if "diverged" in w.value]
     assert chart_spec(at)["layout"]["meta"]["grow"] is False
+
+
+def _panels(layout: dict) -> list[tuple[list, list]]:
+    """(x domain, y domain) of each panel of a layout, in axis order (x/y, x2/y2, ...)."""
+    keys = sorted(k for k in layout if k.startswith("xaxis"))
+    return [(layout[k].get("domain", [0, 1]), layout["y" + k[1:]].get("domain", [0, 1])) for k in keys]
+
+
+def test_on_a_phone_panels_stack_and_the_buttons_take_two_rows():
+    """A phone's screen is a few fingers wide: panels side by side would each be a sliver."""
+    from ui.experiment import simulate
+    from ui.state import defaults, setup_from
+    from ui.text import texts
+    from viz.animation import controls_margin
+    from viz.history import history_figure
+    from viz.views import main_figure
+
+    T = texts("en")
+    setup = setup_from(defaults("linreg"))
+    s = setup.spec.build()
+    runs = simulate(setup, s)
+    ratios = [(np.arange(3), np.ones(3), 2.0) for _ in runs]
+    for wide, narrow in (
+        (main_figure(s, runs, T, "contour"), main_figure(s, runs, T, "contour", phone=True)),
+        (history_figure(runs, T, ratios=ratios), history_figure(runs, T, ratios=ratios, phone=True)),
+    ):
+        side = _panels(wide["layout"])
+        assert all(a[0][1] < b[0][0] for a, b in itertools.pairwise(side))  # side by side
+        stacked = _panels(narrow["layout"])
+        assert len(stacked) == len(side) >= 2 and all(x == [0.0, 1.0] for x, _ in stacked)
+        assert all(b[1][1] < a[1][0] for a, b in itertools.pairwise(stacked))  # one under the other
+        assert narrow["layout"]["height"] > 1.3 * wide["layout"]["height"]
+    chart = main_figure(s, runs, T, "contour", phone=True)["layout"]
+    rows = [[b["label"] for b in menu["buttons"]] for menu in chart["updatemenus"]]
+    assert len(rows) == 2 and [len(r) for r in rows] == [3, 3]
+    tops = [menu["pad"]["t"] for menu in chart["updatemenus"]]
+    assert tops[0] + 50 <= tops[1] and tops[1] + 50 <= chart["sliders"][0]["pad"]["t"]  # no overlap
+    assert chart["margin"]["b"] == controls_margin(True) > controls_margin(False)

@@ -41,18 +41,24 @@ def runs_of(setup: Setup):
 
 @st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=SETUP_HASH)
 def main_json(
-    setup: Setup, view: str, lang: str, taylor: bool = False, grow: bool = False, big: bool = False
+    setup: Setup,
+    view: str,
+    lang: str,
+    taylor: bool = False,
+    grow: bool = False,
+    big: bool = False,
+    phone: bool = False,
 ) -> dict:
-    return main_figure(surface_of(setup), runs_of(setup), texts(lang), view, taylor, grow, big)
+    return main_figure(surface_of(setup), runs_of(setup), texts(lang), view, taylor, grow, big, phone)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=SETUP_HASH)
-def history_json(setup: Setup, lang: str, epochs: bool = False) -> dict:
+def history_json(setup: Setup, lang: str, epochs: bool = False, phone: bool = False) -> dict:
     runs, s = runs_of(setup), surface_of(setup)
     ratios = [(*verdicts.ratio_path(s, run), verdicts.run_limit(run)) for run in runs]
     network = s.dim > 2  # its sharpness against 2/lr: the edge of stability
     return history_figure(
-        runs, texts(lang), lowest_known(s, runs), epochs=epochs, ratios=ratios, sharpness=network
+        runs, texts(lang), lowest_known(s, runs), epochs=epochs, ratios=ratios, sharpness=network, phone=phone
     )
 
 
@@ -108,9 +114,16 @@ def basins_json(setup: Setup, lang: str, zoom: int = 1, big: bool = False) -> di
 
 
 @st.cache_resource(max_entries=16, show_spinner=False, hash_funcs=SETUP_HASH)
-def landscape_of(setup: Setup, lang: str, directions: str = "pca", grow: bool = False, big: bool = False):
+def landscape_of(
+    setup: Setup,
+    lang: str,
+    directions: str = "pca",
+    grow: bool = False,
+    big: bool = False,
+    phone: bool = False,
+):
     """The network's plane through the first run's end (ui.landscape.Landscape)."""
-    return landscape.landscape(surface_of(setup), runs_of(setup), texts(lang), directions, grow, big)
+    return landscape.landscape(surface_of(setup), runs_of(setup), texts(lang), directions, grow, big, phone)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False, hash_funcs=SETUP_HASH)

@@ -58,7 +58,9 @@ def shadows(plane, runs) -> tuple[list, list, list]:
     return out, true_losses, plane_losses
 
 
-def landscape(s, runs, T, directions: str = "pca", grow: bool = False, big: bool = False) -> Landscape:
+def landscape(
+    s, runs, T, directions: str = "pca", grow: bool = False, big: bool = False, phone: bool = False
+) -> Landscape:
     plane = plane_of(s, runs, directions)
     projected, true_losses, plane_losses = shadows(plane, runs)
     names = (T(f"axis.{plane.kind_of_directions}_1"), T(f"axis.{plane.kind_of_directions}_2"))
@@ -72,6 +74,7 @@ def landscape(s, runs, T, directions: str = "pca", grow: bool = False, big: bool
         panel=(s, runs),
         axis_names=names,
         max_frames=frames_for(len(runs), FRAME_BUDGET, 150),
+        phone=phone,
     )
     with np.errstate(all="ignore"):
         gap = np.abs(np.log10(plane_losses[0] / true_losses[0]))

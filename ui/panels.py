@@ -384,7 +384,8 @@ def history_ui(setup, state: dict, runs, T) -> None:
             format_func=lambda v: T(f"axis.{v}"),
         )
         epochs = view == "epoch"
-    st.plotly_chart(PreparedFigure(compute.history_json(setup, T.lang, epochs)), key="history", config=CONFIG)
+    spec = compute.history_json(setup, T.lang, epochs, session.on_phone())
+    st.plotly_chart(PreparedFigure(spec), key="history", config=CONFIG)
     if epochs:
         st.caption(T("history.epoch_caption", epochs=f"{epoch_budget(runs):g}"))
 

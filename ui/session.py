@@ -28,6 +28,16 @@ def browser_lang() -> str:
     return lang_of_locale(getattr(st.context, "locale", None))
 
 
+def on_phone() -> bool:
+    """Whether the browser is a phone: its User-Agent says "Mobile" (phones do, tablets and laptops
+    do not). Charts of several panels then stack them (viz.style.stack_panels): the server never
+    learns the screen's width, and a chart resized in the browser is sized back by Streamlit."""
+    try:
+        return "Mobile" in (st.context.headers.get("User-Agent") or "")
+    except (AttributeError, RuntimeError):  # no browser (AppTest, a script)
+        return False
+
+
 def begin() -> dict:
     """The state of this rerun, with the transition of the last interaction applied."""
     ss = st.session_state

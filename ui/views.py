@@ -60,7 +60,9 @@ def main_view(s, setup, state: dict, runs, T, predicting: bool = False) -> None:
 def animated(s, setup, state, runs, T, grow: bool) -> None:
     present = state["present"]
     view = state["view"]
-    spec = compute.main_json(setup, view, T.lang, state["taylor"] and s.dim == 1, grow, present)
+    spec = compute.main_json(
+        setup, view, T.lang, state["taylor"] and s.dim == 1, grow, present, session.on_phone()
+    )
     staged(PreparedFigure(spec), "chart", present, clickable=view == "contour")
     if view == "contour":
         mini = any(r.batch_size for r in runs)
@@ -128,7 +130,7 @@ def landscape(setup, state: dict, T, grow: bool, predicting: bool = False) -> No
     and the networks' fits beside; under it, the true loss of each iterate against the plane's (a
     loss plot: while a prediction is open it waits for Reveal, as the history does)."""
     present = state["present"]
-    view = compute.landscape_of(setup, T.lang, state["directions"], grow, present)
+    view = compute.landscape_of(setup, T.lang, state["directions"], grow, present, session.on_phone())
     staged(PreparedFigure(view.map), "chart", present, clickable=False)
     if view.explained is not None:
         plane = T(

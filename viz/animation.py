@@ -6,7 +6,8 @@ Frames carry only what moves (layout shapes and annotations on 2-D views, a mark
 The controls sit below the plot in two rows that never overlap, placed in pixels (so a short
 chart on a phone keeps them apart): a row of buttons, each two lines tall (a glyph over its word:
 a 50-px target for a finger) - one step back, one step forward, Play, Fast, Slow, Pause - and
-the step slider on its own row. The step buttons hold the frame they go to; the page's script
+the step slider on its own row. On a phone the six buttons do not fit one row: they take two
+rows of three, and the slider moves down under them. The step buttons hold the frame they go to; the page's script
 (ui/page.js) points them at the neighbours of the frame on show, since plotly.js has no
 relative step.
 
@@ -27,6 +28,12 @@ SPEEDS = {"anim.play": 60, "anim.fast": 15, "anim.slow": 400}  # ms per frame, b
 BUTTONS_TOP = 74  # px below the plot area: under the x axis and its title
 SLIDER_TOP = 134  # px below the plot area: under the buttons (50 px tall)
 CONTROLS_MARGIN = 214  # the bottom margin that holds the axis title, the buttons and the slider
+ROW = 58  # px from one row of buttons to the next (a phone's second row)
+
+
+def controls_margin(phone: bool = False) -> int:
+    """The bottom margin under the plot that holds its controls (a phone's second row of buttons)."""
+    return CONTROLS_MARGIN + (ROW if phone else 0)
 
 
 FRAME_BUDGET = 400  # frames x runs of a map: each frame redraws every run's marks (bytes, server time)
@@ -76,9 +83,15 @@ def _go(target, duration: int, redraw: bool, **extra) -> list:
 
 
 def controls(
-    steps: np.ndarray, T, redraw: bool = False, prefix: str | None = None, font_size: int = 16
+    steps: np.ndarray,
+    T,
+    redraw: bool = False,
+    prefix: str | None = None,
+    font_size: int = 16,
+    phone: bool = False,
 ) -> tuple[list, list]:
-    """(updatemenus, sliders) for frames named by their step number (see the module docstring)."""
+    """(updatemenus, sliders) for frames named by their step number (see the module docstring);
+    `phone`: the buttons in two rows of three."""
     prefix = T("anim.step_prefix") if prefix is None else prefix
     names = [str(int(k)) for k in steps]
     buttons = [
@@ -95,6 +108,7 @@ def controls(
         for key, ms in SPEEDS.items()
     ]
     buttons.append(dict(label=T("anim.pause"), name="pause", method="animate", args=_go([None], 0, redraw)))
+    rows = [buttons[:3], buttons[3:]] if phone else [buttons]
     updatemenus = [
         dict(
             type="buttons",
@@ -104,12 +118,13 @@ def controls(
             xanchor="left",
             y=0,
             yanchor="top",
-            pad=dict(t=BUTTONS_TOP, r=6),
-            buttons=buttons,
+            pad=dict(t=BUTTONS_TOP + i * ROW, r=6),
+            buttons=row,
             font=dict(size=font_size),
             bgcolor="#F3F5F8",
             bordercolor="#8A94A6",
         )
+        for i, row in enumerate(rows)
     ]
     sliders = [
         dict(
@@ -119,7 +134,7 @@ def controls(
             xanchor="left",
             y=0,
             yanchor="top",
-            pad=dict(t=SLIDER_TOP, b=0, l=0, r=0),
+            pad=dict(t=SLIDER_TOP + (ROW if phone else 0), b=0, l=0, r=0),
             currentvalue=dict(
                 prefix=prefix, font=dict(size=font_size + 1, color="#1B1F24"), xanchor="left", offset=8
             ),

@@ -8,9 +8,9 @@ from __future__ import annotations
 import numpy as np
 
 from . import marks
-from .animation import CONTROLS_MARGIN, controls, frame_steps, frames_for
+from .animation import ROW, controls, controls_margin, frame_steps, frames_for
 from .curve import critical_traces
-from .data_panel import DOMAIN_LOSS, add_data_panel, has_data
+from .data_panel import DOMAIN_LOSS, PHONE, add_data_panel, has_data
 from .figure import defined, rounded, typed
 from .runs import fmt, label, outcome, path_trace, pin, shown, styles
 from .style import (
@@ -23,6 +23,7 @@ from .style import (
     MINIMUM_COLOR,
     base_layout,
     sizes,
+    stack_panels,
 )
 
 GRID = 150  # contour resolution per axis
@@ -56,12 +57,14 @@ def contour_figure(
     panel=None,
     axis_names=None,
     max_frames=None,
+    phone=False,
 ) -> dict:
     """Plotly JSON of the animated contour view for `runs` (from ui.experiment.simulate); `grow`
     and `big` as for viz.curve.curve_figure. `panel`: the (surface, runs) whose data panel is drawn
     beside the map, when they are not the map's own (a network seen through a plane: the map
     shows the paths' shadows, the panel the networks themselves); `axis_names` for the map's axes;
-    `max_frames` of the animation (by default fewer, the more runs share it: viz.animation.frames_for)."""
+    `max_frames` of the animation (by default fewer, the more runs share it: viz.animation.frames_for);
+    `phone`: the data panel under the map instead of beside it (viz.style.stack_panels)."""
     lo, hi = view_box(surface, bounds)
     data = map_traces(surface, T, lo, hi, clickable)
     looks = styles(runs, solid=grow)
@@ -88,13 +91,13 @@ def contour_figure(
     panel_surface, panel_runs = (surface, runs) if panel is None else panel
     panel = add_data_panel(panel_surface, panel_runs, looks, steps, data, marks_per_frame, T)
     frames = [dict(name=str(int(k)), layout=m) for k, m in zip(steps, marks_per_frame, strict=True)]
-    updatemenus, sliders = controls(steps, T, font_size=sizes(big)["button"])
+    updatemenus, sliders = controls(steps, T, font_size=sizes(big)["button"], phone=phone)
     aspect = (hi[1] - lo[1]) / (hi[0] - lo[0])
     if axis_names is None:
         axis_names = (T("axis.slope"), T("axis.intercept")) if has_data(surface) else ("x", "y")
     square = dict(scaleanchor="x", scaleratio=1, constrain="domain") if 0.5 <= aspect <= 2 else {}
     layout = base_layout(
-        None if big else height,
+        None if big else height + (ROW if phone else 0),
         big=big,
         xaxis=dict(AXIS, title=dict(text=axis_names[0]), range=[lo[0], hi[0]], autorange=False, fixedrange=True,
                    constrain="domain", domain=DOMAIN_LOSS if panel else [0, 1]),
@@ -102,7 +105,7 @@ def contour_figure(
         **panel,
         updatemenus=updatemenus,
         sliders=sliders,
-        margin=dict(l=70, r=20, t=50, b=CONTROLS_MARGIN),
+        margin=dict(l=70, r=20, t=50, b=controls_margin(phone)),
         clickmode="event+select",
         hovermode="closest",
         meta=dict(grow=grow),
@@ -111,6 +114,8 @@ def contour_figure(
         # stop a click from selecting after any frame (plotly.js)
         **{k: v for k, v in (frames[0]["layout"] if frames else {}).items() if k not in ("selections", "dragmode")},
     )  # fmt: skip
+    if phone and panel:
+        stack_panels(layout, *PHONE)
     return dict(data=data, layout=layout, frames=frames)
 
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 import numpy as np
 
 from . import marks
-from .animation import CONTROLS_MARGIN, controls, frame_steps
-from .data_panel import DOMAIN_LOSS, add_data_panel
+from .animation import ROW, controls, controls_margin, frame_steps
+from .data_panel import DOMAIN_LOSS, PHONE, add_data_panel
 from .figure import defined, rounded
 from .runs import fmt, label, outcome, path_trace, pin, shown, styles
-from .style import AXIS, LINE_WIDTH, MARKER_SIZE, MINIMUM_COLOR, base_layout, sizes
+from .style import AXIS, LINE_WIDTH, MARKER_SIZE, MINIMUM_COLOR, base_layout, sizes, stack_panels
 
 CURVE_POINTS = 400
 PARABOLA_POINTS = 15
@@ -36,10 +36,12 @@ def curve_window(surface, bounds=None) -> tuple[np.ndarray, np.ndarray]:
     return np.array([w_lo, lo - pad]), np.array([w_hi, hi + pad])
 
 
-def curve_figure(surface, runs, T, bounds=None, height=560, taylor=False, grow=False, big=False) -> dict:
+def curve_figure(
+    surface, runs, T, bounds=None, height=560, taylor=False, grow=False, big=False, phone=False
+) -> dict:
     """Plotly JSON of the animated 1-D view for `runs` (from ui.experiment.simulate). `grow` draws
     each path only up to the current frame (a prediction is not spoiled); `big`: the projector's
-    sizes, the height left to the page."""
+    sizes, the height left to the page; `phone`: two rows of buttons, a data panel under the curve."""
     lo, hi = curve_window(surface, bounds)
     looks = styles(runs, solid=grow)
     data = curve_traces(surface, T, lo, hi)
@@ -68,9 +70,9 @@ def curve_figure(surface, runs, T, bounds=None, height=560, taylor=False, grow=F
     panel = add_data_panel(surface, runs, looks, steps, data, marks_per_frame, T)
     frames = [dict(name=str(int(k)), layout=m) for k, m in zip(steps, marks_per_frame, strict=True)]
     size = sizes(big)
-    updatemenus, sliders = controls(steps, T, font_size=size["button"])
+    updatemenus, sliders = controls(steps, T, font_size=size["button"], phone=phone)
     layout = base_layout(
-        None if big else height,
+        None if big else height + (ROW if phone else 0),
         big=big,
         xaxis=dict(AXIS, title=dict(text=T("axis.w")), range=[lo[0], hi[0]], autorange=False, fixedrange=True,
                    domain=DOMAIN_LOSS if panel else [0, 1]),
@@ -78,10 +80,12 @@ def curve_figure(surface, runs, T, bounds=None, height=560, taylor=False, grow=F
         yaxis=dict(AXIS, title=dict(text=T("axis.loss_w")), range=[lo[1], hi[1]], autorange=False, fixedrange=True),
         updatemenus=updatemenus,
         sliders=sliders,
-        margin=dict(l=80, r=30, t=50, b=CONTROLS_MARGIN),
+        margin=dict(l=80, r=30, t=50, b=controls_margin(phone)),
         meta=dict(grow=grow),
         **(frames[0]["layout"] if frames else {}),
     )  # fmt: skip
+    if phone and panel:
+        stack_panels(layout, *PHONE)
     return dict(data=data, layout=layout, frames=frames)
 
 

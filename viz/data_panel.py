@@ -13,6 +13,7 @@ from .marks import digits_for, dot
 from .style import AXIS
 
 DOMAIN_LOSS, DOMAIN_DATA = [0.0, 0.54], [0.69, 1.0]  # the gap holds the data's y ticks and title
+PHONE = (820, [("", [0.45, 1.0]), ("2", [0.0, 0.3])])  # on a phone: the loss, and the data under it
 CURVE_POINTS = 40
 
 

@@ -8,19 +8,24 @@ import numpy as np
 
 from .figure import sig
 from .runs import label, styles
-from .style import AXIS, LINE_WIDTH, base_layout
+from .style import AXIS, LINE_WIDTH, base_layout, stack_panels
 
 FLOOR = 1e-16  # L - L* below this (or exactly 0) is drawn at the floor of the log axis
 DOMAINS = ([0.0, 0.40], [0.5, 0.70], [0.80, 1.0])  # loss | learning rate | lr * lambda_max
 SHARP_DOMAINS = ([0.0, 0.36], [0.45, 0.57], [0.67, 1.0])  # the edge of stability needs the room
+PHONE = (860, [("", [0.7, 1.0]), ("2", [0.385, 0.575]), ("3", [0.0, 0.26])])  # a phone: one panel a row
+PHONE_TWO = (640, [("", [0.5, 1.0]), ("2", [0.0, 0.33])])
 
 
-def history_figure(runs, T, f_star=None, height=380, epochs=False, ratios=None, sharpness=False) -> dict:
+def history_figure(
+    runs, T, f_star=None, height=380, epochs=False, ratios=None, sharpness=False, phone=False
+) -> dict:
     """Loss, learning rate and (when `ratios` is given: per run, (steps k, lr_k * lambda_max(x_k) at
     those steps, the run's limit or None)) lr * lambda_max, step by step (or by epoch: step k of a
     run with m batches per epoch is at k / m passes over the data). With f_star (L*, the lowest loss
     known) the loss is drawn as L - L* on a log axis. `sharpness` draws lambda_max itself against
-    the run's limit / lr_k (2/lr for gradient descent) on a linear axis: the edge of stability."""
+    the run's limit / lr_k (2/lr for gradient descent) on a linear axis: the edge of stability.
+    `phone`: the panels one above the other (viz.style.stack_panels)."""
     data, shapes = [], []
     domains = SHARP_DOMAINS if sharpness else DOMAINS
     x_word = T("hover.epoch") if epochs else T("hover.step")
@@ -119,4 +124,6 @@ def history_figure(runs, T, f_star=None, height=380, epochs=False, ratios=None, 
         for axis in ("xaxis", "xaxis2", "xaxis3"):
             if axis in layout:
                 layout[axis]["range"] = [0, budget]
+    if phone:
+        stack_panels(layout, *(PHONE if ratios is not None else PHONE_TWO))
     return dict(data=data, layout=layout)

@@ -120,3 +120,14 @@ def base_layout(height: int | None = 560, big: bool = False, **extra) -> dict:
                     axis, tickfont=dict(size=size["tick"]), title=dict(title, font=dict(size=size["title"]))
                 )
     return layout
+
+
+def stack_panels(layout: dict, height: int, panels) -> dict:
+    """A phone's layout: the panels one above the other, each across the whole width, in a taller
+    chart (side by side, each would be a few fingers wide). panels: (axis suffix, vertical domain),
+    e.g. ("", [0.6, 1]) for x/y and ("2", [0, 0.4]) for x2/y2."""
+    layout["height"] = height
+    for suffix, domain in panels:
+        layout[f"xaxis{suffix}"] = dict(layout[f"xaxis{suffix}"], domain=[0.0, 1.0])
+        layout[f"yaxis{suffix}"] = dict(layout[f"yaxis{suffix}"], domain=domain)
+    return layout

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .animation import CONTROLS_MARGIN, controls, frame_steps
+from .animation import ROW, controls, controls_margin, frame_steps
 from .contour import view_box
 from .figure import rounded, sig, typed
 from .runs import label, shown, styles
@@ -18,7 +18,8 @@ from .style import FONT, MINIMUM_COLOR, SURFACE_SCALE, base_layout, sizes
 GRID = 80
 
 
-def surface_figure(surface, runs, T, bounds=None, height=640, big=False) -> dict:
+def surface_figure(surface, runs, T, bounds=None, height=640, big=False, phone=False) -> dict:
+    """Plotly JSON of the animated 3-D surface view (`phone`: two rows of buttons)."""
     lo, hi = view_box(surface, bounds)
     xs, ys = np.linspace(lo[0], hi[0], GRID), np.linspace(lo[1], hi[1], GRID)
     X, Y = np.meshgrid(xs, ys)
@@ -94,10 +95,10 @@ def surface_figure(surface, runs, T, bounds=None, height=640, big=False) -> dict
 
     data.append(markers_at(0))
     frames = [dict(name=str(int(k)), data=[markers_at(int(k))], traces=[moving]) for k in steps]
-    updatemenus, sliders = controls(steps, T, redraw=True, font_size=sizes(big)["button"])
+    updatemenus, sliders = controls(steps, T, redraw=True, font_size=sizes(big)["button"], phone=phone)
     axis = dict(backgroundcolor="#FFFFFF", gridcolor="#D5DBE3", showbackground=True, tickfont=dict(size=13))
     layout = base_layout(
-        None if big else height,
+        None if big else height + (ROW if phone else 0),
         big=big,
         scene=dict(
             xaxis=dict(axis, title=dict(text="x"), range=[lo[0], hi[0]], autorange=False),
@@ -111,7 +112,7 @@ def surface_figure(surface, runs, T, bounds=None, height=640, big=False) -> dict
         ),
         updatemenus=updatemenus,
         sliders=sliders,
-        margin=dict(l=10, r=10, t=50, b=CONTROLS_MARGIN),
+        margin=dict(l=10, r=10, t=50, b=controls_margin(phone)),
         font=FONT,
     )
     return dict(data=data, layout=layout, frames=frames)

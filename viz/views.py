@@ -8,13 +8,21 @@ from .surface3d import surface_figure
 
 
 def main_figure(
-    surface, runs, T, view: str = "", taylor: bool = False, grow: bool = False, big: bool = False
+    surface,
+    runs,
+    T,
+    view: str = "",
+    taylor: bool = False,
+    grow: bool = False,
+    big: bool = False,
+    phone: bool = False,
 ) -> dict:
     """Plotly JSON of the animated main chart ('3d' for the surface view of a 2-D loss). `taylor`
     draws the second-order model at the current point in the 1-D view; `grow` draws the paths
-    only up to the frame on show (while a prediction is open); `big` sizes it for a projector."""
+    only up to the frame on show (while a prediction is open); `big` sizes it for a projector;
+    `phone`: two rows of buttons, and a data panel under the loss instead of beside it."""
     if surface.dim == 1:
-        return curve_figure(surface, runs, T, taylor=taylor, grow=grow, big=big)
+        return curve_figure(surface, runs, T, taylor=taylor, grow=grow, big=big, phone=phone)
     if view == "3d":
-        return surface_figure(surface, runs, T, big=big)
-    return contour_figure(surface, runs, T, grow=grow, big=big)
+        return surface_figure(surface, runs, T, big=big, phone=phone)
+    return contour_figure(surface, runs, T, grow=grow, big=big, phone=phone)

@@ -127,18 +127,27 @@ def settle(pg, timeout: float = 60_000) -> None:
 
 OUTPUT = Path(__file__).parent / "output"  # screenshots the tests take (not committed)
 MAIN = "[...document.querySelectorAll('.js-plotly-plot')].find(d => d.layout && d.layout.sliders && d.layout.sliders.length)"
+PHONE_UA = (  # a phone introduces itself as one: the app lays its charts out for it (ui.session.on_phone)
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/17.0 Mobile/15E148 Safari/604.1"
+)
 
 
 @pytest.fixture
 def open_app(browser, app_url):
-    """open_app(query, width, height, mobile=False, locale='en-US') -> a settled page; closed after."""
+    """open_app(query, width, height, mobile=False, locale='en-US') -> a settled page; closed after
+    (mobile: a touch phone with a phone's User-Agent)."""
     contexts = []
 
     def _open(
         query: str = "", width: int = 1280, height: int = 720, mobile: bool = False, locale: str = "en-US"
     ):
         context = browser.new_context(
-            viewport={"width": width, "height": height}, is_mobile=mobile, has_touch=mobile, locale=locale
+            viewport={"width": width, "height": height},
+            is_mobile=mobile,
+            has_touch=mobile,
+            locale=locale,
+            **({"user_agent": PHONE_UA} if mobile else {}),
         )
         contexts.append(context)
         pg = context.new_page()

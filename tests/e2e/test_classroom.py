@@ -139,6 +139,7 @@ def test_the_animation_controls_never_collide(open_app, width, height, mobile):
     label = box(pg, ".slider-label")
     for b in buttons:
         assert b["height"] >= 44  # a finger's target
+        assert b["x"] >= 0 and b["x"] + b["width"] <= width  # on the screen: a phone puts them in two rows
         for other in (slider, label):
             assert (
                 b["y"] + b["height"] <= other["y"]
@@ -164,6 +165,22 @@ def test_nothing_starts_under_the_header_on_narrow_screens(open_app, width, heig
              .map(e => e.getBoundingClientRect()).filter(r => r.height > 0).map(r => r.top)"""
     )
     assert tops and min(tops) >= header["y"] + header["height"]
+
+
+def test_a_phone_gets_the_data_under_the_map_and_the_history_one_panel_a_row(open_app):
+    pg = open_app("surface=linreg", 390, 844, mobile=True)
+    x, y, y2 = chart(
+        pg, "[g._fullLayout.xaxis.domain, g._fullLayout.yaxis.domain, g._fullLayout.yaxis2.domain]"
+    )
+    assert x == [0, 1] and y2[1] < y[0]  # the data panel under the map
+    assert box(pg, ".js-plotly-plot .nsewdrag")["width"] > 200  # the map is as wide as the phone allows
+    history = pg.evaluate(
+        """() => { const g = [...document.querySelectorAll('.js-plotly-plot')].find(d => d.layout.yaxis3);
+                   const f = g._fullLayout; return [f.yaxis.domain, f.yaxis2.domain, f.yaxis3.domain, f.xaxis3.domain]; }"""
+    )
+    assert history[0][0] > history[1][1] and history[1][0] > history[2][1] and history[3] == [0, 1]
+    desktop = open_app("surface=linreg", 1280, 720)
+    assert chart(desktop, "g._fullLayout.xaxis.domain")[1] < chart(desktop, "g._fullLayout.xaxis2.domain")[0]
 
 
 def touch_drag(pg, x0, y0, x1, y1, moves=12):
