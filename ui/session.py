@@ -30,8 +30,9 @@ def browser_lang() -> str:
 
 def on_phone() -> bool:
     """Whether the browser is a phone: its User-Agent says "Mobile" (phones do, tablets and laptops
-    do not). Charts of several panels then stack them (viz.style.stack_panels): the server never
-    learns the screen's width, and a chart resized in the browser is sized back by Streamlit."""
+    do not). Charts of several panels then stack them (viz.style.stack_panels) and the animation
+    buttons take two rows (viz.animation.controls). The server never learns the screen's width,
+    and a chart the page's script enlarges in the browser is sized back by Streamlit."""
     try:
         return "Mobile" in (st.context.headers.get("User-Agent") or "")
     except (AttributeError, RuntimeError):  # no browser (AppTest, a script)
