@@ -341,7 +341,9 @@ def file_stem(state: dict) -> str:
 
 
 def export_ui(s, state: dict, runs, T) -> None:
-    """Downloads, built only when pressed (the data is a callable), and the share link."""
+    """Downloads, built only when pressed (the data is a callable), and the share link. A press
+    does not rerun the page (on_click="ignore"): by default it would, and a rerun that replaced the
+    file the press had asked for left the button spinning, disabled, with nothing downloaded."""
     c1, c2 = st.columns(2)
     slug = state["lesson"]
     title = (
@@ -357,6 +359,7 @@ def export_ui(s, state: dict, runs, T) -> None:
         file_name=f"{file_stem(state)}.html",
         mime="text/html",
         data=lambda: html_page(picture(s, runs, T, state), title, [], T.lang, page_script()),
+        on_click="ignore",
         width="stretch",
     )
     c2.download_button(
@@ -365,6 +368,7 @@ def export_ui(s, state: dict, runs, T) -> None:
         file_name=f"{file_stem(state)}.csv",
         mime="text/csv",
         data=lambda: "\ufeff" + trajectories_csv(runs, s.dim, T),  # a byte-order mark: Excel reads UTF-8
+        on_click="ignore",
         width="stretch",
     )
     st.caption(T("export.caption"))
