@@ -54,7 +54,7 @@ def frame_steps(steps: int, max_frames: int = MAX_FRAMES) -> np.ndarray:
 
     >>> frame_steps(5).tolist()
     [0, 1, 2, 3, 4, 5]
-    >>> s = frame_steps(1000); len(s), s[0], s[-1]
+    >>> s = frame_steps(1000); len(s), int(s[0]), int(s[-1])
     (300, 0, 1000)
     """
     if steps + 1 <= max_frames:
