@@ -1,6 +1,6 @@
 """Gradient descent, visualized: the Streamlit page.
 
-The state of the picture (ui.state) comes from the share link and the widgets (ui.session), the
+The state of the picture (model.state) comes from the share link and the widgets (ui.session), the
 sidebar draws its controls (ui.sidebar), the runs are computed and cached (ui.compute) and the
 page shows them (ui.views, ui.panels). No math, no figure code and no state rule here.
 """
@@ -11,9 +11,9 @@ import logging
 
 import streamlit as st
 
+from model.state import setup_from
+from model.text import texts
 from ui import compute, housekeeping, panels, session, sidebar, views
-from ui.state import setup_from
-from ui.text import texts
 from ui.turn import turn
 
 

@@ -73,10 +73,10 @@ def network_pieces(lrs=NETWORK_LRS):
     chains (the run, and its sharpness every 10 steps) and what the page draws from them."""
     import json
 
-    from ui import landscape, tables, verdicts
-    from ui.experiment import simulate
-    from ui.state import defaults, setup_from
-    from ui.text import texts
+    from model import landscape, tables, verdicts
+    from model.experiment import simulate
+    from model.state import defaults, setup_from
+    from model.text import texts
     from viz.history import history_figure
 
     T, pieces = texts("en"), {}

@@ -135,9 +135,9 @@ def scrub_bytes() -> int:
     import json
     from urllib.parse import parse_qsl
 
-    from ui import explore
-    from ui.state import decode, setup_from
-    from ui.text import texts
+    from model import explore
+    from model.state import decode, setup_from
+    from model.text import texts
 
     state, _ = decode(dict(parse_qsl(SCRUB_QUERY)))
     setup = setup_from(state)

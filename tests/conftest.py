@@ -37,7 +37,7 @@ def no_exception(at) -> None:
 
 
 def state_of(at) -> dict:
-    """The app's state (ui.state) after the last run."""
+    """The app's state (model.state) after the last run."""
     return at.session_state["_state"]
 
 
@@ -58,8 +58,8 @@ def finite_numbers(node):
 
 def lesson_runs(slug):
     """The runs of a lesson, computed as the app computes them, by (optimizer, lr, start, batch)."""
-    from ui.experiment import simulate
-    from ui.state import lesson_state, setup_from
+    from model.experiment import simulate
+    from model.state import lesson_state, setup_from
 
     setup = setup_from(lesson_state(slug))
     return {(r.optimizer, r.lr, r.start, r.batch_size): r for r in simulate(setup)}

@@ -6,8 +6,8 @@ import itertools
 
 import numpy as np
 
+from model.state import lesson_state
 from ui.panels import file_stem
-from ui.state import lesson_state
 
 from .conftest import chart_spec, fresh, no_exception, state_of
 
@@ -93,9 +93,9 @@ def _panels(layout: dict) -> list[tuple[list, list]]:
 
 def test_on_a_phone_panels_stack_and_the_buttons_take_two_rows():
     """A phone's screen is a few fingers wide: panels side by side would each be a sliver."""
-    from ui.experiment import simulate
-    from ui.state import defaults, setup_from
-    from ui.text import texts
+    from model.experiment import simulate
+    from model.state import defaults, setup_from
+    from model.text import texts
     from viz.animation import controls_margin
     from viz.history import history_figure
     from viz.views import main_figure

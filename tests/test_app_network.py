@@ -8,11 +8,11 @@ import io
 import numpy as np
 import pytest
 
+from model.experiment import simulate
+from model.state import decode, defaults, encode, setup_from
 from optimizers.stability import sharpness_path
 from surfaces.landscape import line_surface
 from surfaces.mlp import mlp_dim, mlp_surface
-from ui.experiment import simulate
-from ui.state import decode, defaults, encode, setup_from
 
 from .conftest import chart_spec, finite_numbers, fresh, no_exception, state_of
 
@@ -144,7 +144,7 @@ def test_switching_to_and_from_the_network_takes_each_surfaces_own_defaults():
 
 
 def test_the_csv_download_names_the_parameters_length():
-    from ui.text import texts
+    from model.text import texts
     from viz.export import trajectories_csv
 
     state = dict(defaults("mlp"), steps=20)

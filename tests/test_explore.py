@@ -1,4 +1,4 @@
-"""The scrubber and the basin view as the app builds them (ui.explore): one slider step per rate,
+"""The scrubber and the basin view as the app builds them (model.explore): one slider step per rate,
 paths equal to run() at that rate, clicks that set the lr or the start, payloads within budget."""
 
 from __future__ import annotations
@@ -9,13 +9,13 @@ import json
 import numpy as np
 import pytest
 
+from model import explore
+from model.state import defaults, setup_from
+from model.text import texts
 from optimizers import run
 from optimizers.basins import critical_rates
 from optimizers.sweep import scrub_rates
-from ui import explore
 from ui.session import click_changes
-from ui.state import defaults, setup_from
-from ui.text import texts
 from viz.runs import pin
 
 from .conftest import chart_spec, fresh, no_exception, state_of

@@ -10,12 +10,13 @@ import sys
 import numpy as np
 import pytest
 
-from ui.experiment import Setup, simulate
-from ui.lessons import LESSONS
-from ui.spec import DataSpec
-from ui.text import texts
+from export import lesson_export, link_export
+from model.experiment import Setup, simulate
+from model.lessons import LESSONS
+from model.spec import DataSpec
+from model.text import texts
 from viz.contour import contour_figure
-from viz.export import html_page, lesson_export, link_export, trajectories_csv
+from viz.export import html_page, trajectories_csv
 
 from .conftest import ROOT
 
@@ -82,13 +83,13 @@ def test_a_link_rebuilds_a_data_loss_and_a_typed_formula():
 
 def test_the_command_line(tmp_path):
     out = subprocess.run(
-        [sys.executable, "-m", "viz.export", "--list"], cwd=ROOT, capture_output=True, text=True, check=True
+        [sys.executable, "-m", "export", "--list"], cwd=ROOT, capture_output=True, text=True, check=True
     )
     slugs = [line.split("\t")[0] for line in out.stdout.splitlines()]
     assert slugs == [lesson.slug for lesson in LESSONS]
     page, table = tmp_path / "ravine.html", tmp_path / "ravine.csv"
     subprocess.run(
-        [sys.executable, "-m", "viz.export", "--lesson", "ravine", "--out", str(page), "--csv", str(table)],
+        [sys.executable, "-m", "export", "--lesson", "ravine", "--out", str(page), "--csv", str(table)],
         cwd=ROOT,
         check=True,
         capture_output=True,
@@ -101,7 +102,7 @@ def test_the_command_line(tmp_path):
         [
             sys.executable,
             "-m",
-            "viz.export",
+            "export",
             "--link",
             "surface=linreg&batch_sizes=1,50",
             "--out",
@@ -113,7 +114,7 @@ def test_the_command_line(tmp_path):
     )
     assert done.returncode == 0 and linked.exists() and "SGD" in linked.read_text()
     bad = subprocess.run(
-        [sys.executable, "-m", "viz.export", "--lesson", "nope", "--out", str(page)],
+        [sys.executable, "-m", "export", "--lesson", "nope", "--out", str(page)],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -5,9 +5,9 @@ import string
 import numpy as np
 import pytest
 
-from ui.lessons import BY_SLUG, LESSONS
-from ui.state import lesson_state
-from ui.text import texts
+from model.lessons import BY_SLUG, LESSONS
+from model.state import lesson_state
+from model.text import texts
 
 from .conftest import chart_spec, fresh, lesson_runs, no_exception, state_of
 

@@ -3,8 +3,8 @@ link is handled gently."""
 
 import pytest
 
-from ui.fields import FIELDS
-from ui.state import decode, defaults
+from model.fields import FIELDS
+from model.state import decode, defaults
 
 from .conftest import chart_spec, fresh, no_exception, state_of
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from model.state import GOOD_LR, NETWORK_STEPS
 from optimizers import OPTIMIZERS, run
 from optimizers.stability import sharpness_path
 from surfaces.landscape import line_surface, slice_surface
 from surfaces.mlp import mlp_surface
-from ui.state import GOOD_LR, NETWORK_STEPS
 
 EOS_LR, EOS_STEPS = GOOD_LR["mlp"], NETWORK_STEPS  # the app's defaults: 0.065 (2/lr = 30.8), 3,000 steps
 
@@ -171,9 +171,9 @@ def test_the_line_from_start_to_end_is_exact_at_both_ends(net):
 def test_the_2d_views_and_engines_work_on_a_slice_unchanged(net):
     """A plane through the network is an ordinary 2-D Surface: runs, basin maps, contour and 3-D
     figures take it as they take Himmelblau."""
+    from model.experiment import Run
+    from model.text import texts
     from optimizers.basins import basin_map
-    from ui.experiment import Run
-    from ui.text import texts
     from viz.contour import contour_figure
     from viz.surface3d import surface_figure
 

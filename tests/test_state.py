@@ -1,4 +1,4 @@
-"""The state's pure rules (ui.state), without Streamlit: defaults, transitions, lessons, links."""
+"""The state's pure rules (model.state), without Streamlit: defaults, transitions, lessons, links."""
 
 from urllib.parse import parse_qsl, urlencode
 
@@ -6,10 +6,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from optimizers import OPTIMIZERS
-from ui.fields import DISPLAY_KEYS, EXTRA_LRS, FIELDS, LR_MAX, LR_MIN, TOLERANCES
-from ui.lessons import BY_SLUG, LESSONS
-from ui.state import (
+from model.fields import DISPLAY_KEYS, EXTRA_LRS, FIELDS, LR_MAX, LR_MIN, TOLERANCES
+from model.lessons import BY_SLUG, LESSONS
+from model.state import (
     apply_lesson,
     decode,
     defaults,
@@ -20,6 +19,7 @@ from ui.state import (
     switch_surface,
     transition,
 )
+from optimizers import OPTIMIZERS
 
 FORMULAS = ["w^4 - 3w^2 + w", "x^2 + 10y^2", "sin(x) + cos(y)", "(w-1)^2 + 2", "x^2 + y^2 + xy"]
 

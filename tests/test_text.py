@@ -14,10 +14,10 @@ import sys
 
 import pytest
 
+from model.lessons import LESSONS
+from model.text import CATALOGS, en, ko, texts
+from model.text.glossary import AVOID_KO, TERMS
 from surfaces.custom import CONSTANTS, FUNCTIONS, VARIABLES
-from ui.lessons import LESSONS
-from ui.text import CATALOGS, en, ko, texts
-from ui.text.glossary import AVOID_KO, TERMS
 
 from .conftest import ROOT, fresh, no_exception
 
@@ -164,7 +164,10 @@ def _on_st(func) -> bool:
 
 
 def test_no_string_for_people_outside_the_catalogs():
-    files = [ROOT / "app.py", *sorted((ROOT / "ui").rglob("*.py")), *sorted((ROOT / "viz").rglob("*.py"))]
+    files = [
+        ROOT / "app.py",
+        *sorted(p for d in ("ui", "model", "viz", "export") for p in (ROOT / d).rglob("*.py")),
+    ]
     found = []
     for path in files:
         if "text" in path.relative_to(ROOT).parts:
@@ -320,7 +323,7 @@ def test_the_page_title_is_in_the_pages_language():
 def test_the_export_writes_a_korean_page(tmp_path):
     out = tmp_path / "f.html"
     subprocess.run(
-        [sys.executable, "-m", "viz.export", "--lesson", "seed-example", "--lang", "ko", "--out", str(out)],
+        [sys.executable, "-m", "export", "--lesson", "seed-example", "--lang", "ko", "--out", str(out)],
         cwd=ROOT,
         check=True,
     )

@@ -5,12 +5,12 @@ domains, and the lecture's own notation."""
 import numpy as np
 import pytest
 
+from model.experiment import Setup, simulate
+from model.spec import DataSpec
+from model.tables import step_rows
+from model.text import texts
 from optimizers import run
 from surfaces import SURFACES, custom_surface
-from ui.experiment import Setup, simulate
-from ui.spec import DataSpec
-from ui.tables import step_rows
-from ui.text import texts
 
 from .conftest import chart_spec, fresh, no_exception
 

@@ -1,1 +1,2 @@
-"""The app's own logic without widgets where it can be: state, lessons, texts, and the page parts."""
+"""The Streamlit shell: the session, the sidebar, the views and panels, the cached computations and
+the server's housekeeping. What a picture is and how it changes lives in model/."""

@@ -6,17 +6,16 @@ from __future__ import annotations
 
 import streamlit as st
 
+from model import explore, landscape, tables, verdicts
+from model.experiment import Setup, simulate
+from model.explore import run_options
+from model.text import texts
 from optimizers.stability import limit
 from optimizers.sweep import compare, curvature_if_quadratic, lr_grid, lr_sweep
 from surfaces import custom
 from viz.history import history_figure
 from viz.sweep import compare_figure, sweep_figure
 from viz.views import main_figure
-
-from . import explore, landscape, tables, verdicts
-from .experiment import Setup, simulate
-from .explore import run_options
-from .text import texts
 
 SETUP_HASH = {Setup: repr}
 
@@ -122,7 +121,7 @@ def landscape_of(
     big: bool = False,
     phone: bool = False,
 ):
-    """The network's plane through the first run's end (ui.landscape.Landscape)."""
+    """The network's plane through the first run's end (model.landscape.Landscape)."""
     return landscape.landscape(surface_of(setup), runs_of(setup), texts(lang), directions, grow, big, phone)
 
 
@@ -133,5 +132,5 @@ def line_json(setup: Setup, lang: str, big: bool = False) -> dict:
 
 @st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=SETUP_HASH)
 def step_rows_of(setup: Setup, lang: str, index: int = 0) -> list[dict]:
-    """The step table of the setup's run `index` (ui.tables.step_rows)."""
+    """The step table of the setup's run `index` (model.tables.step_rows)."""
     return tables.step_rows(surface_of(setup), runs_of(setup)[index], texts(lang))

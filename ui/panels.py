@@ -9,16 +9,17 @@ import numpy as np
 import pyarrow as pa
 import streamlit as st
 
-from viz.export import html_page, trajectories_csv
+from model import verdicts
+from model.landscape import picture
+from model.lessons import BY_SLUG, number
+from model.tables import seed_rows
+from viz.export import html_page, page_script, trajectories_csv
 from viz.figure import PreparedFigure
 from viz.runs import fmt, label
 from viz.stability import effective_step_figure, stability_figure
 from viz.style import color_of, format_lr
 
-from . import compute, session, verdicts
-from .landscape import picture
-from .lessons import BY_SLUG, number
-from .tables import seed_rows
+from . import compute, session
 
 CONFIG = {"displayModeBar": False}
 
@@ -28,17 +29,12 @@ STAGE_OFFSET = 150  # px above the chart in presentation mode: the lesson's bar
 
 
 def assets(state: dict) -> None:
-    """The page's CSS and script (ui/page.css, ui/page.js), and the projector's layout when presenting."""
+    """The page's CSS (ui/page.css, ui/present.css when presenting) and script (viz/page.js)."""
     css = (ASSETS / "page.css").read_text()
     if state["present"]:
         css += (ASSETS / "present.css").read_text().replace("var(--stage-offset)", f"{STAGE_OFFSET}px")
     st.html(f"<style>{css}</style>")
     st.html(f"<script>{page_script()}</script>", unsafe_allow_javascript=True)
-
-
-def page_script() -> str:
-    """The page's own script (ui/page.js), for the app and the exported HTML."""
-    return (ASSETS / "page.js").read_text()
 
 
 def predicting(state: dict) -> bool:

@@ -1,7 +1,7 @@
 """The one place that reads and writes Streamlit's session state.
 
 Each rerun: the state of the last run (`_state`) plus what the person just changed (the widget
-values Streamlit put in session state, a click on a chart) goes through ui.state.transition; the
+values Streamlit put in session state, a click on a chart) goes through model.state.transition; the
 result is written back to the widgets' keys before any widget is drawn, and the address bar is
 set to its share link. Widgets are drawn with `bind(key)`: they show the state's value and
 report a change on the next rerun. A widget that was hidden keeps its value in `_state`.
@@ -13,13 +13,12 @@ import contextlib
 
 import streamlit as st
 
+from model.explore import SCRUB_RATES
+from model.fields import FIELDS, LR_MAX, LR_MIN
+from model.spec import remember_upload
+from model.state import decode, encode, transition
+from model.text import lang_of_locale
 from optimizers.sweep import scrub_rates
-
-from .explore import SCRUB_RATES
-from .fields import FIELDS, LR_MAX, LR_MIN
-from .spec import remember_upload
-from .state import decode, encode, transition
-from .text import lang_of_locale
 
 CHART_CLICKS = ("chart", "sweep_chart", "scrub_chart", "basin_chart")  # charts a click on changes the state
 

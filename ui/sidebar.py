@@ -6,12 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from optimizers import OPTIMIZERS, SCHEDULES, hyperparameters
-from surfaces import SURFACES
-from surfaces.data import KINDS
-
-from . import session
-from .fields import (
+from model.fields import (
     EXTRA_LRS,
     FIELDS,
     HYPER_WIDGETS,
@@ -21,11 +16,16 @@ from .fields import (
     SURFACE_NAMES,
     TOLERANCES,
 )
-from .lessons import LESSONS, number
-from .spec import UPLOADS, DataSpec
-from .state import NETWORK, dim_of, start_at
-from .text import LANGS, NAMES, texts
-from .text.glossary import TERMS
+from model.lessons import LESSONS, number
+from model.spec import UPLOADS, DataSpec
+from model.state import NETWORK, dim_of, start_at
+from model.text import LANGS, NAMES, texts
+from model.text.glossary import TERMS
+from optimizers import OPTIMIZERS, SCHEDULES, hyperparameters
+from surfaces import SURFACES
+from surfaces.data import KINDS
+
+from . import session
 
 LR_PRESETS = (0.001, 0.01, 0.1, 0.4, 1.0, 10.0)
 BATCH_CHOICES = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)

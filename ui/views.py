@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from model import explore
+from model.fields import BASIN_ZOOMS, DIRECTIONS, views_for
+from model.lessons import BY_SLUG
 from viz.figure import PreparedFigure
 from viz.style import format_lr
 
-from . import compute, explore, session
-from .fields import BASIN_ZOOMS, DIRECTIONS, views_for
-from .lessons import BY_SLUG
+from . import compute, session
 
 SPOILERS = ("sweep", "compare", "scrub", "basins", "line")  # views that show how the runs end
 CONFIG = {"displayModeBar": False, "scrollZoom": False, "doubleClick": False}

@@ -8,7 +8,7 @@ chart on a phone keeps them apart): a row of buttons, each two lines tall (a gly
 a 50-px target for a finger) - one step back, one step forward, Play, Fast, Slow, Pause - and
 the step slider on its own row. On a phone the six buttons do not fit one row: they take two
 rows of three, and the slider moves down under them. The step buttons hold the frame they go to;
-the page's script (ui/page.js) points them at the neighbours of the frame on show, since
+the page's script (viz/page.js) points them at the neighbours of the frame on show, since
 plotly.js has no relative step.
 
 Play, Fast and Slow move the marks without redrawing the plot (`redraw: False`, ~60 frames/s);

@@ -59,7 +59,7 @@ def contour_figure(
     max_frames=None,
     phone=False,
 ) -> dict:
-    """Plotly JSON of the animated contour view for `runs` (from ui.experiment.simulate); `grow`
+    """Plotly JSON of the animated contour view for `runs` (from model.experiment.simulate); `grow`
     and `big` as for viz.curve.curve_figure. `panel`: the (surface, runs) whose data panel is drawn
     beside the map, when they are not the map's own (a network seen through a plane: the map
     shows the paths' shadows, the panel the networks themselves); `axis_names` for the map's axes;

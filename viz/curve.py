@@ -39,7 +39,7 @@ def curve_window(surface, bounds=None) -> tuple[np.ndarray, np.ndarray]:
 def curve_figure(
     surface, runs, T, bounds=None, height=560, taylor=False, grow=False, big=False, phone=False
 ) -> dict:
-    """Plotly JSON of the animated 1-D view for `runs` (from ui.experiment.simulate). `grow` draws
+    """Plotly JSON of the animated 1-D view for `runs` (from model.experiment.simulate). `grow` draws
     each path only up to the current frame (a prediction is not spoiled); `big`: the projector's
     sizes, the height left to the page; `phone`: two rows of buttons, a data panel under the curve."""
     lo, hi = curve_window(surface, bounds)

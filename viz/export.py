@@ -1,25 +1,14 @@
-"""Offline export: an animation as one self-contained HTML file, trajectories as CSV.
-
-    python -m viz.export --list
-    python -m viz.export --lesson ravine --out ravine.html [--csv ravine.csv] [--lang ko]
-    python -m viz.export --link 'surface=linreg&batch_sizes=1,50' --out sgd.html
-
-`--link` takes the query string the app writes in its address bar (a share link, with or without
-the address before the '?'), so a data loss or a typed formula is rebuilt exactly. The HTML
-inlines plotly.js (no network access needed to open it) and does not start playing on load.
-Works without Streamlit running.
-"""
+"""The offline serializers: an animation as one self-contained HTML page (plotly.js inlined, the
+page's own script with it, nothing fetched, no autoplay), trajectories as CSV. The app's download
+buttons and the command line (`python -m export`) both use them."""
 
 from __future__ import annotations
 
-import argparse
 import csv
 import html
 import io
 import re
-import sys
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
 
 import numpy as np
 import plotly.io as pio
@@ -35,7 +24,13 @@ margin:24px auto;max-width:1200px;color:#1B1F24}}
 h1{{font-size:28px;margin:0 0 8px}} p{{font-size:18px;line-height:1.45;margin:6px 0}}</style></head>
 <body><h1>{title}</h1>{text}<script>{plotlyjs}</script><script>{locale}</script>{figure}<script>{script}</script>
 </body></html>"""
+PAGE_SCRIPT = Path(__file__).parent / "page.js"  # step buttons, growing paths, touch (see the file)
 LOCALES = Path(__file__).parent / "locale"  # plotly.js's own translations of its UI (modebar tooltips)
+
+
+def page_script() -> str:
+    """The page's own script (viz/page.js), for the app and the exported HTML."""
+    return PAGE_SCRIPT.read_text(encoding="utf-8")
 
 
 def plotly_locale(lang: str) -> str:
@@ -128,93 +123,3 @@ def _network_csv(runs, T, out, writer) -> str:
                  repr(float(norms[k]))]
             )  # fmt: skip
     return out.getvalue()
-
-
-def picture_export(state: dict, lang: str | None = None) -> tuple[str, str]:
-    """(HTML, CSV) of a picture given as a state (ui.state), computed from scratch."""
-    from ui.experiment import simulate
-    from ui.state import setup_from
-    from ui.text import texts
-
-    T = texts(lang or state["lang"])
-    setup = setup_from(state)
-    surface = setup.spec.build()
-    runs = simulate(setup, surface)
-    slug = state["lesson"]
-    if slug != "free":
-        from ui.lessons import BY_SLUG, number
-
-        facts = BY_SLUG[slug].facts()
-        title = f"{number(slug)} · {T(f'lesson.{slug}.title')}"
-        paragraphs = [T(f"lesson.{slug}.{part}", **facts) for part in ("look", "why")]
-        paragraphs.append(T("lesson.ask_prefix") + T(f"lesson.{slug}.ask", **facts))
-    else:
-        title = T(f"surface.{state['surface']}.title") if state["surface"] != "custom" else state["formula"]
-        paragraphs = [] if state["surface"] == "custom" else [T(f"surface.{state['surface']}.description")]
-    from ui.landscape import picture
-    from ui.panels import page_script
-
-    page = html_page(picture(surface, runs, T, state), title, paragraphs, T.lang, page_script())
-    return page, trajectories_csv(runs, surface.dim, T)
-
-
-def lesson_export(slug: str, lang: str = "en") -> tuple[str, str]:
-    """(HTML, CSV) of a lesson."""
-    from ui.lessons import get_lesson
-    from ui.state import lesson_state
-
-    get_lesson(slug)  # ValueError listing the lessons for an unknown slug
-    return picture_export(lesson_state(slug) | {"lang": lang})
-
-
-def link_export(link: str, lang: str | None = None) -> tuple[tuple[str, str], list[str]]:
-    """((HTML, CSV), what the link held that could not be used) for a share link's query string."""
-    from ui.state import decode
-
-    query = urlsplit(link).query if "?" in link else link
-    state, problems = decode(dict(parse_qsl(query, keep_blank_values=True)), lang=lang or "en")
-    return picture_export(state, lang), problems
-
-
-def main(argv=None) -> int:
-    from ui.lessons import LESSONS
-    from ui.text import LANGS, texts
-
-    ap = argparse.ArgumentParser(prog="python -m viz.export", description=__doc__.splitlines()[0])
-    ap.add_argument("--list", action="store_true", help="print the lesson slugs and titles")
-    ap.add_argument("--lesson", help="the lesson to export")
-    ap.add_argument("--link", help="a share link (or its query string) to export, as the app writes it")
-    ap.add_argument("--out", help="the HTML file to write")
-    ap.add_argument("--csv", help="also write the trajectories as CSV here")
-    ap.add_argument(
-        "--lang", choices=LANGS, help="the language of the page (default: English, or the link's)"
-    )
-    args = ap.parse_args(argv)
-    if args.list:
-        T = texts(args.lang or "en")
-        for lesson in LESSONS:
-            print(f"{lesson.slug}\t{T(f'lesson.{lesson.slug}.title')}")
-        return 0
-    if not (args.lesson or args.link) or not args.out or (args.lesson and args.link):
-        ap.error("give --list, or one of --lesson NAME / --link QUERY, and --out FILE.html")
-    try:
-        if args.lesson:
-            page, table = lesson_export(args.lesson, args.lang or "en")
-        else:
-            (page, table), problems = link_export(args.link, args.lang)
-            for problem in problems:
-                print(f"warning: ignored {problem}", file=sys.stderr)
-    except ValueError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    with open(args.out, "w", encoding="utf-8") as fh:
-        fh.write(page)
-    if args.csv:
-        with open(args.csv, "w", encoding="utf-8-sig", newline="") as fh:
-            fh.write(table)
-    print(f"wrote {args.out} ({len(page.encode()) / 1e6:.1f} MB)" + (f" and {args.csv}" if args.csv else ""))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from ui.lessons import BY_SLUG, LESSONS
+from model.lessons import BY_SLUG, LESSONS
 
 from .conftest import MAIN, OUTPUT, box, chart, inside_viewport, settle
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from model.explore import SCRUB_RATES
 from optimizers.sweep import scrub_rates
-from ui.explore import SCRUB_RATES
 
 from .conftest import box, settle
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from viz.export import lesson_export
+from export import lesson_export
 
 pytestmark = pytest.mark.e2e
 

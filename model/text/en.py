@@ -344,7 +344,7 @@ TEXT = {
     "csv.too_many": "The file has {n} rows; this app takes at most {max}.",
     "csv.labels": "For logistic regression y must be 0 or 1; row {row} has y = {y}.",
     "csv.constant_x": "Every x is the same value: a line through the data is not determined.",
-    # ---------------------------------------------------------------- the glossary (ui/text/glossary.py)
+    # ---------------------------------------------------------------- the glossary (model/text/glossary.py)
     "glossary.title": "Glossary",
     "glossary.caption": "The lecture's terms, as this page uses them.",
     "glossary.term": "term",

@@ -1,5 +1,5 @@
 """Every string a person reads, in Korean and English: one catalog per language with the same keys
-(ui/text/ko.py, ui/text/en.py), looked up by key and filled with str.format placeholders.
+(model/text/ko.py, model/text/en.py), looked up by key and filled with str.format placeholders.
 
     T = texts("ko")
     T("sidebar.lr")                      -> "학습률"

@@ -1,7 +1,7 @@
 """The schema of every control: its key (the widget key and the URL key), kind, default and range.
 
 Defaults that depend on the surface (start, learning rate, optimizers, steps, view) are set by
-ui.state.defaults; the ones here are the surface-independent ones. Hyperparameter and schedule
+model.state.defaults; the ones here are the surface-independent ones. Hyperparameter and schedule
 fields are generated from the factories' own signatures (PyTorch's defaults), so they cannot
 drift apart.
 """

@@ -1,5 +1,5 @@
 """Lessons: presets a teacher runs a class from. Each sets every control (its `values` override its
-surface's defaults, ui.state.defaults), says what to look at and why it happens, asks the class to
+surface's defaults, model.state.defaults), says what to look at and why it happens, asks the class to
 predict, and holds the answer for the Reveal button. Its words live in the text catalogs under
 `lesson.<slug>.*` (title, look, why, ask, question, choices, explanation).
 
@@ -9,7 +9,7 @@ claim, so a reworded lesson cannot drift from what its run does.
 
 `invites` names the controls the lesson asks the class to change: changing them keeps the lesson
 open. The slugs are what the app's `lesson` selectbox and links hold and what
-`python -m viz.export --list` prints.
+`python -m export --list` prints.
 """
 
 from __future__ import annotations
@@ -278,7 +278,7 @@ def _surface(state):
 
 
 def _sharpness(runs, state, optimizer="gd"):
-    """(steps, lambda_max there) along the run, as the history panel measures it (ui.verdicts)."""
+    """(steps, lambda_max there) along the run, as the history panel measures it (model.verdicts)."""
     from .verdicts import ratio_path
 
     r = _run(runs, optimizer)

@@ -1,4 +1,4 @@
-"""The state of a picture, a plain dict of every control's value by key (ui.fields), and the pure
+"""The state of a picture, a plain dict of every control's value by key (model.fields), and the pure
 rules that change it. The widgets, the lessons, the share links and the offline export all speak it.
 
     defaults(surface, **given)      the values a surface opens with
@@ -7,7 +7,7 @@ rules that change it. The widgets, the lessons, the share links and the offline 
                                     a setting changed (which leaves the lesson unless it invites it)
     apply_lesson / switch_surface / is_free_play
     encode(state) / decode(params)  <-> URL query parameters; decode(encode(s)) == s
-    setup_from(state)               -> ui.experiment.Setup, what is run
+    setup_from(state)               -> model.experiment.Setup, what is run
 """
 
 from __future__ import annotations

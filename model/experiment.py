@@ -20,7 +20,7 @@ from optimizers import make_schedule, run
 class Setup:
     """Everything that decides the runs. Tuples, not lists, so that it can be hashed and cached.
 
-    spec: the surface (ui.spec.DataSpec); hyper: ((optimizer, ((name, value), ...)), ...), an
+    spec: the surface (model.spec.DataSpec); hyper: ((optimizer, ((name, value), ...)), ...), an
     optimizer's own "lr" included; lrs: extra learning rates run for every optimizer; starts:
     extra starting points; batch_sizes: for a data loss, None is full batch, 1 SGD, k mini-batches.
     """

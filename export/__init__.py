@@ -1,0 +1,92 @@
+"""The command line of the offline export: a lesson or a share link as one self-contained HTML file
+(and its trajectories as CSV), computed without Streamlit running.
+
+    python -m export --list
+    python -m export --lesson ravine --out ravine.html [--csv ravine.csv] [--lang ko]
+    python -m export --link 'surface=linreg&batch_sizes=1,50' --out sgd.html
+
+`--link` takes the query string the app writes in its address bar (a share link, with or without
+the address before the '?'), so a data loss or a typed formula is rebuilt exactly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from urllib.parse import parse_qsl, urlsplit
+
+from model.experiment import simulate
+from model.landscape import picture
+from model.lessons import BY_SLUG, LESSONS, get_lesson, number
+from model.state import decode, lesson_state, setup_from
+from model.text import LANGS, texts
+from viz.export import html_page, page_script, trajectories_csv
+
+
+def picture_export(state: dict, lang: str | None = None) -> tuple[str, str]:
+    """(HTML, CSV) of a picture given as a state (model.state), computed from scratch."""
+    T = texts(lang or state["lang"])
+    setup = setup_from(state)
+    surface = setup.spec.build()
+    runs = simulate(setup, surface)
+    slug = state["lesson"]
+    if slug != "free":
+        facts = BY_SLUG[slug].facts()
+        title = f"{number(slug)} · {T(f'lesson.{slug}.title')}"
+        paragraphs = [T(f"lesson.{slug}.{part}", **facts) for part in ("look", "why")]
+        paragraphs.append(T("lesson.ask_prefix") + T(f"lesson.{slug}.ask", **facts))
+    else:
+        title = T(f"surface.{state['surface']}.title") if state["surface"] != "custom" else state["formula"]
+        paragraphs = [] if state["surface"] == "custom" else [T(f"surface.{state['surface']}.description")]
+    page = html_page(picture(surface, runs, T, state), title, paragraphs, T.lang, page_script())
+    return page, trajectories_csv(runs, surface.dim, T)
+
+
+def lesson_export(slug: str, lang: str = "en") -> tuple[str, str]:
+    """(HTML, CSV) of a lesson."""
+    get_lesson(slug)  # ValueError listing the lessons for an unknown slug
+    return picture_export(lesson_state(slug) | {"lang": lang})
+
+
+def link_export(link: str, lang: str | None = None) -> tuple[tuple[str, str], list[str]]:
+    """((HTML, CSV), what the link held that could not be used) for a share link's query string."""
+    query = urlsplit(link).query if "?" in link else link
+    state, problems = decode(dict(parse_qsl(query, keep_blank_values=True)), lang=lang or "en")
+    return picture_export(state, lang), problems
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m export", description=__doc__.splitlines()[0])
+    ap.add_argument("--list", action="store_true", help="print the lesson slugs and titles")
+    ap.add_argument("--lesson", help="the lesson to export")
+    ap.add_argument("--link", help="a share link (or its query string) to export, as the app writes it")
+    ap.add_argument("--out", help="the HTML file to write")
+    ap.add_argument("--csv", help="also write the trajectories as CSV here")
+    ap.add_argument(
+        "--lang", choices=LANGS, help="the language of the page (default: English, or the link's)"
+    )
+    args = ap.parse_args(argv)
+    if args.list:
+        T = texts(args.lang or "en")
+        for lesson in LESSONS:
+            print(f"{lesson.slug}\t{T(f'lesson.{lesson.slug}.title')}")
+        return 0
+    if not (args.lesson or args.link) or not args.out or (args.lesson and args.link):
+        ap.error("give --list, or one of --lesson NAME / --link QUERY, and --out FILE.html")
+    try:
+        if args.lesson:
+            page, table = lesson_export(args.lesson, args.lang or "en")
+        else:
+            (page, table), problems = link_export(args.link, args.lang)
+            for problem in problems:
+                print(f"warning: ignored {problem}", file=sys.stderr)
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    with open(args.out, "w", encoding="utf-8") as fh:
+        fh.write(page)
+    if args.csv:
+        with open(args.csv, "w", encoding="utf-8-sig", newline="") as fh:
+            fh.write(table)
+    print(f"wrote {args.out} ({len(page.encode()) / 1e6:.1f} MB)" + (f" and {args.csv}" if args.csv else ""))
+    return 0
