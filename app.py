@@ -29,7 +29,7 @@ def page(state: dict) -> None:
         session.sync_url(state)
         return
     s = compute.surface_of(setup)
-    panels.top(s, state, T)
+    panels.top(s, setup, state, T)
     problems = panels.problems_of(s, setup, T)
     for text in problems:
         st.info(text, icon=":material/arrow_forward:")
@@ -45,7 +45,6 @@ def page(state: dict) -> None:
     views.main_view(s, setup, state, runs, T, hidden)
     if hidden:
         st.caption(T("predict.hidden"))
-        panels.lesson_details(state, T)
         return
     panels.lesson_details(state, T)
     panels.divergence_notes(s, runs, T)

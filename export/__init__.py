@@ -15,44 +15,63 @@ import argparse
 import sys
 from urllib.parse import parse_qsl, urlsplit
 
+import lessons
+from lessons.page import Context, predicting, revealed
 from model.experiment import simulate
 from model.landscape import picture
-from model.lessons import BY_SLUG, LESSONS, get_lesson, number
-from model.state import decode, lesson_state, setup_from
+from model.state import decode, preset_state, setup_from
 from model.text import LANGS, texts
 from viz.export import html_page, page_script, trajectories_csv
 
 
-def picture_export(state: dict, lang: str | None = None) -> tuple[str, str]:
-    """(HTML, CSV) of a picture given as a state (model.state), computed from scratch."""
+def picture_export(state: dict, lang: str | None = None, catalog: dict | None = None) -> tuple[str, str]:
+    """(HTML, CSV) of a picture given as a state (model.state), computed from scratch. A lesson's
+    page has its title, what to look at and its question; the answer, computed from the runs, and
+    the lesson's explanation sit in a closed "Answer" section (a handout may go out before class)."""
+    catalog = lessons.catalog() if catalog is None else catalog
     T = texts(lang or state["lang"])
     setup = setup_from(state)
     surface = setup.spec.build()
     runs = simulate(setup, surface)
-    slug = state["lesson"]
-    if slug != "free":
-        facts = BY_SLUG[slug].facts()
-        title = f"{number(slug)} · {T(f'lesson.{slug}.title')}"
-        paragraphs = [T(f"lesson.{slug}.{part}", **facts) for part in ("look", "why")]
-        paragraphs.append(T("lesson.ask_prefix") + T(f"lesson.{slug}.ask", **facts))
+    lesson = catalog.get(state["lesson"])
+    answer = []
+    if lesson is not None:
+        ctx = Context(state, setup, surface, runs, lesson)
+        q, r = predicting(lesson, ctx, T), revealed(lesson, ctx, T)
+        title = f"{lessons.number(lesson.slug, catalog)} · {q.title}"
+        paragraphs = [p for p in (q.look, T("lesson.predict", question=q.question)) if p]
+        answer = [
+            p for p in (T("lesson.answer_is", answer=r.answer) + " " + r.explanation, r.why, r.ask) if p
+        ]
     else:
         title = T(f"surface.{state['surface']}.title") if state["surface"] != "custom" else state["formula"]
         paragraphs = [] if state["surface"] == "custom" else [T(f"surface.{state['surface']}.description")]
-    page = html_page(picture(surface, runs, T, state), title, paragraphs, T.lang, page_script())
+    page = html_page(
+        picture(surface, runs, T, state), title, paragraphs, T.lang, page_script(), answer, T("export.answer")
+    )
     return page, trajectories_csv(runs, surface.dim, T)
 
 
-def lesson_export(slug: str, lang: str = "en") -> tuple[str, str]:
-    """(HTML, CSV) of a lesson."""
-    get_lesson(slug)  # ValueError listing the lessons for an unknown slug
-    return picture_export(lesson_state(slug) | {"lang": lang})
+def lesson_export(lesson, lang: str = "en") -> tuple[str, str]:
+    """(HTML, CSV) of a lesson: a built-in lesson's slug, or a Lesson (a teacher's file)."""
+    catalog = lessons.catalog()
+    if isinstance(lesson, str):
+        if lesson not in catalog:
+            raise ValueError(f"unknown lesson {lesson!r}; choose one of: {', '.join(catalog)}")
+        lesson = catalog[lesson]
+    else:
+        catalog = lessons.catalog([lesson])
+    return picture_export(preset_state(lesson) | {"lang": lang}, catalog=catalog)
 
 
 def link_export(link: str, lang: str | None = None) -> tuple[tuple[str, str], list[str]]:
     """((HTML, CSV), what the link held that could not be used) for a share link's query string."""
     query = urlsplit(link).query if "?" in link else link
-    state, problems = decode(dict(parse_qsl(query, keep_blank_values=True)), lang=lang or "en")
-    return picture_export(state, lang), problems
+    catalog = lessons.catalog()
+    state, problems = decode(
+        dict(parse_qsl(query, keep_blank_values=True)), lang=lang or "en", presets=catalog
+    )
+    return picture_export(state, lang, catalog), problems
 
 
 def main(argv=None) -> int:
@@ -67,9 +86,8 @@ def main(argv=None) -> int:
     )
     args = ap.parse_args(argv)
     if args.list:
-        T = texts(args.lang or "en")
-        for lesson in LESSONS:
-            print(f"{lesson.slug}\t{T(f'lesson.{lesson.slug}.title')}")
+        for lesson in lessons.builtin().values():
+            print(f"{lesson.slug}\t{lesson.text(args.lang or 'en')[0]['title']}")
         return 0
     if not (args.lesson or args.link) or not args.out or (args.lesson and args.link):
         ap.error("give --list, or one of --lesson NAME / --link QUERY, and --out FILE.html")
@@ -80,7 +98,7 @@ def main(argv=None) -> int:
             (page, table), problems = link_export(args.link, args.lang)
             for problem in problems:
                 print(f"warning: ignored {problem}", file=sys.stderr)
-    except ValueError as err:
+    except ValueError as err:  # an unknown lesson, or a link the engine refuses
         print(f"error: {err}", file=sys.stderr)
         return 2
     with open(args.out, "w", encoding="utf-8") as fh:

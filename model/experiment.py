@@ -15,6 +15,8 @@ import numpy as np
 
 from optimizers import make_schedule, run
 
+from .fate import Fate, fate_of
+
 
 @dataclass(frozen=True)
 class Setup:
@@ -41,6 +43,11 @@ class Setup:
     batch_sizes: tuple = ()
     shuffle: bool = True
     stop_diverged: bool = True
+    epochs: int = 0  # > 0 (a data loss): each batch size runs this many passes over the data
+
+    def steps_for(self, per_epoch: int) -> int:
+        """The steps a run of `per_epoch` steps per pass takes: the epoch budget, or `steps`."""
+        return self.epochs * per_epoch if self.epochs else self.steps
 
     def hyper_for(self, optimizer: str) -> dict:
         return dict(dict(self.hyper).get(optimizer, ()))
@@ -80,7 +87,10 @@ class Run:
     batch_size: int | None = None  # None: full batch
     per_epoch: int = 1  # steps in one pass over the data
     batch_rows: np.ndarray | None = None  # (k, batch_size) rows of each step's mini-batch
+    sync: int = 1  # animation ticks per step: runs compared by epoch move one step per pass's share
     left_domain: bool = False  # stopped where the function is not defined (diverged_at says when)
+    fate: Fate = Fate.MOVING  # how it ended (model.fate), and the step that dates it (-1: none)
+    fate_at: int = -1
 
     @property
     def steps_taken(self) -> int:
@@ -92,13 +102,38 @@ class Run:
         return len(self.path) - 1
 
     @property
-    def status(self) -> str:
-        """'converged', 'diverged', 'left_domain' or 'moving' (still moving when the steps ran out)."""
-        if self.left_domain:
-            return "left_domain"
-        if self.diverged_at >= 0:
-            return "diverged"
-        return "converged" if self.converged_at >= 0 else "moving"
+    def stopped(self) -> bool:
+        """Whether the engine stopped it before the steps ran out (converged, diverged, left the domain)."""
+        return self.converged_at >= 0 or self.diverged_at >= 0
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A run as the setup plans it, before anything is computed: what a chart labels it by."""
+
+    optimizer: str
+    lr: float
+    start: int
+    variant: int
+    batch_size: int | None
+    point: tuple[float, ...]
+
+
+def plan(setup: Setup) -> list[Planned]:
+    """The runs of `setup` in the order simulate returns them (the legend's order): by optimizer
+    (in the menu's order), batch size, start, then learning rate (its own or the main one first)."""
+    starts = [tuple(setup.x0), *[tuple(p) for p in setup.starts]]
+    out = []
+    for name in setup.optimizers:
+        own_lr = float(setup.hyper_for(name).get("lr", setup.lr))
+        lrs = [own_lr, *map(float, setup.lrs)]  # as asked, even twice: run N stays run N
+        variant = 0
+        for batch_size in list(setup.batch_sizes) or [None]:
+            for i in range(len(starts)):
+                for lr in lrs:
+                    out.append(Planned(name, lr, i, variant, batch_size, starts[i]))
+                    variant += 1
+    return out
 
 
 def simulate(setup: Setup, surface=None) -> list[Run]:
@@ -108,27 +143,41 @@ def simulate(setup: Setup, surface=None) -> list[Run]:
     starts = [tuple(setup.x0), *[tuple(p) for p in setup.starts]]
     batch_sizes = list(setup.batch_sizes) or [None]
     n_rows = getattr(s, "n_rows", None)
+    per_epochs = [1 if b is None or n_rows is None else -(-n_rows // b) for b in batch_sizes]
+    finest = max(per_epochs) if setup.epochs else 1
     runs: list[Run] = []
     for name in setup.optimizers:
         own_lr = float(setup.hyper_for(name).get("lr", setup.lr))
-        lrs = list(dict.fromkeys([own_lr, *map(float, setup.lrs)]))
+        lrs = [own_lr, *map(float, setup.lrs)]  # as asked, even twice: run N stays run N
         combos = [(lr, i) for i in range(len(starts)) for lr in lrs]
         x0 = np.array([starts[i] for _, i in combos], dtype=float)
         lr = np.array([lr for lr, _ in combos])
         one = len(combos) == 1  # a single run steps on Python floats: several times faster
         variant = 0
-        for batch_size in batch_sizes:
+        for batch_size, per_epoch in zip(batch_sizes, per_epochs):
+            options = setup.run_options(name) | {"steps": setup.steps_for(per_epoch)}
             t = run(
-                s,
-                name,
-                x0=x0[0] if one else x0,
-                lr=lr[0] if one else lr,
-                batch_size=batch_size,
-                **setup.run_options(name),
+                s, name, x0=x0[0] if one else x0, lr=lr[0] if one else lr, batch_size=batch_size, **options
             )
-            per_epoch = 1 if batch_size is None or n_rows is None else -(-n_rows // batch_size)
             for j, (lr_j, start) in enumerate(combos):
                 pick = (slice(None),) if one else (slice(None), j)
+                converged_at, diverged_at = int(np.ravel(t.converged_at)[j]), int(np.ravel(t.diverged_at)[j])
+                left = bool(np.ravel(t.left_domain)[j])
+                end = (
+                    converged_at
+                    if converged_at >= 0
+                    else diverged_at - 1
+                    if diverged_at >= 0
+                    else len(t.path) - 1
+                )
+                fate, fate_at = fate_of(
+                    t.path[pick][: end + 1],
+                    t.losses[pick][: end + 1],
+                    converged_at,
+                    diverged_at,
+                    left,
+                    s.bounds,
+                )
                 runs.append(
                     Run(
                         optimizer=name,
@@ -140,13 +189,16 @@ def simulate(setup: Setup, surface=None) -> list[Run]:
                         grads=t.grads[pick],
                         lrs=t.lrs[pick],
                         epochs=t.epochs,
-                        converged_at=int(np.ravel(t.converged_at)[j]),
-                        diverged_at=int(np.ravel(t.diverged_at)[j]),
+                        converged_at=converged_at,
+                        diverged_at=diverged_at,
                         hyper=setup.hyper_for(name),
                         batch_size=batch_size,
                         per_epoch=per_epoch,
+                        sync=finest // per_epoch if setup.epochs else 1,
                         batch_rows=None if t.batch_rows is None else t.batch_rows[pick],
-                        left_domain=bool(np.ravel(t.left_domain)[j]),
+                        left_domain=left,
+                        fate=fate,
+                        fate_at=fate_at,
                     )
                 )
                 variant += 1

@@ -226,6 +226,7 @@ FIELDS: dict[str, Field] = {
         Field("data_seed", "int", 0, 0, 2**31 - 1),
         Field("data_standardize", "bool", False),
         Field("batch_sizes", "ints", [50], 1, 10_000),
+        Field("epochs", "int", 0, 0, 1000),  # > 0: every batch size runs this many passes over the data
         Field("net_width", "int", 16, 1, 64),
         Field("net_depth", "int", 2, 1, 4),
         Field("net_init", "float", 0.5, 0.01, 5.0),

@@ -59,9 +59,19 @@ def shadows(plane, runs) -> tuple[list, list, list]:
 
 
 def landscape(
-    s, runs, T, directions: str = "pca", grow: bool = False, big: bool = False, phone: bool = False
+    s,
+    runs,
+    T,
+    directions: str = "pca",
+    grow: bool = False,
+    big: bool = False,
+    phone: bool = False,
+    shown=None,
 ) -> Landscape:
+    """The plane through the first run's end and `shown` (the runs, or their previews while a
+    question is open) drawn on it as their shadows."""
     plane = plane_of(s, runs, directions)
+    runs = runs if shown is None else shown
     projected, true_losses, plane_losses = shadows(plane, runs)
     names = (T(f"axis.{plane.kind_of_directions}_1"), T(f"axis.{plane.kind_of_directions}_2"))
     fig = contour_figure(

@@ -3,14 +3,21 @@ rules that change it. The widgets, the lessons, the share links and the offline 
 
     defaults(surface, **given)      the values a surface opens with
     normalize(state)                settings that cannot apply take their defaults (no stale keys)
-    transition(prev, cur)           what one interaction does: a lesson chosen, a surface switched,
+    transition(prev, cur, presets)  what one interaction does: a lesson chosen, a surface switched,
                                     a setting changed (which leaves the lesson unless it invites it)
-    apply_lesson / switch_surface / is_free_play
+    preset_state / apply_lesson / switch_surface / is_free_play
     encode(state) / decode(params)  <-> URL query parameters; decode(encode(s)) == s
     setup_from(state)               -> model.experiment.Setup, what is run
+
+A lesson is a preset here: its slug, its settings (a share link's values) and the settings it
+invites the class to change. The rules take the presets in play as an argument (`presets`: slug ->
+preset; the built-in lessons and a session's own), so the state needs nothing from the lessons.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Protocol
 
 from optimizers import OPTIMIZERS, SCHEDULES, hyperparameters
 from surfaces import SURFACES
@@ -35,7 +42,6 @@ from .fields import (
     schedule_defaults,
     views_for,
 )
-from .lessons import BY_SLUG
 from .spec import DataSpec
 
 DEFAULT_OPTIMIZERS = {1: ["gd"], 2: ["gd", "momentum", "adam"]}
@@ -57,6 +63,19 @@ ROWS = (*KINDS, NETWORK)  # the losses over data rows: batch sizes and epochs ap
 # is ticked: normalize sees to it.)
 DEPENDENT = frozenset(FORMULA_KEYS | {"data_n", "schedule", "lang"})
 IDENTITY = ("surface", *sorted(FORMULA_KEYS), "data_n")  # a change of these is a new surface
+SURFACE_BOUND = ("lrs",)  # extra learning rates are chosen for a surface: a new surface drops them
+
+
+class Preset(Protocol):
+    """What the state's rules need of a lesson (lessons.Lesson is one)."""
+
+    slug: str
+    settings: dict  # share-link keys and values, surface included
+    invites: tuple[str, ...]
+
+
+Presets = Mapping[str, Preset]
+NO_PRESETS: Presets = {}
 
 
 # ---------------------------------------------------------------------------------- defaults
@@ -152,7 +171,9 @@ def normalize(state: dict, csv: str = "") -> dict:
     else:
         off |= NET_KEYS | {"directions"}
     if not data and not net:
-        off |= DATA_KEYS | {"history_x"}
+        off |= DATA_KEYS | {"history_x", "epochs"}
+    elif s["epochs"]:  # an epoch budget decides every run's length
+        off.add("steps")
     if not custom:
         off |= FORMULA_KEYS
     elif dim == 1:
@@ -187,32 +208,36 @@ def normalize(state: dict, csv: str = "") -> dict:
     return s
 
 
-def lesson_state(slug: str, keep: dict | None = None) -> dict:
+def preset_state(preset: Preset, keep: dict | None = None) -> dict:
     """Every control's value for a lesson; the display settings of `keep` (language, presentation)
     stay as they are."""
-    lesson = BY_SLUG[slug]
-    state = defaults(lesson.surface, **{k: v for k, v in lesson.values.items() if k in DEPENDENT})
-    state.update(lesson.values, lesson=slug)
+    settings = preset.settings
+    state = defaults(settings["surface"], **{k: v for k, v in settings.items() if k in DEPENDENT})
+    if "schedule" in settings:
+        state.update(schedule_defaults(settings["schedule"]))
+    state.update(settings, lesson=preset.slug)
     if keep:
         state.update({k: keep[k] for k in KEPT_KEYS if k in keep})
     return normalize(state)
 
 
-def apply_lesson(state: dict, slug: str) -> dict:
-    """Choose a lesson: its values, the display settings kept. 'free' keeps every value."""
-    if slug not in BY_SLUG:
+def apply_lesson(state: dict, presets: Presets) -> dict:
+    """Choose the lesson state["lesson"] names: its values, the display settings kept. 'free' (or
+    a lesson not in play) keeps every value."""
+    preset = presets.get(state["lesson"])
+    if preset is None:
         return dict(state, lesson="free")
-    return lesson_state(slug, keep=state)
+    return preset_state(preset, keep=state)
 
 
-def is_free_play(state: dict) -> bool:
+def is_free_play(state: dict, presets: Presets) -> bool:
     """True unless the state is a lesson's own picture, apart from the display settings and the
     controls the lesson invites the class to change."""
-    lesson = BY_SLUG.get(state.get("lesson", "free"))
-    if lesson is None:
+    preset = presets.get(state.get("lesson", "free"))
+    if preset is None:
         return True
-    ref = lesson_state(lesson.slug)
-    skip = DISPLAY_KEYS | set(lesson.invites) | {"lesson"} | derived_keys(state)
+    ref = preset_state(preset)
+    skip = DISPLAY_KEYS | set(preset.invites) | {"lesson"} | derived_keys(state)
     return any(state[k] != ref[k] for k in FIELDS if k not in skip)
 
 
@@ -221,13 +246,15 @@ def derived_keys(state: dict) -> set[str]:
     return {f"{name}_lr" for name in OPTIMIZERS if not state[f"{name}_own_lr"]}
 
 
-def switch_surface(state: dict, name: str, csv: str = "") -> dict:
+def switch_surface(state: dict, name: str, csv: str = "", presets: Presets = NO_PRESETS) -> dict:
     """A new surface: every setting still at the old surface's default takes the new one's; a value
     the user changed is kept where it is valid on the new surface."""
-    return transition(state, dict(state, surface=name), csv)
+    return transition(state, dict(state, surface=name), csv, presets=presets)
 
 
-def _rebase(prev: dict, cur: dict, csv_prev: str = "", csv: str = "") -> dict:
+def _rebase(prev: dict, cur: dict, csv_prev: str = "", csv: str = "", lesson: dict | None = None) -> dict:
+    """`cur` on its new surface: settings at the old surface's defaults (or at the values of the
+    lesson it leaves, `lesson`) and extra learning rates take the new surface's."""
     if (
         cur["surface"] != prev["surface"]
     ):  # a data size still at the old surface's own default takes the new one's
@@ -239,7 +266,13 @@ def _rebase(prev: dict, cur: dict, csv_prev: str = "", csv: str = "") -> dict:
     for key in FIELDS:
         if key in IDENTITY or key in DEPENDENT or key in KEPT_KEYS or key == "lesson":
             continue
-        if cur[key] == old[key] or not _valid_on(key, cur[key], new, cur, csv):
+        from_lesson = lesson is not None and cur[key] == lesson[key]
+        if (
+            cur[key] == old[key]
+            or from_lesson
+            or key in SURFACE_BOUND
+            or not _valid_on(key, cur[key], new, cur, csv)
+        ):
             out[key] = new[key]
     changed = cur["batch_sizes"] != old["batch_sizes"]
     if cur["surface"] in ROWS and prev["surface"] in ROWS and changed:  # full batch stays full batch
@@ -273,21 +306,25 @@ def _identity(state: dict) -> tuple:
     return tuple(state[k] for k in IDENTITY)
 
 
-def transition(prev: dict, cur: dict, csv: str = "", csv_prev: str | None = None) -> dict:
+def transition(
+    prev: dict, cur: dict, csv: str = "", csv_prev: str | None = None, presets: Presets = NO_PRESETS
+) -> dict:
     """The state after one interaction: `cur` is `prev` with the widget (or click) that changed.
     A lesson chosen sets its values; a new surface (or formula, or data size) rebases the settings
-    still at their defaults; a new schedule starts at its own parameters; any other change ends
-    the lesson unless the lesson invites it."""
+    still at their defaults, and leaving a lesson that way takes the lesson's own settings with it;
+    a new schedule starts at its own parameters; any other change ends the lesson unless the
+    lesson invites it."""
     if cur["lesson"] != prev["lesson"]:
-        return apply_lesson(cur, cur["lesson"])
+        return apply_lesson(cur, presets)
     cur = dict(cur)
     if cur["schedule"] != prev["schedule"]:
         cur.update(schedule_defaults(cur["schedule"]))
     csv_prev = csv if csv_prev is None else csv_prev
     if _identity(cur) != _identity(prev) or csv != csv_prev:
-        cur = _rebase(prev, cur, csv_prev, csv)
+        preset = presets.get(prev["lesson"])
+        cur = _rebase(prev, cur, csv_prev, csv, preset_state(preset) if preset else None)
     cur = normalize(cur, csv)
-    if cur["lesson"] != "free" and is_free_play(cur):
+    if cur["lesson"] != "free" and is_free_play(cur, presets):
         cur["lesson"] = "free"
     return cur
 
@@ -303,18 +340,18 @@ def start_at(state: dict, x0: float) -> dict:
 
 
 # ------------------------------------------------------------------------------ share links
-def encode(state: dict, lang: str = "en") -> dict[str, str]:
+def encode(state: dict, lang: str = "en", presets: Presets = NO_PRESETS) -> dict[str, str]:
     """Query parameters for the values that differ from the lesson's (when one is open) or the
     surface's defaults. `lang` is the language the browser asks for: the link names the page's
     language only when it differs."""
     lesson = state.get("lesson", "free")
-    if lesson in BY_SLUG:
-        base = lesson_state(lesson)
+    if lesson in presets:
+        base = preset_state(presets[lesson])
     else:  # defaults that follow the state's formula, data size and schedule; those inputs themselves
         base = defaults_like(state)  # compared with the surface's own
         base.update({k: v for k, v in defaults(state["surface"]).items() if k in DEPENDENT})
     out = {"surface": str(state["surface"])}
-    if lesson in BY_SLUG:
+    if lesson in presets:
         out["lesson"] = lesson
     derived = derived_keys(state)
     for key, f in FIELDS.items():
@@ -337,7 +374,7 @@ def _text(value, f: Field) -> str:
     return str(value)
 
 
-def decode(params: dict, lang: str = "en") -> tuple[dict, list[InputError]]:
+def decode(params: dict, lang: str = "en", presets: Presets = NO_PRESETS) -> tuple[dict, list[InputError]]:
     """A state from query parameters: the lesson's values (if the link names one) or the surface's
     defaults, then every valid parameter on top. Returns (state, the parameters that were dropped,
     each an InputError saying which and why). Never raises."""
@@ -358,7 +395,7 @@ def decode(params: dict, lang: str = "en") -> tuple[dict, list[InputError]]:
                 InputError(getattr(err, "key", "link.invalid"), f"{key}: {err}", field=key, **values)
             )
     lesson = given.pop("lesson", "free")
-    if lesson not in BY_SLUG and lesson != "free":
+    if lesson not in presets and lesson != "free":
         problems.append(
             InputError(
                 "link.not_lesson", f"lesson: {lesson[:40]!r} is not a lesson", lesson=repr(lesson[:40])
@@ -366,8 +403,8 @@ def decode(params: dict, lang: str = "en") -> tuple[dict, list[InputError]]:
         )
         lesson = "free"
     given.setdefault("lang", lang)
-    if lesson in BY_SLUG:
-        base = lesson_state(lesson, keep=given)
+    if lesson in presets:
+        base = preset_state(presets[lesson], keep=given)
     else:
         base = defaults(
             given.get("surface", "quadratic"), **{k: v for k, v in given.items() if k in DEPENDENT}
@@ -380,7 +417,7 @@ def decode(params: dict, lang: str = "en") -> tuple[dict, list[InputError]]:
         state = _rebase(base, state)
         state.update({k: v for k, v in given.items() if k not in IDENTITY})
     state = normalize(state)
-    if state["lesson"] != "free" and is_free_play(state):
+    if state["lesson"] != "free" and is_free_play(state, presets):
         state["lesson"] = "free"
     return state, problems
 
@@ -458,4 +495,5 @@ def setup_from(state: dict, csv: str = "") -> Setup:
         seed=int(state["seed"]),
         batch_sizes=batch_sizes,
         stop_diverged=bool(state["stop_diverged"]),
+        epochs=int(state["epochs"]) if batch_sizes else 0,
     )

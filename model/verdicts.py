@@ -10,6 +10,8 @@ import numpy as np
 
 from optimizers.stability import effective_steps, limit, regimes, sharpness_path
 
+from .fate import Fate
+
 
 def _hyper(run) -> dict:
     hyper = dict(run.hyper)
@@ -100,41 +102,58 @@ def strip_rows(s, runs, label, color) -> tuple[list[dict], list[dict]]:
     return limited, adaptive
 
 
-def verdict(s, run) -> str | None:
-    """The local verdict at the start (a regime id), None for optimizers with no fixed limit."""
+def local_regime(s, run) -> str | None:
+    """The regime at the start for a quadratic curved like the start (a regime id), None for
+    optimizers with no fixed limit."""
     if run_limit(run) is None:
         return None
     return str(regime_of(run)(start_ratio(s, run))[0])
 
 
+def verdict(s, run) -> str | None:
+    """What the strip says of a run: the regime at its start where the run's own fate agrees with
+    it, and otherwise a statement about the start alone ("the first steps overshoot here" beside
+    a run that converges in the end). None for optimizers with no fixed limit."""
+    local = local_regime(s, run)
+    if local is None:
+        return None
+    if local == "diverges" and run.fate != Fate.DIVERGED:
+        return "diverges_here"
+    if local == "bounces" and run.fate != Fate.OSCILLATING:
+        return "bounces_here"
+    if local in ("glides", "one_step", "overshoots") and run.fate == Fate.DIVERGED:
+        return "converges_here"
+    return local
+
+
 def surprise(s, run, T) -> str | None:
     """One sentence where the run's outcome contradicts the local verdict at its start, saying what
-    happened and why (the curvature changed along the path); None where they agree."""
-    said = verdict(s, run)
+    happened and what changed along the path (the learning rate, under a schedule, or the
+    curvature); None where they agree."""
+    said = local_regime(s, run)
     if said is None or said == "no_limit":
         return None
     top = run_limit(run)
     steps, ratios = ratio_path(s, run)
     predicted_divergence = said in ("diverges", "bounces", "oscillates")
-    outcome = run.status
-    if predicted_divergence and outcome in ("converged", "moving") and not _grew(run):
-        below = np.flatnonzero(ratios < top)
-        k = int(steps[below[0]]) if len(below) else None
-        if k is None:
+    if predicted_divergence and run.fate in (Fate.CONVERGED, Fate.MOVING) and not _grew(run):
+        above = np.flatnonzero(ratios >= top)
+        after = int(above[-1]) + 1 if len(above) else 0
+        if after >= len(steps):
             return None
+        lrs = run.lrs[: max(run.steps_taken, 1)]
+        cause = "lr" if len(lrs) and float(lrs.max()) != float(lrs.min()) else "curvature"
         return T(
-            "verdict.falls",
-            ratio=f"{ratios[0]:.3g}" if len(ratios) else f"{start_ratio(s, run):.3g}",
+            f"verdict.falls_{cause}",
+            ratio=f"{start_ratio(s, run):.3g}",
             limit=f"{top:.3g}",
-            k=k,
-            outcome=T(f"outcome.{outcome}", k=run.converged_at),
+            k=int(steps[after]),
+            outcome=T(f"outcome.{run.fate}", k=run.converged_at),
         )
-    if not predicted_divergence and outcome == "diverged":
+    if not predicted_divergence and run.fate == Fate.DIVERGED:
         above = np.flatnonzero(ratios > top)
-        k = int(steps[above[0]]) if len(above) else run.diverged_at
-        return T(
-            "verdict.rises", ratio=f"{start_ratio(s, run):.3g}", limit=f"{top:.3g}", k=k, d=run.diverged_at
-        )
+        k = int(steps[above[0]]) if len(above) else run.fate_at
+        return T("verdict.rises", ratio=f"{start_ratio(s, run):.3g}", limit=f"{top:.3g}", k=k, d=run.fate_at)
     return None
 
 

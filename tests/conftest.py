@@ -56,10 +56,19 @@ def finite_numbers(node):
         yield node
 
 
+def lesson_state(slug: str) -> dict:
+    """A built-in lesson's state, as the app opens it."""
+    from lessons import builtin
+    from model.state import preset_state
+
+    return preset_state(builtin()[slug])
+
+
 def lesson_runs(slug):
     """The runs of a lesson, computed as the app computes them, by (optimizer, lr, start, batch)."""
+    from lessons import builtin
     from model.experiment import simulate
-    from model.state import lesson_state, setup_from
+    from model.state import preset_state, setup_from
 
-    setup = setup_from(lesson_state(slug))
+    setup = setup_from(preset_state(builtin()[slug]))
     return {(r.optimizer, r.lr, r.start, r.batch_size): r for r in simulate(setup)}

@@ -6,10 +6,10 @@ import itertools
 
 import numpy as np
 
-from model.state import lesson_state
+from lessons import builtin
 from ui.panels import file_stem
 
-from .conftest import chart_spec, fresh, no_exception, state_of
+from .conftest import chart_spec, fresh, lesson_state, no_exception, state_of
 
 
 def test_following_a_lessons_own_suggestion_keeps_the_lesson():
@@ -63,8 +63,11 @@ def test_the_history_panels_do_not_overlap():
 
 
 def test_downloads_are_named_after_the_lesson_or_surface():
-    assert file_stem(lesson_state("ravine")) == "ravine"
-    assert file_stem(dict(lesson_state("ravine"), lesson="free", surface="himmelblau")) == "himmelblau"
+    assert file_stem(lesson_state("ravine"), builtin()) == "ravine"
+    assert (
+        file_stem(dict(lesson_state("ravine"), lesson="free", surface="himmelblau"), builtin())
+        == "himmelblau"
+    )
 
 
 def test_presentation_mode_is_in_the_link_and_a_button_leaves_it():
@@ -82,7 +85,9 @@ def test_a_prediction_hides_the_outcome_until_reveal():
     assert [c.proto.id for c in at.get("plotly_chart") if c.proto.id.endswith("-history")] == []
     at.button(key="lesson_reveal").click().run()
     assert at.dataframe and [w for w in at.warning if "diverged" in w.value]
-    assert chart_spec(at)["layout"]["meta"]["grow"] is False
+    spec = chart_spec(at)  # the paths still grow with the animation (it stays where it was), and
+    assert spec["layout"]["meta"]["grow"] is True  # the last frame now says how each run ended
+    assert any("diverged at step" in a.get("text", "") for a in spec["frames"][-1]["layout"]["annotations"])
 
 
 def _panels(layout: dict) -> list[tuple[list, list]]:

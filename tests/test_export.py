@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from export import lesson_export, link_export
+from lessons import builtin
 from model.experiment import Setup, simulate
-from model.lessons import LESSONS
 from model.spec import DataSpec
 from model.text import texts
 from viz.contour import contour_figure
@@ -64,10 +64,10 @@ def test_csv_in_1d_has_the_seeds_first_step():
     assert (rows[0]["x"], rows[0]["grad"], rows[0]["lr"], rows[1]["x"]) == ("5.0", "8.0", "0.1", "4.2")
 
 
-@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.slug)
+@pytest.mark.parametrize("lesson", list(builtin().values()), ids=lambda lesson: lesson.slug)
 def test_every_lesson_exports(lesson):
     page, table = lesson_export(lesson.slug)
-    title = html.escape(T(f"lesson.{lesson.slug}.title"))
+    title = html.escape(lesson.texts["en"]["title"])
     assert external_references(page) == [] and title in page and table.count("\n") > 2
 
 
@@ -86,7 +86,7 @@ def test_the_command_line(tmp_path):
         [sys.executable, "-m", "export", "--list"], cwd=ROOT, capture_output=True, text=True, check=True
     )
     slugs = [line.split("\t")[0] for line in out.stdout.splitlines()]
-    assert slugs == [lesson.slug for lesson in LESSONS]
+    assert slugs == list(builtin())
     page, table = tmp_path / "ravine.html", tmp_path / "ravine.csv"
     subprocess.run(
         [sys.executable, "-m", "export", "--lesson", "ravine", "--out", str(page), "--csv", str(table)],

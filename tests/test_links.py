@@ -3,6 +3,7 @@ link is handled gently."""
 
 import pytest
 
+from lessons import builtin
 from model.fields import FIELDS
 from model.state import decode, defaults
 
@@ -27,7 +28,9 @@ from .conftest import chart_spec, fresh, no_exception, state_of
     ],
 )
 def test_bad_keys_fall_back_to_defaults_and_are_reported(params, bad):
-    state, problems = decode({"surface": "quadratic", **params} if "surface" not in params else params)
+    state, problems = decode(
+        {"surface": "quadratic", **params} if "surface" not in params else params, presets=builtin()
+    )
     assert any(str(p).startswith(bad) and p.values.get("field", "lesson") == bad for p in problems)
     assert state["lr"] == defaults("quadratic")["lr"] or "lr" not in params
     for key, f in FIELDS.items():  # everything that is left is valid
@@ -66,7 +69,7 @@ def test_the_url_follows_the_controls():
     at.selectbox(key="lesson").set_value("ravine").run()
     params = {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items()}
     assert params == {"surface": "ravine", "lesson": "ravine"}
-    back, problems = decode(params)
+    back, problems = decode(params, presets=builtin())
     assert problems == [] and back == state_of(at)
 
 

@@ -6,24 +6,7 @@ import pytest
 from optimizers import run
 from surfaces import get_surface
 
-
-def seed_loop(weight, learning_rate, max_iter=100):
-    """The lecture's loop, verbatim apart from names: stop when the derivative is exactly 0."""
-
-    def derived_loss(w):
-        return 2 * (w - 1)
-
-    weight_list = [weight]
-    iter_cnt = 0
-    while True:
-        if derived_loss(weight) == 0:
-            break
-        if iter_cnt == max_iter:
-            break
-        weight = weight - learning_rate * derived_loss(weight)
-        weight_list.append(weight)
-        iter_cnt += 1
-    return weight_list
+from .reference import seed_loop
 
 
 def test_the_surface_is_the_seeds_loss():

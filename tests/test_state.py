@@ -6,76 +6,82 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from lessons import builtin
 from model.fields import DISPLAY_KEYS, EXTRA_LRS, FIELDS, LR_MAX, LR_MIN, TOLERANCES
-from model.lessons import BY_SLUG, LESSONS
 from model.state import (
     apply_lesson,
     decode,
     defaults,
     encode,
     is_free_play,
-    lesson_state,
     normalize,
     switch_surface,
     transition,
 )
 from optimizers import OPTIMIZERS
 
+from .conftest import lesson_state
+
 FORMULAS = ["w^4 - 3w^2 + w", "x^2 + 10y^2", "sin(x) + cos(y)", "(w-1)^2 + 2", "x^2 + y^2 + xy"]
 
 
+P = builtin()
+
+
 def through_url(state, lang="en"):
-    query = urlencode(encode(state, lang=lang))  # what the address bar holds
-    return decode(dict(parse_qsl(query, keep_blank_values=True)), lang=lang)
+    query = urlencode(encode(state, lang=lang, presets=P))  # what the address bar holds
+    return decode(dict(parse_qsl(query, keep_blank_values=True)), lang=lang, presets=P)
 
 
 # ------------------------------------------------------------------------------ bug 2: a switch
 def test_switching_the_surface_moves_untouched_settings_to_the_new_defaults():
     """Quadratic -> rosenbrock used to keep every optimizer's own lr at 0.1 (Adam's own lr then
     diverged at step 3) and leave stale keys in the URL."""
-    state = switch_surface(defaults("quadratic"), "rosenbrock")
+    state = switch_surface(defaults("quadratic"), "rosenbrock", presets=P)
     fresh = defaults("rosenbrock")
     assert state == fresh
     assert all(state[f"{name}_lr"] == 0.001 for name in OPTIMIZERS)
-    assert encode(state) == {"surface": "rosenbrock"}
-    ticked = transition(state, dict(state, adam_own_lr=True))
+    assert encode(state, presets=P) == {"surface": "rosenbrock"}
+    ticked = transition(state, dict(state, adam_own_lr=True), presets=P)
     assert ticked["adam_lr"] == 0.001  # an own lr starts at the main one, on the new surface
 
 
 def test_a_switch_keeps_what_the_user_changed_where_it_is_valid():
     s = transition(
-        defaults("quadratic"), dict(defaults("quadratic"), steps=250, optimizers=["adam"], noise=0.5)
+        defaults("quadratic"),
+        dict(defaults("quadratic"), steps=250, optimizers=["adam"], noise=0.5),
+        presets=P,
     )
-    s = transition(s, dict(s, x0=3.0))  # a start outside rosenbrock's view
-    out = switch_surface(s, "rosenbrock")
+    s = transition(s, dict(s, x0=3.0), presets=P)  # a start outside rosenbrock's view
+    out = switch_surface(s, "rosenbrock", presets=P)
     assert (out["steps"], out["optimizers"], out["noise"]) == (250, ["adam"], 0.5)
     assert (out["x0"], out["y0"]) == tuple(defaults("rosenbrock")[k] for k in ("x0", "y0"))
-    back = switch_surface(out, "quadratic")
+    back = switch_surface(out, "quadratic", presets=P)
     assert back["view"] == "curve" and back["steps"] == 250
 
 
 def test_a_switch_to_a_data_loss_and_back_leaves_no_stale_key():
-    s = switch_surface(defaults("quadratic"), "linreg")
+    s = switch_surface(defaults("quadratic"), "linreg", presets=P)
     assert s["batch_sizes"] == [1, 50] and s["optimizers"] == ["gd"]
-    s = transition(s, dict(s, data_n=80))
+    s = transition(s, dict(s, data_n=80), presets=P)
     assert s["batch_sizes"] == [1, 80]  # full batch stays full batch
-    back = switch_surface(s, "himmelblau")
-    assert encode(back) == {"surface": "himmelblau"}
+    back = switch_surface(s, "himmelblau", presets=P)
+    assert encode(back, presets=P) == {"surface": "himmelblau"}
 
 
 def test_a_new_schedule_starts_at_its_own_parameters():
     s = defaults("quadratic")
-    step = transition(s, dict(s, schedule="step"))
-    exp = transition(step, dict(step, schedule="exponential"))
+    step = transition(s, dict(s, schedule="step"), presets=P)
+    exp = transition(step, dict(step, schedule="exponential"), presets=P)
     assert step["schedule_gamma"] == 0.1 and exp["schedule_gamma"] == 0.99
 
 
 # ------------------------------------------------------------------------------ lessons
 def test_free_play_is_derived_from_the_state():
     s = lesson_state("ravine")
-    assert not is_free_play(s)
+    assert not is_free_play(s, presets=P)
     for key, value in [("steps", 50), ("noise", 0.1), ("tol", 0.0), ("seed", 3)]:
-        changed = transition(s, dict(s, **{key: value}))
+        changed = transition(s, dict(s, **{key: value}), presets=P)
         assert changed["lesson"] == "free" and changed[key] == value  # every control ends the lesson
         assert {k: v for k, v in changed.items() if k not in ("lesson", key)} == {
             k: v for k, v in s.items() if k not in ("lesson", key)
@@ -84,56 +90,56 @@ def test_free_play_is_derived_from_the_state():
 
 def test_the_controls_a_lesson_invites_keep_it_open():
     s = lesson_state("ravine")  # it asks: 'and momentum with mu = 0.9?'
-    out = transition(s, dict(s, momentum_momentum=0.9))
+    out = transition(s, dict(s, momentum_momentum=0.9), presets=P)
     assert out["lesson"] == "ravine" and out["momentum_momentum"] == 0.9
-    back, problems = decode(dict(parse_qsl(urlencode(encode(out)))))
+    back, problems = decode(dict(parse_qsl(urlencode(encode(out, presets=P)))), presets=P)
     assert problems == [] and back == out
 
 
 @pytest.mark.parametrize("key, value", [("view", "3d"), ("present", True), ("lang", "ko"), ("taylor", True)])
 def test_display_settings_do_not_end_a_lesson(key, value):
     s = lesson_state("ravine")
-    assert transition(s, dict(s, **{key: value}))["lesson"] == "ravine"
+    assert transition(s, dict(s, **{key: value}), presets=P)["lesson"] == "ravine"
 
 
 def test_a_lesson_keeps_language_and_presentation():
     s = dict(defaults("quadratic"), lang="ko", present=True)
-    out = apply_lesson(s, "rosenbrock")
+    out = apply_lesson(dict(s, lesson="rosenbrock"), P)
     assert out["lang"] == "ko" and out["present"] and out["lesson"] == "rosenbrock"
-    assert apply_lesson(out, "free")["surface"] == "rosenbrock"  # free play keeps the picture
+    assert apply_lesson(dict(out, lesson="free"), P)["surface"] == "rosenbrock"  # free play keeps the picture
 
 
 def test_a_link_to_a_lesson_opens_with_its_values():
     """Bug 7: ?lesson=too-large opened the panel with lr 0.1 beside the text about lr 10."""
-    state, problems = decode({"lesson": "too-large"})
+    state, problems = decode({"lesson": "too-large"}, presets=P)
     assert problems == [] and state["lesson"] == "too-large" and state["lr"] == 10.0 and state["lrs"] == [1.0]
-    state, _ = decode({"lesson": "too-large", "lr": "10.0"})
+    state, _ = decode({"lesson": "too-large", "lr": "10.0"}, presets=P)
     assert state["lesson"] == "too-large"  # the same value: still the lesson
-    state, _ = decode({"lesson": "too-large", "steps": "40"})
+    state, _ = decode({"lesson": "too-large", "steps": "40"}, presets=P)
     assert state["lesson"] == "free" and state["steps"] == 40 and state["lr"] == 10.0
 
 
-@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.slug)
+@pytest.mark.parametrize("lesson", list(builtin().values()), ids=lambda lesson: lesson.slug)
 def test_every_lesson_state_round_trips(lesson):
     state = lesson_state(lesson.slug)
     back, problems = through_url(state)
     assert problems == [] and back == state
-    assert encode(state) == {"surface": lesson.surface, "lesson": lesson.slug}
+    assert encode(state, presets=P) == {"surface": lesson.surface, "lesson": lesson.slug}
 
 
 # ------------------------------------------------------------------------------ links
 def test_a_link_to_a_typed_formula_round_trips():
     """Bug 3: a typed formula's link reopened at the quadratic's learning rate."""
-    s = switch_surface(defaults("quadratic"), "custom")
-    s = transition(s, dict(s, formula="x^2 + 10y^2"))
-    s = transition(s, dict(s, lr=0.02, x0=1.0))
+    s = switch_surface(defaults("quadratic"), "custom", presets=P)
+    s = transition(s, dict(s, formula="x^2 + 10y^2"), presets=P)
+    s = transition(s, dict(s, lr=0.02, x0=1.0), presets=P)
     back, problems = through_url(s)
     assert problems == [] and back == s and back["lr"] == 0.02 and back["view"] == "contour"
 
 
 def test_the_language_is_in_the_link_only_when_it_differs_from_the_browser():
     s = dict(defaults("quadratic"), lang="ko")
-    assert "lang" not in encode(s, lang="ko") and encode(s, lang="en")["lang"] == "ko"
+    assert "lang" not in encode(s, lang="ko", presets=P) and encode(s, lang="en", presets=P)["lang"] == "ko"
     assert through_url(s, lang="ko")[0] == s and through_url(s, lang="en")[0] == s
 
 
@@ -174,15 +180,17 @@ def value_for(key, state, draw):
 def states(draw):
     """States reached as a person reaches them: a surface or a lesson, then a few changes."""
     if draw(st.booleans()):
-        state = lesson_state(draw(st.sampled_from(list(BY_SLUG))))
+        state = lesson_state(draw(st.sampled_from(list(P))))
     else:
-        state = switch_surface(defaults("quadratic"), draw(st.sampled_from(list(FIELDS["surface"].choices))))
+        state = switch_surface(
+            defaults("quadratic"), draw(st.sampled_from(list(FIELDS["surface"].choices))), presets=P
+        )
     for _ in range(draw(st.integers(0, 6))):
         if draw(st.integers(0, 5)) == 0:
-            state = switch_surface(state, draw(st.sampled_from(list(FIELDS["surface"].choices))))
+            state = switch_surface(state, draw(st.sampled_from(list(FIELDS["surface"].choices))), presets=P)
             continue
         key = draw(st.sampled_from(sorted(FIELDS)))
-        state = transition(state, dict(state, **{key: value_for(key, state, draw)}))
+        state = transition(state, dict(state, **{key: value_for(key, state, draw)}), presets=P)
     return state
 
 
@@ -202,7 +210,7 @@ def test_every_reachable_state_round_trips_through_its_link(state, lang):
     )
 )
 def test_fuzzed_query_strings_never_raise(params):
-    state, problems = decode(params)
+    state, problems = decode(params, presets=P)
     for key, f in FIELDS.items():
         f.check(state[key])
     assert isinstance(problems, list)
@@ -230,7 +238,7 @@ def other_value(key, value):
 @pytest.mark.parametrize("slug", ["ravine", "sgd-vs-batch", "schedule-rescue"])
 def test_every_control_that_applies_ends_the_lesson_and_keeps_the_values(slug):
     s = lesson_state(slug)
-    invited = set(BY_SLUG[slug].invites)
+    invited = set(P[slug].invites)
     checked = 0
     for key in FIELDS:
         if key in DISPLAY_KEYS or key in ("lesson", "surface"):
@@ -238,7 +246,7 @@ def test_every_control_that_applies_ends_the_lesson_and_keeps_the_values(slug):
         cur = dict(s, **{key: other_value(key, s[key])})
         if normalize(cur)[key] == s[key]:
             continue  # a setting that does not apply here (no widget shows it)
-        out = transition(s, cur)
+        out = transition(s, cur, presets=P)
         checked += 1
         assert out["lesson"] == (slug if key in invited else "free"), key
         assert out[key] == cur[key] or key.startswith("formula") or key == "data_n", key

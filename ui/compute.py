@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lessons import Lesson
+from lessons.page import Context, revealed
 from model import explore, landscape, tables, verdicts
 from model.experiment import Setup, simulate
 from model.explore import run_options
+from model.preview import preview
 from model.text import texts
 from optimizers.stability import limit
 from optimizers.sweep import compare, curvature_if_quadratic, lr_grid, lr_sweep
@@ -17,7 +20,7 @@ from viz.history import history_figure
 from viz.sweep import compare_figure, sweep_figure
 from viz.views import main_figure
 
-SETUP_HASH = {Setup: repr}
+SETUP_HASH = {Setup: repr, Lesson: lambda lesson: (lesson.slug, lesson.source)}
 
 
 def surface_of(setup: Setup):
@@ -38,6 +41,15 @@ def runs_of(setup: Setup):
     return simulate(setup, surface_of(setup))
 
 
+def shown_runs(setup: Setup, predicting: bool = False):
+    """The runs as the page may show them: while a lesson's question is open, their previews
+    (model.preview: where they go, nothing of how they end)."""
+    runs = runs_of(setup)
+    if not predicting:
+        return runs
+    return [preview(r, setup.steps_for(r.per_epoch)) for r in runs]
+
+
 @st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=SETUP_HASH)
 def main_json(
     setup: Setup,
@@ -47,8 +59,17 @@ def main_json(
     grow: bool = False,
     big: bool = False,
     phone: bool = False,
+    predicting: bool = False,
 ) -> dict:
-    return main_figure(surface_of(setup), runs_of(setup), texts(lang), view, taylor, grow, big, phone)
+    runs = shown_runs(setup, predicting)
+    return main_figure(surface_of(setup), runs, texts(lang), view, taylor, grow, big, phone)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=SETUP_HASH)
+def reveal_of(setup: Setup, lesson: Lesson, lang: str, state: dict):
+    """A lesson after Reveal (lessons.page.Reveal): its answer and texts from the runs on the page."""
+    ctx = Context(state, setup, surface_of(setup), runs_of(setup), lesson)
+    return revealed(lesson, ctx, texts(lang))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=SETUP_HASH)
@@ -120,9 +141,14 @@ def landscape_of(
     grow: bool = False,
     big: bool = False,
     phone: bool = False,
+    predicting: bool = False,
 ):
-    """The network's plane through the first run's end (model.landscape.Landscape)."""
-    return landscape.landscape(surface_of(setup), runs_of(setup), texts(lang), directions, grow, big, phone)
+    """The network's plane through the first run's end (model.landscape.Landscape); while a
+    question is open the paths on it are previews."""
+    s = surface_of(setup)
+    return landscape.landscape(
+        s, runs_of(setup), texts(lang), directions, grow, big, phone, shown_runs(setup, predicting)
+    )
 
 
 @st.cache_resource(max_entries=16, show_spinner=False, hash_funcs=SETUP_HASH)

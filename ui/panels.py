@@ -11,15 +11,15 @@ import streamlit as st
 
 from model import verdicts
 from model.landscape import picture
-from model.lessons import BY_SLUG, number
 from model.tables import seed_rows
 from viz.export import html_page, page_script, trajectories_csv
 from viz.figure import PreparedFigure
-from viz.runs import fmt, label
+from viz.runs import fate_text, fmt, label
 from viz.stability import effective_step_figure, stability_figure
 from viz.style import color_of, format_lr
 
 from . import compute, session
+from . import lesson as lesson_ui
 
 CONFIG = {"displayModeBar": False}
 
@@ -39,23 +39,25 @@ def assets(state: dict) -> None:
 
 def predicting(state: dict) -> bool:
     """A lesson's prediction is open: its outcome stays off the page until Reveal."""
-    return state["lesson"] in BY_SLUG and not session.revealed(state["lesson"])
+    return state["lesson"] in session.presets() and not session.revealed(state["lesson"])
 
 
-def top(s, state: dict, T) -> None:
+def top(s, setup, state: dict, T) -> None:
     """Above the chart: the surface and the lesson (its question and Reveal), compact when presenting."""
-    lesson = BY_SLUG.get(state["lesson"])
+    lesson = session.presets().get(state["lesson"])
+    ctx = lesson_ui.context(state, setup, s) if lesson else None
     if state["present"]:
         if lesson is None:
             c1, c2 = st.columns([5, 1], vertical_alignment="center")
             c1.markdown(f"**{surface_title(state, T)}**")
-            present_button(state, T, c2)
+            lesson_ui.present_button(state, T, c2)
         else:
-            question_row(lesson, state, T, compact=True)
+            lesson_ui.question(lesson, ctx, state, T, compact=True)
         return
     header(s, state, T)
     if lesson is not None:
-        lesson_panel(lesson, state, T)
+        with st.container(border=True):
+            lesson_ui.question(lesson, ctx, state, T, compact=False)
 
 
 def header(s, state: dict, T) -> None:
@@ -81,81 +83,11 @@ def link_notice(problems: list, T) -> None:
         st.info(T("note.link_problems", problems=said), icon=":material/link:")
 
 
-def lesson_panel(lesson, state: dict, T) -> None:
-    slug, facts = lesson.slug, lesson.facts()
-    with st.container(border=True):
-        st.markdown(
-            f"**{lesson_title(slug, T)}** · **{T('lesson.look')}** {T(f'lesson.{slug}.look', **facts)}"
-        )
-        question_row(lesson, state, T, compact=False)
-
-
-def question_row(lesson, state: dict, T, compact: bool) -> None:
-    """The prediction: the question and its answers, Reveal, and the presentation switch; after
-    Reveal, the answer and its explanation."""
-    slug, facts = lesson.slug, lesson.facts()
-    choices = T.choices(f"lesson.{slug}.choices")
-    c1, c2, c3 = st.columns([6, 1.6, 1.6], vertical_alignment="bottom")
-    question = T("lesson.predict", question=T(f"lesson.{slug}.question", **facts))
-    if compact:
-        question = f"**{lesson_title(slug, T)}** · " + question
-    if compact and session.revealed(slug):  # the projector: the answer takes the radio's place
-        c1.markdown(f"{question}  \n:material/lightbulb: {answer_text(lesson, T)}")
-    else:
-        c1.radio(question, choices, key="lesson_guess", index=None, horizontal=True)
-    c2.button(
-        T("lesson.reveal"),
-        key="lesson_reveal",
-        width="stretch",
-        on_click=session.reveal,
-        args=(slug,),
-        type="primary",
-    )
-    present_button(state, T, c3)
-    if session.revealed(slug) and not compact:  # the projector's explanation goes below the chart
-        st.success(
-            f"{answer_text(lesson, T)} {T(f'lesson.{slug}.explanation', **facts)}",
-            icon=":material/lightbulb:",
-        )
-
-
-def answer_text(lesson, T) -> str:
-    """'Right! **23, then the derivative is exactly 0.**' after Reveal."""
-    choices = T.choices(f"lesson.{lesson.slug}.choices")
-    guess, right = session.guess(), choices[lesson.answer]
-    verdict = "" if guess is None else T("lesson.right") if guess == right else T("lesson.not_quite")
-    return f"{verdict}**{right}.**"
-
-
-def present_button(state: dict, T, where) -> None:
-    """Enter or leave presentation mode (the sidebar has the same switch)."""
-    on = state["present"]
-    where.button(T("present.exit" if on else "present.enter"), key="present_button", width="stretch",
-                 icon=":material/close:" if on else ":material/slideshow:",
-                 on_click=session.set_value, args=("present", not on))  # fmt: skip
-
-
 def lesson_details(state: dict, T) -> None:
-    """Below the chart: what to look at, why it happens and what to ask the class."""
-    lesson = BY_SLUG.get(state["lesson"])
-    if lesson is None:
-        return
-    slug, facts = lesson.slug, lesson.facts()
-    with st.expander(T("lesson.details"), expanded=not state["present"] or session.revealed(slug)):
-        if state["present"]:
-            if session.revealed(slug):
-                st.success(
-                    f"{answer_text(lesson, T)} {T(f'lesson.{slug}.explanation', **facts)}",
-                    icon=":material/lightbulb:",
-                )
-            st.markdown(f"**{T('lesson.look')}** {T(f'lesson.{slug}.look', **facts)}")
-        st.markdown(f"**{T('lesson.why')}** {T(f'lesson.{slug}.why', **facts)}")
-        st.markdown(f"**{T('lesson.ask')}** {T(f'lesson.{slug}.ask', **facts)}")
-
-
-def lesson_title(slug: str, T) -> str:
-    """'3 · Too large: ...': a lesson's title, numbered by its place in the menu."""
-    return f"{number(slug)} · {T(f'lesson.{slug}.title')}"
+    """Below the chart after Reveal: why it happens and what to ask the class."""
+    lesson = session.presets().get(state["lesson"])
+    if lesson is not None:
+        lesson_ui.details(lesson, state, T)
 
 
 def problems_of(s, setup, T, start_range: float = 10.0) -> list[str]:
@@ -183,7 +115,7 @@ def divergence_notes(s, runs, T) -> None:
     outcome contradicts the local verdict at its start."""
     for run in runs:
         name = label(run, runs, T)
-        if run.status == "left_domain":
+        if run.fate == "left_domain":
             where = domain_part(s, run)
             st.warning(
                 T(
@@ -194,7 +126,7 @@ def divergence_notes(s, runs, T) -> None:
                 ),
                 icon=":material/block:",
             )
-        elif run.status == "diverged":
+        elif run.fate == "diverged" and run.diverged_at >= 0:
             top, ratio = verdicts.run_limit(run), verdicts.start_ratio(s, run)
             why = ""
             if top is not None and ratio > top:
@@ -251,8 +183,9 @@ def stability_ui(s, setup, runs, T) -> None:
     text, strip = st.columns([2, 3], vertical_alignment="center")
     with text:
         if limited:
+            lam = verdicts.start_sharpness(s, runs[0])  # runs[0] starts at x0
             st.markdown(
-                T("stability.text", lam=f"{verdicts.start_sharpness(s, runs[0]):.4g}")  # runs[0] starts at x0
+                T("stability.text" if lam >= 0 else "stability.text_down", lam=f"{lam:.4g}")
                 + "  \n"
                 + "  \n".join(lines)
             )
@@ -273,11 +206,10 @@ def summary_ui(s, runs, T) -> None:
         k = run.steps_taken
         end = run.path[k]
         dist = float(np.min(np.linalg.norm(s.minima - end, axis=-1))) if len(s.minima) else float("nan")
-        at = run.converged_at if run.status == "converged" else run.diverged_at
         rows.append(
             {
                 T("summary.run"): label(run, runs, T),
-                T("summary.status"): T(f"status.{run.status}", k=at),
+                T("summary.status"): fate_text(run, T),
                 T("summary.final_point"): ", ".join(fmt(v) for v in end)
                 if len(end) <= 2
                 else T("summary.norm", norm=fmt(float(np.linalg.norm(end)))),
@@ -331,9 +263,9 @@ def arrow(rows: list[dict]) -> pa.Table:
     return pa.Table.from_pylist(rows)
 
 
-def file_stem(state: dict) -> str:
+def file_stem(state: dict, lessons: dict) -> str:
     """Downloads are named after the lesson, else the surface: ravine.html, seed-loop.csv."""
-    return state["lesson"] if state["lesson"] in BY_SLUG else state["surface"]
+    return state["lesson"] if state["lesson"] in lessons else state["surface"]
 
 
 def export_ui(s, state: dict, runs, T) -> None:
@@ -341,10 +273,10 @@ def export_ui(s, state: dict, runs, T) -> None:
     does not rerun the page (on_click="ignore"): by default it would, and a rerun that replaced the
     file the press had asked for left the button spinning, disabled, with nothing downloaded."""
     c1, c2 = st.columns(2)
-    slug = state["lesson"]
+    lesson = session.presets().get(state["lesson"])
     title = (
-        lesson_title(slug, T)
-        if slug in BY_SLUG
+        lesson_ui.title(lesson, T)
+        if lesson is not None
         else T(f"surface.{state['surface']}.title")
         if state["surface"] != "custom"
         else state["formula"]
@@ -352,7 +284,7 @@ def export_ui(s, state: dict, runs, T) -> None:
     c1.download_button(
         T("export.html"),
         key="download_html",
-        file_name=f"{file_stem(state)}.html",
+        file_name=f"{file_stem(state, session.presets())}.html",
         mime="text/html",
         data=lambda: html_page(picture(s, runs, T, state), title, [], T.lang, page_script()),
         on_click="ignore",
@@ -361,7 +293,7 @@ def export_ui(s, state: dict, runs, T) -> None:
     c2.download_button(
         T("export.csv"),
         key="download_csv",
-        file_name=f"{file_stem(state)}.csv",
+        file_name=f"{file_stem(state, session.presets())}.csv",
         mime="text/csv",
         data=lambda: "\ufeff" + trajectories_csv(runs, s.dim, T),  # a byte-order mark: Excel reads UTF-8
         on_click="ignore",

@@ -13,6 +13,7 @@ import contextlib
 
 import streamlit as st
 
+import lessons
 from model.explore import SCRUB_RATES
 from model.fields import FIELDS, LR_MAX, LR_MIN
 from model.spec import remember_upload
@@ -38,12 +39,18 @@ def on_phone() -> bool:
         return False
 
 
+def presets() -> dict:
+    """The lessons in play in this session, by slug, in the menu's order: ours, then the
+    session's own (opened from a file or a link)."""
+    return lessons.catalog(st.session_state.get("_own_lessons", ()))
+
+
 def begin() -> dict:
     """The state of this rerun, with the transition of the last interaction applied."""
     ss = st.session_state
     sent = {}
     if "_state" not in ss:  # a new session: the share link, or the defaults
-        state, problems = decode(dict(st.query_params), lang=browser_lang())
+        state, problems = decode(dict(st.query_params), lang=browser_lang(), presets=presets())
         ss["_state"], ss["_problems"], ss["_url"] = state, problems, None
         sent = _sent_values()
     prev = ss["_state"]
@@ -54,9 +61,9 @@ def begin() -> dict:
                 cur[key] = FIELDS[key].check(ss[key])
     _apply_clicks(cur)
     csv_prev, csv = ss.get("_csv_prev", ""), ss.get("_csv", "")
-    state = transition(prev, cur, csv, csv_prev)
+    state = transition(prev, cur, csv, csv_prev, presets=presets())
     ss["_csv_prev"] = csv
-    if state["lesson"] != prev["lesson"]:
+    if state["lesson"] != prev["lesson"]:  # a new lesson opens predicting
         for key in ("lesson_guess", "_revealed", "_guess"):
             ss.pop(key, None)
     ss["_state"] = state
@@ -119,7 +126,8 @@ def _apply_clicks(cur: dict) -> None:
     """A click on the contour or the basin map selects a point of its invisible grid (the new
     start; from the basin map, back to the contour view to watch that run); a click in the
     learning-rate sweep selects a learning rate, and on a scrubber's path the path's rate (its
-    points carry the index of their rate). Each click is applied once."""
+    points carry the index of their rate). Each click is applied once. In a lesson a click changes
+    only what the lesson invites (the lesson stays open) and never leaves its view."""
     ss = st.session_state
     for key in CHART_CLICKS:
         points = ((ss.get(key) or {}).get("selection") or {}).get("points") or []
@@ -131,7 +139,16 @@ def _apply_clicks(cur: dict) -> None:
         if ss.get("_clicked") == where:
             continue
         ss["_clicked"] = where
-        cur.update(click_changes(key, cur, float(x), float(y), p.get("customdata")))
+        cur.update(lesson_click(click_changes(key, cur, float(x), float(y), p.get("customdata")), cur))
+
+
+def lesson_click(changes: dict, cur: dict) -> dict:
+    """What of a click's changes a lesson lets through: the settings it invites, and nothing that
+    leaves its view. Outside a lesson, all of them."""
+    lesson = presets().get(cur["lesson"])
+    if lesson is None:
+        return changes
+    return {k: v for k, v in changes.items() if k in lesson.invites and k != "view"}
 
 
 def click_changes(key: str, cur: dict, x: float, y: float, customdata=None) -> dict:
@@ -167,7 +184,7 @@ def take_problems() -> list[str]:
 def sync_url(state: dict) -> None:
     """Keep the address bar equal to the state's share link."""
     ss = st.session_state
-    params = encode(state, lang=browser_lang())
+    params = encode(state, lang=browser_lang(), presets=presets())
     if params != ss.get("_url"):
         ss["_url"] = params
         st.query_params.from_dict(params)
@@ -205,6 +222,12 @@ def reveal(slug: str) -> None:
     """Reveal's callback: the lesson's answer shows, with the class's guess as it was then."""
     st.session_state["_revealed"] = slug
     st.session_state["_guess"] = st.session_state.get("lesson_guess")
+
+
+def hide_answer() -> None:
+    """Hide the answer again (for the next class): the lesson is back to predicting, no guess."""
+    for key in ("_revealed", "_guess", "lesson_guess"):
+        st.session_state.pop(key, None)
 
 
 def guess():

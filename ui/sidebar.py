@@ -16,7 +16,6 @@ from model.fields import (
     SURFACE_NAMES,
     TOLERANCES,
 )
-from model.lessons import LESSONS, number
 from model.spec import UPLOADS, DataSpec
 from model.state import NETWORK, dim_of, start_at
 from model.text import LANGS, NAMES, texts
@@ -61,14 +60,21 @@ def sidebar(state: dict, T) -> None:
 
 
 def lesson_ui(T) -> None:
-    slugs = ["free", *(lesson.slug for lesson in LESSONS)]
+    """The lesson menu: free play, then every lesson in play, grouped by the lecture note it comes
+    from (st.selectbox has no option groups: the group's name leads each title)."""
+    from . import lesson as lesson_ui
+
+    lessons = session.presets()
+
+    def describe(slug):
+        if slug not in lessons:
+            return T("lesson.free")
+        return f"{T(f'group.{lessons[slug].group}')} › {lesson_ui.title(lessons[slug], T)}"
+
     st.selectbox(
-        T("sidebar.lesson"),
-        slugs,
-        key=session.bind("lesson"),
-        format_func=lambda s: T("lesson.free") if s == "free" else f"{number(s)} · {T(f'lesson.{s}.title')}",
+        T("sidebar.lesson"), ["free", *lessons], key=session.bind("lesson"), format_func=describe,
         help=T("sidebar.lesson_help"),
-    )
+    )  # fmt: skip
 
 
 def surface_ui(T) -> None:

@@ -8,7 +8,6 @@ import streamlit as st
 
 from model import explore
 from model.fields import BASIN_ZOOMS, DIRECTIONS, views_for
-from model.lessons import BY_SLUG
 from viz.figure import PreparedFigure
 from viz.style import format_lr
 
@@ -19,12 +18,15 @@ CONFIG = {"displayModeBar": False, "scrollZoom": False, "doubleClick": False}
 
 
 def main_view(s, setup, state: dict, runs, T, predicting: bool = False) -> None:
-    """The chart of the state's view. While a prediction is open the paths grow with the animation
-    and the views that would tell the outcome (sweep, heatmap) wait for Reveal."""
+    """The chart of the state's view. While a prediction is open the chart shows the runs'
+    previews (model.preview: nothing of how they end), and the views that would tell the outcome
+    (sweep, heatmap, scrubber, basins, line) wait for Reveal unless the lesson is about that view.
+    In a lesson the paths grow with the animation, before Reveal and after it."""
     present = state["present"]
     if not present:
         view_controls(s, state, T, predicting)
     view = state["view"]
+    grow = state["lesson"] in session.presets() or not state["whole_path"]
     if predicting and view in SPOILERS and view != lesson_view(state):
         st.info(T("predict.sweep_waits"), icon=":material/visibility_off:")
     elif view == "scrub":
@@ -32,7 +34,7 @@ def main_view(s, setup, state: dict, runs, T, predicting: bool = False) -> None:
     elif view == "basins":
         basins(setup, state, T)
     elif view == "landscape":
-        landscape(setup, state, T, grow=predicting or not state["whole_path"], predicting=predicting)
+        landscape(setup, state, T, grow=grow, predicting=predicting)
     elif view == "line":
         line(setup, state, T)
     elif view == "sweep":
@@ -53,16 +55,16 @@ def main_view(s, setup, state: dict, runs, T, predicting: bool = False) -> None:
         )
         st.caption(T("view.compare_caption", steps=setup.steps) + settings_note(setup, T))
     else:
-        animated(s, setup, state, runs, T, grow=predicting or not state["whole_path"])
+        animated(s, setup, state, runs, T, grow=grow, predicting=predicting)
     if present:
         view_controls(s, state, T, predicting)
 
 
-def animated(s, setup, state, runs, T, grow: bool) -> None:
+def animated(s, setup, state, runs, T, grow: bool, predicting: bool = False) -> None:
     present = state["present"]
     view = state["view"]
     spec = compute.main_json(
-        setup, view, T.lang, state["taylor"] and s.dim == 1, grow, present, session.on_phone()
+        setup, view, T.lang, state["taylor"] and s.dim == 1, grow, present, session.on_phone(), predicting
     )
     staged(PreparedFigure(spec), "chart", present, clickable=view == "contour")
     if view == "contour":
@@ -78,8 +80,8 @@ def animated(s, setup, state, runs, T, grow: bool) -> None:
 
 def lesson_view(state: dict) -> str | None:
     """The view a lesson opens in: its question is about that view, so it does not spoil it."""
-    lesson = BY_SLUG.get(state["lesson"])
-    return lesson.values.get("view") if lesson else None
+    lesson = session.presets().get(state["lesson"])
+    return lesson.settings.get("view") if lesson else None
 
 
 def scrub(setup, state: dict, T) -> None:
@@ -131,7 +133,9 @@ def landscape(setup, state: dict, T, grow: bool, predicting: bool = False) -> No
     and the networks' fits beside; under it, the true loss of each iterate against the plane's (a
     loss plot: while a prediction is open it waits for Reveal, as the history does)."""
     present = state["present"]
-    view = compute.landscape_of(setup, T.lang, state["directions"], grow, present, session.on_phone())
+    view = compute.landscape_of(
+        setup, T.lang, state["directions"], grow, present, session.on_phone(), predicting
+    )
     staged(PreparedFigure(view.map), "chart", present, clickable=False)
     if view.explained is not None:
         plane = T(

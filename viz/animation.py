@@ -62,6 +62,25 @@ def frame_steps(steps: int, max_frames: int = MAX_FRAMES) -> np.ndarray:
     return np.unique(np.round(np.linspace(0, steps, max_frames)).astype(int))
 
 
+def last_tick(runs) -> int:
+    """The animation's last tick: every run's last iterate, each at `sync` ticks per step (runs
+    compared by epoch: full batch moves one step while SGD moves a pass's worth)."""
+    return max((r.steps_taken * r.sync for r in runs), default=0)
+
+
+def index(run, ticks: np.ndarray) -> np.ndarray:
+    """The iterate of `run` on show at each tick."""
+    return np.minimum(np.asarray(ticks) // run.sync, run.steps_taken)
+
+
+def epoch_labels(runs, ticks: np.ndarray) -> list[str] | None:
+    """The slider's labels when runs are compared by epoch (the epoch each tick is at), else None."""
+    if not any(r.sync > 1 for r in runs):
+        return None
+    per = runs[0].per_epoch * runs[0].sync
+    return [f"{t / per:.3g}" for t in ticks]
+
+
 def slider_steps(steps: np.ndarray, most: int = MAX_SLIDER_STEPS) -> np.ndarray:
     """The frames the slider can stop at: all of them up to `most`, else an even subset with the
     first and the last (while playing, the slider moves whenever a frame is one of them)."""
@@ -89,10 +108,14 @@ def controls(
     prefix: str | None = None,
     font_size: int = 16,
     phone: bool = False,
+    labels: list[str] | None = None,
 ) -> tuple[list, list]:
     """(updatemenus, sliders) for frames named by their step number (see the module docstring);
-    `phone`: the buttons in two rows of three."""
-    prefix = T("anim.step_prefix") if prefix is None else prefix
+    `phone`: the buttons in two rows of three; `labels`: the slider's own labels for the frames
+    (epochs, when runs are compared by epoch)."""
+    if prefix is None:
+        prefix = T("anim.epoch_prefix" if labels else "anim.step_prefix")
+    label_of = dict(zip((int(k) for k in steps), labels or [str(int(k)) for k in steps]))
     names = [str(int(k)) for k in steps]
     buttons = [
         dict(label=T("anim.back"), name="step-back", method="animate", args=_go([names[0]], 0, True)),
@@ -143,7 +166,7 @@ def controls(
             ticklen=0,
             minorticklen=0,
             steps=[
-                dict(label=str(int(k)), method="animate", args=_go([str(int(k))], 0, True))
+                dict(label=label_of[int(k)], method="animate", args=_go([str(int(k))], 0, True))
                 for k in slider_steps(steps)
             ],
         )

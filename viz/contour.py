@@ -8,11 +8,11 @@ from __future__ import annotations
 import numpy as np
 
 from . import marks
-from .animation import ROW, controls, controls_margin, frame_steps, frames_for
+from .animation import ROW, controls, controls_margin, epoch_labels, frame_steps, frames_for, index, last_tick
 from .curve import critical_traces
 from .data_panel import DOMAIN_LOSS, PHONE, add_data_panel, has_data
 from .figure import defined, rounded, typed
-from .runs import fmt, label, outcome, path_trace, pin, shown, styles
+from .runs import ahead, fmt, label, outcome, path_trace, pin, shown, styles
 from .style import (
     AXIS,
     CONTOUR_SCALE,
@@ -83,7 +83,7 @@ def contour_figure(
         )
     data.append(start_trace(list(starts), T))
 
-    last = max((shown(r) - 1 for r in runs), default=0)
+    last = last_tick(runs)
     steps = frame_steps(last, max_frames or frames_for(len(runs)))
     marks_per_frame = _frame_marks(
         steps, runs, looks, tracks, lo, hi, surface if panel is None else None, T, sizes(big)["label"]
@@ -91,7 +91,9 @@ def contour_figure(
     panel_surface, panel_runs = (surface, runs) if panel is None else panel
     panel = add_data_panel(panel_surface, panel_runs, looks, steps, data, marks_per_frame, T)
     frames = [dict(name=str(int(k)), layout=m) for k, m in zip(steps, marks_per_frame, strict=True)]
-    updatemenus, sliders = controls(steps, T, font_size=sizes(big)["button"], phone=phone)
+    updatemenus, sliders = controls(
+        steps, T, font_size=sizes(big)["button"], phone=phone, labels=epoch_labels(runs, steps)
+    )
     aspect = (hi[1] - lo[1]) / (hi[0] - lo[0])
     if axis_names is None:
         axis_names = (T("axis.slope"), T("axis.intercept")) if has_data(surface) else ("x", "y")
@@ -219,7 +221,7 @@ def _frame_marks(steps, runs, looks, tracks, lo, hi, surface, T, label_size=15) 
     digits = marks.digits_for(hi - lo)
     per_run = []
     for run, look, tr in zip(runs, looks, tracks):
-        j = np.minimum(steps, tr["n"] - 1)
+        j = index(run, steps)
         nxt = np.minimum(j + 1, tr["n"] - 1)
         P = tr["raw"][j]
         g = np.minimum(j, max(len(run.grads) - 1, 0))
@@ -235,7 +237,7 @@ def _frame_marks(steps, runs, looks, tracks, lo, hi, surface, T, label_size=15) 
             P[:, None, :], P[:, None, :] + marks.visible_scale(V, lo, hi)[:, None, None] * V, lo, hi
         )
         show = (
-            (j + 1 < tr["n"])[:, None]
+            ((j + 1 < tr["n"]) & ahead(run))[:, None]
             & inside[:, None]
             & marks.long_enough(P[:, None, :], ends, lo, hi, 0.004)
         )

@@ -8,10 +8,10 @@ from __future__ import annotations
 import numpy as np
 
 from . import marks
-from .animation import ROW, controls, controls_margin, frame_steps
+from .animation import ROW, controls, controls_margin, epoch_labels, frame_steps, index, last_tick
 from .data_panel import DOMAIN_LOSS, PHONE, add_data_panel
 from .figure import defined, rounded
-from .runs import fmt, label, outcome, path_trace, pin, shown, styles
+from .runs import ahead, fmt, label, outcome, path_trace, pin, shown, styles
 from .style import AXIS, LINE_WIDTH, MARKER_SIZE, MINIMUM_COLOR, base_layout, sizes, stack_panels
 
 CURVE_POINTS = 400
@@ -64,13 +64,15 @@ def curve_figure(
                 grow,
             )
         )
-    last = max((shown(r) - 1 for r in runs), default=0)
+    last = last_tick(runs)
     steps = frame_steps(last)
     marks_per_frame = _frame_marks(steps, runs, looks, tracks, lo, hi, T, taylor, sizes(big)["label"])
     panel = add_data_panel(surface, runs, looks, steps, data, marks_per_frame, T)
     frames = [dict(name=str(int(k)), layout=m) for k, m in zip(steps, marks_per_frame, strict=True)]
     size = sizes(big)
-    updatemenus, sliders = controls(steps, T, font_size=size["button"], phone=phone)
+    updatemenus, sliders = controls(
+        steps, T, font_size=size["button"], phone=phone, labels=epoch_labels(runs, steps)
+    )
     layout = base_layout(
         None if big else height + (ROW if phone else 0),
         big=big,
@@ -174,7 +176,7 @@ def _frame_marks(steps, runs, looks, tracks, lo, hi, T, taylor=False, label_size
     digits = marks.digits_for(span)
     per_run = []
     for run, look, tr in zip(runs, looks, tracks):
-        j = np.minimum(steps, tr["n"] - 1)
+        j = index(run, steps)
         P = tr["raw"][j]
         slope = tr["slope"][j]
         half = np.minimum(span[0] / 8, 0.25 * span[1] / np.maximum(np.abs(slope), 1e-12))
@@ -196,7 +198,7 @@ def _frame_marks(steps, runs, looks, tracks, lo, hi, T, taylor=False, label_size
                 name=label(run, runs, T),
                 final=outcome(run, T),
                 inside=inside,
-                show=(j + 1 < tr["n"]) & inside & marks.long_enough(P, end, lo, hi),
+                show=(j + 1 < tr["n"]) & inside & marks.long_enough(P, end, lo, hi) & ahead(run),
                 raw=P,
                 P=np.round(np.where(inside[:, None], P, tr["pinned"][j]), digits).tolist(),
                 tangent=np.round(tangent, digits).tolist(),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .animation import index
 from .figure import rounded
 from .marks import digits_for, dot
 from .style import AXIS
@@ -74,7 +75,7 @@ def data_frames(surface, runs, looks, steps) -> list[dict]:
     )
     per_run = []
     for run, look in zip(runs, looks, strict=True):
-        j = np.minimum(steps, run.steps_taken)
+        j = index(run, steps)
         P = run.path[j]
         Y = np.clip(surface.predict(P, xs), lo[1], hi[1])  # (frames, points)
         boundary = None
@@ -118,6 +119,7 @@ def data_frames(surface, runs, looks, steps) -> list[dict]:
                             line=dict(color=color, width=2, dash="dash"),
                         )
                     )
+        k = int(index(runs[ringed], k)) if ringed is not None else 0
         if ringed is not None and 1 <= k <= runs[ringed].steps_taken:
             rows = runs[ringed].batch_rows[k - 1]
             rows = rows[rows >= 0]

@@ -21,7 +21,8 @@ PAGE = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>body{{font-family:Inter,"Noto Sans KR","Apple SD Gothic Neo","Malgun Gothic",Segoe UI,Helvetica,Arial,sans-serif;
 margin:24px auto;max-width:1200px;color:#1B1F24}}
-h1{{font-size:28px;margin:0 0 8px}} p{{font-size:18px;line-height:1.45;margin:6px 0}}</style></head>
+h1{{font-size:28px;margin:0 0 8px}} p{{font-size:18px;line-height:1.45;margin:6px 0;word-break:keep-all}}
+summary{{font-size:18px;font-weight:600;cursor:pointer;margin:12px 0}}</style></head>
 <body><h1>{title}</h1>{text}<script>{plotlyjs}</script><script>{locale}</script>{figure}<script>{script}</script>
 </body></html>"""
 PAGE_SCRIPT = Path(__file__).parent / "page.js"  # step buttons, growing paths, touch (see the file)
@@ -46,9 +47,12 @@ def inline(text: str) -> str:
     return re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", out)
 
 
-def html_page(figure: dict, title: str, paragraphs=(), lang: str = "en", script: str = "") -> str:
+def html_page(
+    figure: dict, title: str, paragraphs=(), lang: str = "en", script: str = "", hidden=(), summary: str = ""
+) -> str:
     """A complete, offline HTML page: a title, some text, the animated figure and `script` (the app
-    passes its page script, ui/page.js: the step buttons work in the file too)."""
+    passes page_script(): the step buttons work in the file too). `hidden` paragraphs go in a
+    closed section under the figure, its summary line `summary` (a lesson's answer)."""
     locale = plotly_locale(lang)
     config = {"displaylogo": False, "responsive": True} | ({"locale": lang} if locale else {})
     body = pio.to_html(
@@ -61,6 +65,12 @@ def html_page(figure: dict, title: str, paragraphs=(), lang: str = "en", script:
         default_width="100%",
     )
     text = "".join(f"<p>{inline(p)}</p>" for p in paragraphs)
+    if hidden:
+        body += (
+            f"<details><summary>{html.escape(summary)}</summary>"
+            + "".join(f"<p>{inline(p)}</p>" for p in hidden)
+            + "</details>"
+        )
     return PAGE.format(
         lang=lang,
         title=html.escape(title),

@@ -74,10 +74,25 @@ def fmt(v: float) -> str:
     return f"{v:.4g}"
 
 
+def fate_text(run, T) -> str:
+    """'diverged at step 6': how a run ended (model.fate), '' for a run whose end is not on show
+    (a prediction's preview carries no fate)."""
+    if run.fate is None:
+        return ""
+    key = "status.diverging" if run.fate == "diverged" and run.diverged_at < 0 else f"status.{run.fate}"
+    return T(key, k=run.fate_at)
+
+
+def ahead(run) -> bool:
+    """Whether a chart may draw what lies ahead of the frame on show (the step about to be taken):
+    not for a prediction's preview, which has no fate (model.preview)."""
+    return run.fate is not None
+
+
 def outcome(run, T) -> str:
-    """' · diverged at step 6': how a run ended, for its label on the last frame."""
-    at = run.converged_at if run.status == "converged" else run.diverged_at
-    return " · " + T(f"status.{run.status}", k=at)
+    """' · diverged at step 6': how a run ended, for its label on the last frame ('' in a preview)."""
+    text = fate_text(run, T)
+    return " · " + text if text else ""
 
 
 def path_trace(
@@ -104,7 +119,13 @@ def path_trace(
         name=name,
         line=dict(color=look["color"], width=width, dash=look["dash"], simplify=not grow),
         marker=dict(size=size, symbol=symbol, color=look["color"], maxdisplayed=0 if grow else 80),
-        customdata=sig(track.get("hover", track["raw"]), 6),
-        hovertemplate=T("hover.step") + " %{pointNumber}<br>" + hover + "<extra>" + name + "</extra>",
         meta=dict(grow=grow),
+        **(
+            dict(
+                customdata=sig(track.get("hover", track["raw"]), 6),
+                hovertemplate=T("hover.step") + " %{pointNumber}<br>" + hover + "<extra>" + name + "</extra>",
+            )
+            if ahead(run)
+            else dict(hoverinfo="skip")  # a preview: hovering must not show the iterates still to come
+        ),
     )

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .animation import ROW, controls, controls_margin, frame_steps
+from .animation import ROW, controls, controls_margin, epoch_labels, frame_steps, index, last_tick
 from .contour import view_box
 from .figure import rounded, sig, typed
-from .runs import label, shown, styles
+from .runs import ahead, label, shown, styles
 from .style import FONT, MINIMUM_COLOR, SURFACE_SCALE, base_layout, sizes
 
 GRID = 80
@@ -65,6 +65,8 @@ def surface_figure(surface, runs, T, bounds=None, height=640, big=False, phone=F
     looks = styles(runs)
     for run, st in zip(runs, looks):
         n = shown(run)
+        if not ahead(run):  # a prediction's preview: only the moving markers, no path to read ahead
+            continue
         data.append(
             dict(
                 type="scatter3d",
@@ -77,11 +79,11 @@ def surface_figure(surface, runs, T, bounds=None, height=640, big=False, phone=F
             )
         )
     moving = len(data)
-    last = max((shown(r) - 1 for r in runs), default=0)
+    last = last_tick(runs)
     steps = frame_steps(last)
 
     def markers_at(k):
-        pts = [(run.path[min(k, shown(run) - 1)], run.losses[min(k, shown(run) - 1)]) for run in runs]
+        pts = [(run.path[int(index(run, k))], run.losses[int(index(run, k))]) for run in runs]
         return dict(
             type="scatter3d",
             mode="markers",
@@ -95,7 +97,9 @@ def surface_figure(surface, runs, T, bounds=None, height=640, big=False, phone=F
 
     data.append(markers_at(0))
     frames = [dict(name=str(int(k)), data=[markers_at(int(k))], traces=[moving]) for k in steps]
-    updatemenus, sliders = controls(steps, T, redraw=True, font_size=sizes(big)["button"], phone=phone)
+    updatemenus, sliders = controls(
+        steps, T, redraw=True, font_size=sizes(big)["button"], phone=phone, labels=epoch_labels(runs, steps)
+    )
     axis = dict(backgroundcolor="#FFFFFF", gridcolor="#D5DBE3", showbackground=True, tickfont=dict(size=13))
     layout = base_layout(
         None if big else height + (ROW if phone else 0),

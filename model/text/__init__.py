@@ -43,9 +43,8 @@ class Texts:
             return self(key, **getattr(err, "values", {}))
         return str(err)
 
-    def get(self, key: str, default=None, **values):
-        """The text for `key` if the catalog has one (for optional texts such as a lesson's hint)."""
-        return self(key, **values) if key in self.catalog else default
+    def has(self, key: str) -> bool:
+        return key in self.catalog
 
 
 @cache

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from model.lessons import BY_SLUG, LESSONS
+from lessons import builtin
 
 from .conftest import MAIN, OUTPUT, box, chart, inside_viewport, settle
 
@@ -30,13 +30,13 @@ def labels(pg) -> list[str]:
     return chart(pg, "[...g.querySelectorAll('.annotation-text')].map(a => a.textContent).filter(t => t)")
 
 
-@pytest.mark.parametrize("slug", [lesson.slug for lesson in LESSONS])
+@pytest.mark.parametrize("slug", list(builtin()))
 def test_every_lesson_fits_a_projector_in_presentation_mode(open_app, slug):
     pg = open_app(f"lesson={slug}&present=1", 1280, 720)
     OUTPUT.mkdir(exist_ok=True)
     pg.screenshot(path=str(OUTPUT / f"lesson-{slug}-1280x720.png"))
     assert inside_viewport(box(pg, ".js-plotly-plot .nsewdrag"), pg), "the chart's plot area"
-    if BY_SLUG[slug].values.get("view") != "basins":  # a basin map has no animation, only its lr slider
+    if builtin()[slug].settings.get("view") != "basins":  # a basin map has no animation, only its lr slider
         assert inside_viewport(button(pg, "Play").bounding_box(), pg), "the Play button"
     assert inside_viewport(box(pg, ".slider-rail-rect"), pg), "the slider"
     top = chart(pg, "g.getBoundingClientRect().top")

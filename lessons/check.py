@@ -1,0 +1,113 @@
+"""Checking a lesson against its own runs: its settings apply as written, its measures name runs
+and minima that exist, exactly one written choice is the computed answer, and every text fills in
+both phases. `python -m lessons check` and an upload in the app both run it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from model.experiment import simulate
+from model.state import preset_state, setup_from
+from model.text import texts
+
+from .format import Lesson, LessonError
+from .kinds import FATES, matches
+from .page import Context, answer_key, predicting, revealed
+
+
+@dataclass(frozen=True)
+class Checked:
+    lesson: Lesson
+    answer: str  # the computed answer, as the English page says it
+    state: dict
+
+
+def check(lesson: Lesson) -> Checked:
+    """The lesson's computed answer (LessonError where the file does not hold together)."""
+    state = _state(lesson)
+    setup = setup_from(state)
+    try:
+        surface = setup.spec.build()
+    except ValueError as err:
+        raise LessonError("lessonfile.surface", problem=str(err)) from None
+    ctx = Context(state, setup, surface, lesson=lesson)
+    _references(lesson, ctx)
+    ctx = ctx.with_runs(simulate(setup, surface), lesson)
+    _written_choices(lesson, ctx)
+    for lang in lesson.texts:
+        T = texts(lang)
+        predicting(lesson, ctx, T)
+        result = lesson.kind.answer(ctx, lesson.question)
+        _variants(lesson, lang, result.value)
+        revealed(lesson, ctx, T)
+    first = next(iter(lesson.texts))
+    return Checked(
+        lesson, revealed(lesson, ctx, texts("en" if "en" in lesson.texts else first)).answer, state
+    )
+
+
+def _state(lesson: Lesson) -> dict:
+    state = preset_state(lesson)
+    for key, value in lesson.settings.items():
+        if state[key] != value:
+            raise LessonError(
+                "lessonfile.not_applied",
+                name=key,
+            )
+    return state
+
+
+def _references(lesson: Lesson, ctx: Context) -> None:
+    n = len(ctx.plan)
+    minima = len(ctx.surface.minima)
+    runs = [("question", lesson.question.get("run"))] + [
+        (f"measure {m.name}", m.params.get("run")) for m in lesson.measures.values()
+    ]
+    for where, run in runs:
+        if run is not None and not (isinstance(run, int) and 1 <= run <= n):
+            raise LessonError("lessonfile.no_run", where=where, run=run, n=n)
+    for m in lesson.measures.values():
+        index = m.params.get("index")
+        if m.observe in (
+            "minimum",
+            "minimum_loss",
+            "curvature_at_minimum",
+            "critical_rate",
+            "hilltop",
+            "barrier",
+            "basin_share",
+            "basin_gone",
+        ) and not (isinstance(index, int) and 1 <= index <= minima):
+            raise LessonError("lessonfile.no_minimum", where=m.name, index=index, n=minima)
+        if m.observe == "setting" and m.params["key"] not in ctx.state:
+            raise LessonError("lessonfile.unknown_setting", name=m.params["key"])
+
+
+def _written_choices(lesson: Lesson, ctx: Context) -> None:
+    if not lesson.choices:
+        return
+    kind = lesson.question["kind"]
+    allowed = {
+        "outcome": set(FATES),
+        "which_minimum": {chr(ord("A") + i) for i in range(len(ctx.surface.minima))} | {"stalled", "none"},
+        "first_to_converge": set(range(1, len(ctx.plan) + 1)) | {"none"},
+        "lowest_after": set(range(1, len(ctx.plan) + 1)),
+    }.get(kind)
+    for c in lesson.choices:
+        if allowed is not None and c not in allowed:
+            raise LessonError("lessonfile.bad_choice", choice=str(c), kind=kind)
+    answer = lesson.kind.answer(ctx, lesson.question).value
+    hits = [c for c in lesson.choices if matches(c, answer, lesson.question)]
+    if len(hits) != 1:
+        raise LessonError(
+            "lessonfile.no_match" if not hits else "lessonfile.many_match",
+            f"the computed answer is {answer!r}: {'no' if not hits else len(hits)} written choices match it (exactly one must)",
+            answer=str(answer),
+            n=len(hits),
+        )
+
+
+def _variants(lesson: Lesson, lang: str, answer) -> None:
+    for part, text in lesson.texts[lang].items():
+        if isinstance(text, dict) and answer_key(answer) not in text and "default" not in text:
+            raise LessonError("lessonfile.no_variant", part=part, lang=lang, answer=answer_key(answer))
