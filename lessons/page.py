@@ -184,7 +184,14 @@ def _setup_values(lesson: Lesson, ctx: Context, T, names) -> dict[str, str]:
         elif name == "surface":
             out[name] = T(f"surface.{ctx.state['surface']}.title")
         elif name in ctx.state:
-            out[name] = fmt_value(ctx.state[name], "number", None, T, ctx)
+            value = ctx.state[name]
+            out[name] = fmt_value(
+                value,
+                "count" if isinstance(value, int) and not isinstance(value, bool) else "number",
+                None,
+                T,
+                ctx,
+            )
     return out
 
 

@@ -344,3 +344,70 @@ def test_the_export_writes_a_korean_page(tmp_path):
     assert "Plotly.register" in page and '"locale": "ko"' in page  # plotly's own tooltips, in Korean
     body = re.sub(r"<script>.*?</script>|<style>.*?</style>", "", page, flags=re.S)
     assert not english_words(re.sub(r"<[^>]+>", " ", body))
+
+
+# ------------------------------------------------------------------------------ Korean as a teacher writes it
+PLAIN_ENDING = re.compile(r"([가-힣])다(?=[.!]|\s*$)")  # a sentence ending in 다 that is not ...니다
+
+
+def plain_style(text: str) -> list[str]:
+    """The sentence endings of `text` that are not 합니다체 (한다체: '머문다', '수렴한다')."""
+    return [m.group(0) for m in PLAIN_ENDING.finditer(text) if m.group(1) != "니"]
+
+
+@pytest.mark.parametrize("slug", list(builtin()))
+def test_korean_lessons_read_as_a_korean_teacher_writes(slug):
+    """Every Korean text of a lesson, as the page fills it before and after Reveal: 합니다체, particles
+    that follow the numbers' reading (30.8과, 20으로), no placeholder left."""
+    from lessons.page import Context, predicting, revealed
+    from model.experiment import simulate
+    from model.state import preset_state, setup_from
+    from model.text.korean import wrong_particles
+
+    lesson, T = builtin()[slug], texts("ko")
+    state = preset_state(lesson)
+    setup = setup_from(state)
+    ctx = Context(state, setup, setup.spec.build())
+    q = predicting(lesson, ctx, T)
+    r = revealed(lesson, ctx.with_runs(simulate(setup), lesson), T)
+    for text in (q.title, q.look, q.question, *q.choices, r.answer, r.explanation, r.why, r.ask):
+        assert not wrong_particles(text), (text, wrong_particles(text))
+        assert not plain_style(text), (text, plain_style(text))
+        assert "{" not in text and "}" not in text
+
+
+def test_the_korean_catalog_is_in_one_register():
+    for key, value in ko.TEXT.items():
+        for text in value if isinstance(value, tuple) else (value,):
+            assert not plain_style(text), (key, plain_style(text))
+
+
+@pytest.mark.parametrize(
+    ("word", "particle", "expected"),
+    [
+        ("30.8", "와", "과"),
+        ("20", "로", "으로"),
+        ("(0, 1)", "으로", "로"),
+        ("3.8", "와", "과"),
+        ("5", "과", "와"),
+        ("10", "를", "을"),
+        ("1,590", "와", "과"),
+        ("100", "가", "이"),
+        ("2", "은", "는"),
+        ("0", "와", "과"),
+        ("87%", "과", "와"),
+        ("A", "이", "가"),
+        ("lr", "으로", "로"),
+        ("Adam", "는", "은"),
+        ("1.0", "로", "으로"),
+        ("7", "으로", "로"),
+        ("1000", "를", "을"),
+        ("10000", "와", "과"),
+        ("경사 하강법", "가", "이"),
+        ("모멘텀", "를", "을"),
+    ],
+)
+def test_particles_follow_the_reading(word, particle, expected):
+    from model.text.korean import particle as choose
+
+    assert choose(word, particle) == expected

@@ -29,7 +29,10 @@ def question(lesson, ctx: Context, state: dict, T, compact: bool) -> None:
     q = predicting(lesson, ctx, T)
     if not compact:
         _look(lesson, q, T)
-    c1, c2, c3 = st.columns([6, 1.6, 1.6], vertical_alignment="bottom")
+    if compact:  # one bar: the question, Reveal, the lessons before and after, Exit
+        c1, c2, c4, c5, c3 = st.columns([6, 1.5, 0.75, 0.75, 1.3], vertical_alignment="bottom")
+    else:
+        c1, c2, c3 = st.columns([6, 1.6, 1.6], vertical_alignment="bottom")
     label = T("lesson.predict", question=plain(q.question))
     if compact:
         label = f"**{plain(title(lesson, T))}** · " + label
@@ -49,7 +52,7 @@ def question(lesson, ctx: Context, state: dict, T, compact: bool) -> None:
                   args=(lesson.slug,), type="primary")  # fmt: skip
     present_button(state, T, c3)
     if compact:
-        lesson_buttons(lesson, T)
+        lesson_buttons(lesson, T, c4, c5)
     if shown:
         answer(lesson, ctx, T)
 
@@ -99,12 +102,11 @@ def present_button(state: dict, T, where) -> None:
                  on_click=session.set_value, args=("present", not on))  # fmt: skip
 
 
-def lesson_buttons(lesson, T) -> None:
-    """Previous and next lesson (presentation mode stays on; the next lesson opens predicting)."""
+def lesson_buttons(lesson, T, before, after) -> None:
+    """The previous and the next lesson (presentation mode stays on; a lesson opens predicting)."""
     slugs = list(session.presets())
     i = slugs.index(lesson.slug)
-    c1, c2, _ = st.columns([1, 1, 6])
-    c1.button(T("lesson.prev"), key="lesson_prev", width="stretch", disabled=i == 0,
-              on_click=session.set_value, args=("lesson", slugs[max(i - 1, 0)]))  # fmt: skip
-    c2.button(T("lesson.next"), key="lesson_next", width="stretch", disabled=i == len(slugs) - 1,
-              on_click=session.set_value, args=("lesson", slugs[min(i + 1, len(slugs) - 1)]))  # fmt: skip
+    before.button("◀", key="lesson_prev", width="stretch", disabled=i == 0, help=T("lesson.prev"),
+                  on_click=session.set_value, args=("lesson", slugs[max(i - 1, 0)]))  # fmt: skip
+    after.button("▶", key="lesson_next", width="stretch", disabled=i == len(slugs) - 1, help=T("lesson.next"),
+                 on_click=session.set_value, args=("lesson", slugs[min(i + 1, len(slugs) - 1)]))  # fmt: skip

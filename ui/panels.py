@@ -25,14 +25,13 @@ CONFIG = {"displayModeBar": False}
 
 
 ASSETS = Path(__file__).parent
-STAGE_OFFSET = 150  # px above the chart in presentation mode: the lesson's bar
 
 
 def assets(state: dict) -> None:
     """The page's CSS (ui/page.css, ui/present.css when presenting) and script (viz/page.js)."""
     css = (ASSETS / "page.css").read_text()
     if state["present"]:
-        css += (ASSETS / "present.css").read_text().replace("var(--stage-offset)", f"{STAGE_OFFSET}px")
+        css += (ASSETS / "present.css").read_text()
     st.html(f"<style>{css}</style>")
     st.html(f"<script>{page_script()}</script>", unsafe_allow_javascript=True)
 
@@ -205,7 +204,7 @@ def summary_ui(s, runs, T) -> None:
     for run in runs:
         k = run.steps_taken
         end = run.path[k]
-        dist = float(np.min(np.linalg.norm(s.minima - end, axis=-1))) if len(s.minima) else float("nan")
+        dist = float(np.min(np.linalg.norm(s.minima - end, axis=-1))) if len(s.minima) else None  # none known
         rows.append(
             {
                 T("summary.run"): label(run, runs, T),

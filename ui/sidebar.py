@@ -173,8 +173,9 @@ def batch_ui(state: dict, T) -> None:
         return T("batch.full_n", n=v) if v == rows else T("batch.sgd") if v == 1 else T("batch.mini_n", k=v)
 
     st.multiselect(
-        T("sidebar.batch_sizes"),
-        sizes,
+        placeholder=T("widget.choose"),
+        label=T("sidebar.batch_sizes"),
+        options=sizes,
         key=session.bind("batch_sizes"),
         format_func=describe,
         help=T("sidebar.batch_help"),
@@ -183,8 +184,9 @@ def batch_ui(state: dict, T) -> None:
 
 def optimizers_ui(state: dict, T) -> None:
     st.multiselect(
-        T("sidebar.optimizers"),
-        list(OPTIMIZERS),
+        placeholder=T("widget.choose"),
+        label=T("sidebar.optimizers"),
+        options=list(OPTIMIZERS),
         key=session.bind("optimizers"),
         format_func=lambda n: T(f"opt.{n}.name"),
         help=T("sidebar.optimizers_help"),
@@ -243,8 +245,9 @@ def lr_ui(T) -> None:
             help=T("sidebar.lr_preset_help", lr=format_lr(value)),
         )
     st.multiselect(
-        T("sidebar.lrs"),
-        list(EXTRA_LRS),
+        placeholder=T("widget.choose"),
+        label=T("sidebar.lrs"),
+        options=list(EXTRA_LRS),
         key=session.bind("lrs"),
         format_func=format_lr,
         help=T("sidebar.lrs_help"),

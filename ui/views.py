@@ -4,6 +4,8 @@ chart sits in the stage, as tall as the screen allows."""
 
 from __future__ import annotations
 
+import hashlib
+
 import streamlit as st
 
 from model import explore
@@ -66,7 +68,7 @@ def animated(s, setup, state, runs, T, grow: bool, predicting: bool = False) -> 
     spec = compute.main_json(
         setup, view, T.lang, state["taylor"] and s.dim == 1, grow, present, session.on_phone(), predicting
     )
-    staged(PreparedFigure(spec), "chart", present, clickable=view == "contour")
+    staged(PreparedFigure(scened(spec, setup)), "chart", present, clickable=view == "contour")
     if view == "contour":
         mini = any(r.batch_size for r in runs)
         st.caption(
@@ -136,7 +138,7 @@ def landscape(setup, state: dict, T, grow: bool, predicting: bool = False) -> No
     view = compute.landscape_of(
         setup, T.lang, state["directions"], grow, present, session.on_phone(), predicting
     )
-    staged(PreparedFigure(view.map), "chart", present, clickable=False)
+    staged(PreparedFigure(scened(view.map, setup)), "chart", present, clickable=False)
     if view.explained is not None:
         plane = T(
             "landscape.pca_caption", first=f"{view.explained[0]:.1%}", second=f"{view.explained[1]:.1%}"
@@ -162,6 +164,13 @@ def line(setup, state: dict, T) -> None:
         False,
     )
     st.caption(T("landscape.line_caption"))
+
+
+def scened(spec: dict, setup) -> dict:
+    """The figure marked with its scene, the runs it animates (viz/page.js keeps the frame on show
+    when the same scene is drawn again: Reveal). A shallow copy: cached figures are never changed."""
+    meta = dict(spec["layout"].get("meta") or {}, scene=hashlib.sha1(repr(setup).encode()).hexdigest()[:12])
+    return dict(spec, layout=dict(spec["layout"], meta=meta))
 
 
 def staged(fig, key: str, present: bool, clickable: bool = True) -> None:

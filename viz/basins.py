@@ -112,7 +112,7 @@ def basins_figure(
     rates = len(bmap.lrs)
     steps = [
         dict(
-            label=f"{lr:.3g}",
+            label=f"{lr:.3g}" if not big or i % 2 == 0 or i == rates - 1 else "",  # 18-px labels: every other
             method="update",
             args=[
                 dict(visible=[r == i for r in range(rates)]),
@@ -150,7 +150,7 @@ def basins_figure(
                 xanchor="center",
                 yanchor="top",
                 showarrow=False,
-                font=dict(size=size["label"] - 1, color=color),
+                font=dict(size=size["label"], color=color),
             )
         )
     layout = base_layout(
@@ -168,7 +168,7 @@ def basins_figure(
         sliders=[
             dict(active=int(active), x=0, len=1.0, y=0, yanchor="top", pad=dict(t=SLIDER_TOP, b=0, l=0, r=0),
                  currentvalue=dict(prefix=T("scrub.prefix"), font=dict(size=size["button"] + 1, color="#1B1F24"), xanchor="left", offset=8),
-                 transition=dict(duration=0), font=dict(size=size["tick"] - 3), ticklen=4, steps=steps)
+                 transition=dict(duration=0), font=dict(size=size["tick"] - (0 if big else 3)), ticklen=4, steps=steps)
         ],
         meta=dict(basins=True),
     )  # fmt: skip

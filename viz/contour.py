@@ -97,7 +97,8 @@ def contour_figure(
     aspect = (hi[1] - lo[1]) / (hi[0] - lo[0])
     if axis_names is None:
         axis_names = (T("axis.slope"), T("axis.intercept")) if has_data(surface) else ("x", "y")
-    square = dict(scaleanchor="x", scaleratio=1, constrain="domain") if 0.5 <= aspect <= 2 else {}
+    # one unit is as long across as up: a gradient is perpendicular to the contours only on equal axes
+    square = dict(scaleanchor="x", scaleratio=1, constrain="domain") if 0.1 <= aspect <= 10 else {}
     layout = base_layout(
         None if big else height + (ROW if phone else 0),
         big=big,
@@ -259,27 +260,24 @@ def _frame_marks(steps, runs, looks, tracks, lo, hi, surface, T, label_size=15) 
     for r in per_run:
         r["dots"] = {True: marks.dot(0, 0, r["color"]), False: marks.dot(0, 0, r["color"], open_=True)}
         r["arrows"] = [marks.arrow((0, 0), (0, 0), col or r["color"], width) for col, width in colors]
-        r["labels"] = {}
+        r["label"] = marks.note(0, 0, "", r["color"], size=label_size)
     frames = []
     last = len(steps) - 1
     for f in range(len(steps)):
         shapes, notes = [], []
-        stacks = marks.stacking(r["P"][f] for r in per_run)
-        for r, stack in zip(per_run, stacks):
-            x, y = r["P"][f]
-            inside = r["inside"][f]
+        texts = []
+        for r in per_run:
             text = r["name"] + (r["final"] if f == last else "")
-            shapes.append({**r["dots"][inside], "xanchor": x, "yanchor": y})
-            if inside:
-                if stack not in r["labels"]:
-                    r["labels"][stack] = marks.run_label(
-                        0, 0, "", r["color"], lo, hi, True, stack, label_size
-                    )
-                notes.append({**r["labels"][stack], "x": x, "y": y, "text": text})
-            else:
+            if not r["inside"][f]:
                 raw = r["raw"][f]
                 text += f"<br>({fmt(raw[0])}, {fmt(raw[1])})"
-                notes.append(marks.run_label(x, y, text, r["color"], lo, hi, False, stack, label_size))
+            texts.append(text)
+        places = marks.placements([r["P"][f] for r in per_run], texts, lo, hi, label_size)
+        for r, text, place in zip(per_run, texts, places):
+            x, y = r["P"][f]
+            inside = r["inside"][f]
+            shapes.append({**r["dots"][inside], "xanchor": x, "yanchor": y})
+            notes.append({**r["label"], "x": x, "y": y, "text": text, **place})
             for arrow, end, visible in zip(r["arrows"], r["ends"][f], r["show"][f]):
                 notes.append({**arrow, "x": end[0], "y": end[1], "ax": x, "ay": y, "visible": visible})
         frames.append(dict(shapes=shapes, annotations=notes))

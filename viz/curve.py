@@ -208,20 +208,22 @@ def _frame_marks(steps, runs, looks, tracks, lo, hi, T, taylor=False, label_size
         )
     frames = []
     for f in range(len(steps)):
-        shapes, notes = [], []
-        stacks = marks.stacking(r["P"][f] for r in per_run)
-        for r, stack in zip(per_run, stacks):
-            x, y = r["P"][f]
-            inside = bool(r["inside"][f])
+        shapes, notes, texts = [], [], []
+        for r in per_run:
             text = r["name"] + (r["final"] if f == len(steps) - 1 else "")
-            if not inside:
+            if not r["inside"][f]:
                 w, L = r["raw"][f]
                 text += f"<br>w = {fmt(w)}, L = {fmt(L)}"
+            texts.append(text)
+        places = marks.placements([r["P"][f] for r in per_run], texts, lo, hi, label_size)
+        for r, text, place in zip(per_run, texts, places):
+            x, y = r["P"][f]
+            inside = bool(r["inside"][f])
             shapes.append(marks.segment(*r["tangent"][f], r["color"], 2.5, "dot") | dict(visible=inside))
             if r["parabola"] is not None:
                 shapes.append(marks.path(r["parabola"][f], r["color"], 2.5, "dash") | dict(visible=inside))
             shapes.append(marks.dot(x, y, r["color"], open_=not inside))
-            notes.append(marks.run_label(x, y, text, r["color"], lo, hi, inside, stack, label_size))
+            notes.append(marks.run_label(x, y, text, r["color"], place, label_size))
             notes.append(marks.arrow((x, y), r["end"][f], r["color"]) | dict(visible=bool(r["show"][f])))
         frames.append(dict(shapes=shapes, annotations=notes))
     return frames

@@ -8,13 +8,13 @@ import numpy as np
 
 from .figure import sig
 from .runs import label, styles
-from .style import AXIS, LINE_WIDTH, base_layout, stack_panels
+from .style import AXIS, INK, LINE_WIDTH, base_layout, stack_panels
 
 FLOOR = 1e-16  # L - L* below this (or exactly 0) is drawn at the floor of the log axis
 DOMAINS = ([0.0, 0.40], [0.5, 0.70], [0.80, 1.0])  # loss | learning rate | lr * lambda_max
 SHARP_DOMAINS = ([0.0, 0.36], [0.45, 0.57], [0.67, 1.0])  # the edge of stability needs the room
-PHONE = (860, [("", [0.7, 1.0]), ("2", [0.385, 0.575]), ("3", [0.0, 0.26])])  # a phone: one panel a row
-PHONE_TWO = (640, [("", [0.5, 1.0]), ("2", [0.0, 0.33])])
+PHONE = (900, [("", [0.7, 0.96]), ("2", [0.385, 0.575]), ("3", [0.0, 0.26])])  # a phone: one panel a row
+PHONE_TWO = (660, [("", [0.52, 0.96]), ("2", [0.0, 0.33])])
 
 
 def history_figure(
@@ -92,20 +92,23 @@ def history_figure(
     lr_log = len(used) > 0 and used.max() > 10 * used.min()  # a log axis only where lrs span decades
     x_title = T("axis.epoch") if epochs else T("axis.step")
     loss_title = T("axis.loss") if f_star is None else T("axis.loss_gap", star=f"{f_star:.6g}")
-    small = dict(font=dict(size=15))
+    small = dict(font=dict(size=15, color=INK))
+    loss_values = [d["y"] for d in data if "xaxis" not in d]
     layout = base_layout(
         height,
         xaxis=dict(AXIS, domain=domains[0], title=dict(text=x_title, **small)),
-        yaxis=dict(AXIS, title=dict(text=loss_title, **small), type="log" if f_star is not None else "linear",
-                   exponentformat="power", dtick=3 if f_star is not None else None),
+        yaxis=dict(AXIS, type="log" if f_star is not None else "linear", exponentformat="power",
+                   dtick=log_dtick(loss_values) if f_star is not None else None),
         xaxis2=dict(AXIS, domain=domains[1], anchor="y2", title=dict(text=x_title, **small)),
-        yaxis2=dict(AXIS, anchor="x2", title=dict(text=T("axis.lr"), standoff=4, **small), type="log" if lr_log else "linear",
-                    exponentformat="power", dtick=1 if lr_log else None, rangemode="tozero"),
-        margin=dict(l=90, r=20, t=30, b=60),
+        yaxis2=dict(AXIS, anchor="x2", type="log" if lr_log else "linear", exponentformat="power",
+                    dtick=log_dtick([used]) if lr_log else None, rangemode="tozero"),
+        margin=dict(l=70, r=20, t=56, b=60),
         showlegend=False,
         shapes=shapes,
     )  # fmt: skip
+    titles = [("", loss_title), ("2", T("axis.lr"))]
     if ratios is not None:
+        ratio_values = [d["y"] for d in data if d.get("yaxis") == "y3"]
         layout.update(
             xaxis3=dict(AXIS, domain=domains[2], anchor="y3", title=dict(text=x_title, **small)),
             yaxis3=dict(
@@ -114,9 +117,10 @@ def history_figure(
                 type="linear" if sharpness else "log",
                 exponentformat="power",
                 rangemode="tozero" if sharpness else "normal",
-                title=dict(text=T("axis.sharpness" if sharpness else "axis.lr_lambda"), standoff=4, **small),
+                dtick=None if sharpness else log_dtick(ratio_values),
             ),
         )
+        titles.append(("3", T("axis.sharpness" if sharpness else "axis.lr_lambda")))
     else:
         layout["xaxis2"]["domain"] = [0.52, 1.0]
     if epochs and runs:  # like with like: every run on the same passes over the data
@@ -126,4 +130,29 @@ def history_figure(
                 layout[axis]["range"] = [0, budget]
     if phone:
         stack_panels(layout, *(PHONE if ratios is not None else PHONE_TWO))
+    layout["annotations"] = panel_titles(layout, titles)
     return dict(data=data, layout=layout)
+
+
+def log_dtick(series, most: int = 6) -> int:
+    """Decades between a log axis's ticks: one, or more where the values span more than `most`
+    decades (lr 10 on the quadratic spans 271: a tick every decade would be a blob)."""
+    values = (
+        np.concatenate([np.ravel(np.asarray(v, dtype=float)) for v in series]) if len(series) else np.ones(1)
+    )
+    values = values[np.isfinite(values) & (values > 0)]
+    if not len(values):
+        return 1
+    decades = np.log10(values.max()) - np.log10(values.min())
+    return max(1, int(np.ceil(decades / most)))
+
+
+def panel_titles(layout: dict, titles) -> list[dict]:
+    """Each panel's title above its top left corner (a rotated y title beside a narrow panel ran into
+    its tick labels)."""
+    out = []
+    for suffix, text in titles:
+        x, y = layout[f"xaxis{suffix}"]["domain"][0], layout[f"yaxis{suffix}"].get("domain", [0, 1])[1]
+        out.append(dict(text=text, x=x, y=y, xref="paper", yref="paper", xanchor="left", yanchor="bottom",
+                        yshift=6, showarrow=False, font=dict(size=15, color=INK), align="left"))  # fmt: skip
+    return out

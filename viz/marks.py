@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .style import CURRENT_RADIUS
+from .style import CURRENT_RADIUS, readable
 
 
 def digits_for(span) -> int:
@@ -96,7 +96,7 @@ def note(
         yref="y",
         text=text,
         showarrow=False,
-        font=dict(size=size, color=color),
+        font=dict(size=size, color=readable(color)),  # the run's hue, dark enough to read
         bgcolor="rgba(255,255,255,0.85)",
         bordercolor=color,
         borderwidth=1,
@@ -129,35 +129,68 @@ def visible_scale(V: np.ndarray, lo, hi, at_least: float = 0.05) -> np.ndarray:
     return np.where(ok, np.maximum(1.0, at_least / np.where(ok, longest, 1.0)), 1.0)
 
 
-def run_label(
-    x: float, y: float, text: str, color: str, lo, hi, inside: bool, stack: int = 0, size: int = 15
-) -> dict:
-    """A run's name beside its current point (up and to the right, or towards the view's centre from
-    a point pinned to an edge), in its colour; `stack` lifts the labels of runs at the same point."""
-    line = size + 9
-    if inside:
-        return note(x, y, text, color, "left", "bottom", size) | dict(xshift=12, yshift=8 + line * stack)
-    return note(
-        x,
-        y,
-        text,
-        color,
-        xanchor="left"
-        if x <= lo[0] + 1e-2 * (hi[0] - lo[0])
-        else "right"
-        if x >= hi[0] - 1e-2 * (hi[0] - lo[0])
-        else "center",
-        yanchor="top" if y >= hi[1] - 1e-2 * (hi[1] - lo[1]) else "bottom",
-        size=size,
-    ) | dict(yshift=(-1 if y >= hi[1] - 1e-2 * (hi[1] - lo[1]) else 1) * 2 * line * stack)
+PLOT_PX = (900.0, 420.0)  # the plot area labels are placed in (a projector's; a phone's type is smaller too)
+# Where a label may sit around its point, in order of preference: (xanchor, yanchor, xshift, yshift).
+CORNERS = (
+    ("left", "bottom", 12, 8),
+    ("right", "bottom", -12, 8),
+    ("left", "top", 12, -8),
+    ("right", "top", -12, -8),
+)
 
 
-def stacking(points) -> list[int]:
-    """For points (x, y) in order: how many earlier points are at the same place."""
-    seen: dict = {}
-    out = []
-    for p in points:
-        key = tuple(p)
-        out.append(seen.get(key, 0))
-        seen[key] = out[-1] + 1
+def text_px(text: str, size: int) -> tuple[float, float]:
+    """A label's box in px, estimated from its text: Hangul and other wide letters take a full em."""
+    lines = text.split("<br>")
+    width = max(sum(size if ord(c) > 0x2E80 else 0.58 * size for c in line) for line in lines)
+    return width + 8, len(lines) * (size + 6) + 4
+
+
+def _box(px, py, w, h, corner):
+    xanchor, yanchor, dx, dy = corner
+    x0 = px + dx if xanchor == "left" else px + dx - w
+    y0 = py + dy if yanchor == "bottom" else py + dy - h
+    return (x0, y0, x0 + w, y0 + h)
+
+
+def _overlaps(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def placements(points, texts, lo, hi, size: int) -> list[dict]:
+    """Where each run's label goes in one frame: beside its point, at the first corner whose box
+    stays inside the plot and overlaps no label placed before it (lifted further while all four
+    collide). Points are in data units; the plot is taken as PLOT_PX."""
+    W, H = PLOT_PX
+    span = np.asarray(hi, dtype=float) - np.asarray(lo, dtype=float)
+    placed, out = [], []
+    for (x, y), text in zip(points, texts):
+        px, py = (x - lo[0]) / span[0] * W, (y - lo[1]) / span[1] * H
+        w, h = text_px(text, size)
+        best = None
+        for lift in range(0, 8):
+            for corner in CORNERS:
+                c = (*corner[:3], corner[3] + (lift * (h + 2) if corner[1] == "bottom" else -lift * (h + 2)))
+                box = _box(px, py, w, h, c)
+                inside = box[0] >= 0 and box[2] <= W and box[1] >= 0 and box[3] <= H
+                if inside and not any(_overlaps(box, b) for b in placed):
+                    best = (c, box)
+                    break
+            if best:
+                break
+        if best is None:  # nowhere free inside: the first corner that stays inside, or just the first
+            c = next((c for c in CORNERS if _inside(_box(px, py, w, h, c), W, H)), CORNERS[0])
+            best = (c, _box(px, py, w, h, c))
+        placed.append(best[1])
+        xanchor, yanchor, dx, dy = best[0]
+        out.append(dict(xanchor=xanchor, yanchor=yanchor, xshift=dx, yshift=dy))
     return out
+
+
+def _inside(box, W, H) -> bool:
+    return box[0] >= 0 and box[2] <= W and box[1] >= 0 and box[3] <= H
+
+
+def run_label(x: float, y: float, text: str, color: str, place: dict, size: int = 15) -> dict:
+    """A run's name beside its current point, in its colour, where `placements` put it."""
+    return note(x, y, text, color, size=size) | place

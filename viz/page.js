@@ -7,6 +7,8 @@
 //  3. Touch: a finger on a chart's plot area scrolls the page (the touch events never reach plotly's
 //     drag layer, which would swallow them); a tap still becomes the browser's click, which plotly
 //     turns into a selection: on the contour map, the new start.
+//  4. Presentation mode: the stage's height follows what stands above it (sizeStage).
+//  5. Reveal redraws the chart: it goes back to the frame that was on show (restore).
 (function () {
   if (window.__descentPage) return;
   window.__descentPage = true;
@@ -36,6 +38,7 @@
     if (!gd || !d || (d.name !== "step-back" && d.name !== "step-forward")) return;
     var names = frameNames(gd);
     if (!names.length) return;
+    if (gd.__descentJump) { d.args[0] = [gd.__descentJump]; gd.__descentJump = null; return; }  // see restore
     var i = currentIndex(gd) + (gd.__descentSame ? 0 : d.name === "step-back" ? -1 : 1);
     d.args[0] = [names[Math.max(0, Math.min(names.length - 1, i))]];
   }, true);
@@ -84,18 +87,56 @@
     });
   }
 
+  // 5. The animation stays where it was when the page redraws the same animation (Reveal shows the
+  //    runs' ends on the same paths): the frame on show is remembered by the figure's scene
+  //    (layout.meta.scene, the same for the same runs) and shown again in the new figure.
+  var remembered = {};
+  function scene(gd) { return gd.layout && gd.layout.meta && gd.layout.meta.scene; }
+  function restore(gd) {
+    var want = scene(gd) && remembered[scene(gd)];
+    if (!want || frameNames(gd).indexOf(want) < 0 || want === frameNames(gd)[0]) return;
+    var forward = [].find.call(gd.querySelectorAll(".updatemenu-button"), function (b) {
+      return b.__data__ && b.__data__.name === "step-forward";
+    });
+    if (!forward) return;
+    gd.__descentJump = want;
+    setTimeout(function () { forward.dispatchEvent(new MouseEvent("click", { bubbles: true })); }, 0);
+  }
+  function redrawn(gd) {  // a new figure in this chart: it shows its first frame until restored
+    if (gd.__descentSeen === gd.layout) return;
+    gd.__descentSeen = gd.layout;
+    gd.__descentFrame = undefined;
+    restore(gd);
+  }
+
   function hook(gd) {
     if (gd.__descentHooked || typeof gd.on !== "function") return;
     gd.__descentHooked = true;
-    gd.on("plotly_animatingframe", function (e) { gd.__descentFrame = e && e.name; grow(gd); });
-    gd.on("plotly_afterplot", function () { grow(gd); });
+    gd.on("plotly_animatingframe", function (e) {
+      gd.__descentFrame = e && e.name;
+      if (scene(gd)) remembered[scene(gd)] = gd.__descentFrame;
+      grow(gd);
+    });
+    gd.on("plotly_afterplot", function () { redrawn(gd); grow(gd); });
     gd.on("plotly_sliderchange", function () { setTimeout(function () { grow(gd); }, 0); });
     gd.on("plotly_animated", function () { redrawWhenStopped(gd); });
     gd.on("plotly_animationinterrupted", function () { if (!gd.__descentSame) redrawWhenStopped(gd); });
+    redrawn(gd);
     grow(gd);
+  }
+
+  // 4. Presentation mode: the stage (the main chart) takes the screen's height below the lesson's
+  //    bar, whatever the bar's height (present.css reads --stage-offset).
+  function sizeStage() {
+    var stage = document.querySelector(".st-key-stage");
+    if (!stage) return;
+    var top = Math.round(stage.getBoundingClientRect().top + window.scrollY);
+    var root = document.documentElement;
+    if (root.style.getPropertyValue("--stage-offset") !== top + "px") root.style.setProperty("--stage-offset", top + "px");
   }
 
   setInterval(function () {
     document.querySelectorAll(".js-plotly-plot").forEach(hook);
+    sizeStage();
   }, 300);
 })();

@@ -13,13 +13,18 @@ from .style import DASHES, SYMBOLS, format_lr, run_colors
 
 
 def label(run, runs, T) -> str:
-    """'GD · lr 0.1', with the start and the batch size added where runs differ in them."""
-    text = T("run.label", optimizer=T(f"opt.{run.optimizer}.short"), lr=format_lr(run.lr))
+    """'GD · lr 0.1', with the start and the batch size added where runs differ in them; where every
+    run has the same optimizer and lr and something else tells them apart, only that ('SGD (batch
+    1)' beside 'full batch')."""
+    parts = []
+    same = len({(r.optimizer, r.lr) for r in runs}) == 1
     if len({r.start for r in runs if r.optimizer == run.optimizer}) > 1:
-        text += " · " + T("run.start", n=run.start + 1)
+        parts.append(T("run.start", n=run.start + 1))
     if any(r.batch_size is not None for r in runs):
-        text += " · " + batch_label(run.batch_size, T)
-    return text
+        parts.append(batch_label(run.batch_size, T))
+    if not (same and parts and len(runs) > 1):
+        parts.insert(0, T("run.label", optimizer=T(f"opt.{run.optimizer}.short"), lr=format_lr(run.lr)))
+    return " · ".join(parts)
 
 
 def batch_label(batch_size, T) -> str:
@@ -69,9 +74,20 @@ def pinned_symbol(point: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> str:
     return "triangle-up-open"
 
 
+SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
 def fmt(v: float) -> str:
-    """A number for a label: 4 significant figures, no trailing noise."""
-    return f"{v:.4g}"
+    """A number for a label: 4 significant figures, no trailing noise, a power of ten as one.
+
+    >>> fmt(4.2), fmt(-9904000.0), fmt(9.81e13), fmt(1.5e-7)
+    ('4.2', '−9.904·10⁶', '9.81·10¹³', '1.5·10⁻⁷')
+    """
+    text = f"{v:.4g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa}·10{str(int(exponent)).translate(SUPERSCRIPT)}"
+    return text.replace("-", "−", 1) if text.startswith("-") else text
 
 
 def fate_text(run, T) -> str:

@@ -8,6 +8,8 @@ that 3 optimizers x 4 learning rates are 12 colours. Dash and marker shape tell 
 
 from __future__ import annotations
 
+from functools import cache
+
 OPTIMIZER_COLORS = {
     "gd": "#0072B2",  # blue
     "momentum": "#D55E00",  # vermillion
@@ -24,7 +26,9 @@ SYMBOLS = ["circle", "square", "diamond", "triangle-up", "cross", "star"]
 # Hangul falls back to the system's Korean fonts (Debian's fonts-noto-cjk provides Noto Sans CJK).
 FONT_FAMILY = 'Inter, "Noto Sans KR", "Noto Sans CJK KR", "Apple SD Gothic Neo", "Malgun Gothic", "Segoe UI", Helvetica, Arial, sans-serif'
 FONT = dict(family=FONT_FAMILY, size=17, color="#1B1F24")
-TICK_FONT = dict(size=15)
+INK = "#1B1F24"  # text: 16:1 on white
+TICK_INK = "#3D4451"  # tick labels: 9.9:1 on white (at least 4.5:1 is readable from the back row)
+TICK_FONT = dict(size=15, color=TICK_INK)
 AXIS = dict(
     showline=True,
     linewidth=1.5,
@@ -34,7 +38,7 @@ AXIS = dict(
     gridcolor="#E3E7ED",
     zeroline=False,
     tickfont=TICK_FONT,
-    title=dict(font=dict(size=18)),
+    title=dict(font=dict(size=18, color=INK)),
 )
 LINE_WIDTH = 3.5
 MARKER_SIZE = 8
@@ -67,6 +71,35 @@ def run_colors(runs) -> list[str]:
     for i, run in enumerate(runs):
         out.append(color_of(run.optimizer) if firsts[run.optimizer] == i else next(spare))
     return out
+
+
+def luminance(color: str) -> float:
+    """WCAG's relative luminance of a #RRGGBB colour."""
+    rgb = [int(color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: str, b: str = "#FFFFFF") -> float:
+    """WCAG's contrast ratio of two colours (1 to 21)."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+@cache
+def readable(color: str, ratio: float = 4.5) -> str:
+    """`color` darkened just enough to be read on white (contrast >= ratio): a run's label text keeps
+    its hue, the light ones (orange, sky blue) get darker.
+
+    >>> readable("#0072B2"), readable("#E69F00"), contrast(readable("#E69F00")) >= 4.5
+    ('#0072B2', '#9C6C00', True)
+    """
+    rgb = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
+    for k in range(100):
+        shade = "#" + "".join(f"{round(c * (1 - k / 100)):02X}" for c in rgb)
+        if contrast(shade) >= ratio:
+            return shade
+    return INK
 
 
 def format_lr(lr: float) -> str:
@@ -117,7 +150,9 @@ def base_layout(height: int | None = 560, big: bool = False, **extra) -> dict:
             if key.startswith(("xaxis", "yaxis")) and isinstance(axis, dict):
                 title = axis.get("title") or {}
                 layout[key] = dict(
-                    axis, tickfont=dict(size=size["tick"]), title=dict(title, font=dict(size=size["title"]))
+                    axis,
+                    tickfont=dict(size=size["tick"], color=TICK_INK),
+                    title=dict(title, font=dict(size=size["title"], color=INK)),
                 )
     return layout
 

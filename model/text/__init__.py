@@ -29,8 +29,8 @@ class Texts:
         self.catalog = CATALOGS[lang]
 
     def __call__(self, key: str, **values) -> str:
-        text = self.catalog[key]
-        return text.format(**values) if values else text
+        """The text of `key` with its {placeholders} filled ({{ and }} are braces)."""
+        return self.catalog[key].format(**values)
 
     def choices(self, key: str) -> tuple[str, ...]:
         return tuple(self.catalog[key])

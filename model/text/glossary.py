@@ -20,6 +20,9 @@ TERMS = (
     "taylor",
     "momentum",
     "curvature",
+    "run",
+    "optimizer",
+    "weight",
 )
 
 # Korean spellings the catalog must not use, where the glossary has one word for the idea.
@@ -31,4 +34,6 @@ AVOID_KO = {
     "gradient_descent": ("경사하강법", "기울기 하강법"),
     "diverge": ("폭주",),
     "momentum": ("운동량",),
+    "run": ("실행",),  # a program's execution; a descent from one start is a 경로
+    "optimizer": ("옵티마이저",),
 }
