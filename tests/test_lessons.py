@@ -341,3 +341,37 @@ def test_the_words_hold_on_another_blas_kernel():
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
     )
     assert done.returncode == 0, done.stderr[-3000:]
+
+
+def test_next_and_previous_keep_presentation_mode_and_open_predicting():
+    at = fresh({"lesson": "ravine", "present": "1"})
+    at.button(key="lesson_reveal").click().run()
+    assert at.success
+    at.button(key="lesson_next").click().run()
+    no_exception(at)
+    order = list(LESSONS)
+    assert state_of(at)["lesson"] == order[order.index("ravine") + 1] and state_of(at)["present"]
+    assert not at.success and at.button(key="lesson_reveal") is not None  # predicting again
+    at.button(key="lesson_prev").click().run()
+    assert state_of(at)["lesson"] == "ravine" and state_of(at)["present"] and not at.success
+
+
+def test_the_answer_can_be_hidden_again_for_the_next_class():
+    at = fresh({"lesson": "too-large"})
+    at.radio(key="lesson_guess").set_value(at.radio(key="lesson_guess").options[1]).run()
+    at.button(key="lesson_reveal").click().run()
+    assert any(s.value.startswith("Right!") for s in at.success) and at.dataframe
+    at.button(key="lesson_hide").click().run()
+    no_exception(at)
+    assert not at.success and not at.dataframe and at.radio(key="lesson_guess").value is None
+
+
+def test_a_number_answer_is_judged_within_the_lessons_tolerance():
+    at = fresh({"lesson": "seed-example"})
+    at.number_input(key="lesson_guess").set_value(4.21).run()
+    at.button(key="lesson_reveal").click().run()
+    assert any(s.value.startswith("Right!") for s in at.success)
+    at.button(key="lesson_hide").click().run()
+    at.number_input(key="lesson_guess").set_value(5.8).run()  # the step taken uphill
+    at.button(key="lesson_reveal").click().run()
+    assert any(s.value.startswith("Not quite.") for s in at.success)
