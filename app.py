@@ -13,11 +13,13 @@ import streamlit as st
 
 from model.state import setup_from
 from model.text import texts
-from ui import compute, housekeeping, panels, session, sidebar, views
+from ui import compute, housekeeping, offload, panels, session, sidebar, views
 from ui.turn import turn
 
 
-def page(state: dict) -> None:
+def page(state: dict, over=None, stopped=None) -> None:
+    """The page of a state; `over`: the estimated cost of a picture the budget refuses (model.cost);
+    `stopped`: why its heavy work was stopped (ui.offload.Refused)."""
     T = texts(state["lang"])
     st.set_page_config(page_title=T("page.title"))
     panels.assets(state)
@@ -35,6 +37,9 @@ def page(state: dict) -> None:
         st.info(text, icon=":material/arrow_forward:")
     session.sync_url(state)
     if problems:
+        return
+    if over is not None or stopped is not None:  # nothing runs: say why, and what fits instead
+        panels.too_costly(setup, state, over, stopped, T)
         return
     try:
         runs = compute.runs_of(setup)
@@ -73,14 +78,33 @@ def usable_setup(state, T):
     return setup
 
 
+def heavy_work(setup, state):
+    """(the estimate of a picture too costly to compute, why its heavy work stopped): both None
+    when the heavy part is done (in worker processes, before the rerun takes its turn) or there is
+    none. A formula that cannot be used is the page's to say."""
+    try:
+        over = compute.afford(setup, state["view"], state["basin_zoom"])
+        if over is None:
+            compute.precompute(setup, state)
+        return over, None
+    except offload.Refused as refusal:
+        if refusal.why == "cancelled":  # the student changed something: the next rerun follows
+            st.stop()
+        return None, refusal
+    except ValueError:
+        return None, None
+
+
 def main() -> None:
     st.set_page_config(page_icon="⛰️", layout="wide")
     housekeeping.start()
     try:
         state = session.begin()
-        compute.prepare(setup_from(state, session.csv_in_use()))  # a typed formula's analysis: no turn needed
+        setup = setup_from(state, session.csv_in_use())
+        compute.prepare(setup)  # a typed formula's analysis: no turn needed
+        over, stopped = heavy_work(setup, state)
         with turn():
-            page(state)
+            page(state, over, stopped)
     except Exception as err:  # a last resort: a bug must not put a traceback in front of a class
         logging.getLogger(__name__).exception("the page failed")
         T = texts(st.session_state.get("_state", {}).get("lang", "en"))

@@ -3,7 +3,8 @@
     python -m deploy.serve --replicas 2 --port 8500
 
 starts `streamlit run app.py` N times (ports --base-port, --base-port + 1, ...) and HAProxy on
---port in front of them, with the configuration it writes to deploy/haproxy.cfg:
+--port in front of them, with the configuration it writes to deploy/run/haproxy.cfg (the committed
+deploy/haproxy.cfg is the default 2 replicas', for an operator to read):
 
 - stickiness by a cookie HAProxy inserts (a classroom shares one public address, so not by source
   address): a tab's page, its websocket and its uploads reach the same replica;
@@ -34,8 +35,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CONFIG = ROOT / "deploy" / "haproxy.cfg"
-RUN_DIR = ROOT / "deploy" / "run"
+RUN_DIR = ROOT / "deploy" / "run"  # PID files and the configuration of a run (git ignores it)
+CONFIG = RUN_DIR / "haproxy.cfg"
+EXAMPLE = ROOT / "deploy" / "haproxy.cfg"  # committed: the configuration of the default 2 replicas
 DEFAULT_PORT, DEFAULT_BASE_PORT = 8500, 8601  # the static server listens on base port - 1
 COMPRESSED = (
     "text/html text/css text/javascript application/javascript application/json image/svg+xml text/plain"
@@ -182,7 +184,7 @@ class Cluster:
         while not healthy(self.port):
             if time.monotonic() > end or self.haproxy.poll() is not None:
                 self.stop()
-                raise RuntimeError("HAProxy did not start (haproxy -c -f deploy/haproxy.cfg says why)")
+                raise RuntimeError("HAProxy did not start (haproxy -c -f deploy/run/haproxy.cfg says why)")
             time.sleep(0.1)
         return self
 
@@ -225,17 +227,28 @@ def main(argv=None) -> int:
     if not 1 <= args.replicas <= 16:
         ap.error("--replicas must be 1..16")
     ports = [args.base_port + i for i in range(args.replicas)]
+    for name, port in (
+        ("--port", args.port),
+        ("--base-port", args.base_port - 1),
+        ("--base-port", ports[-1]),
+    ):
+        if not 1024 <= port <= 65535:
+            ap.error(
+                f"{name}: the ports it needs must lie in 1024..65535 (the static server takes --base-port - 1)"
+            )
+    if args.port in ports or args.port == args.base_port - 1:
+        ap.error("--port must differ from the replicas' ports and the static server's (--base-port - 1)")
     if args.print_config:
         print(haproxy_config(args.port, ports, args.base_port - 1), end="")
         return 0
     cluster = Cluster(args.replicas, args.port, args.base_port, quiet=False)
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
-    cluster.start()
-    print(
-        f"serving on http://127.0.0.1:{args.port}/ ({args.replicas} replicas on ports {ports}); Ctrl-C stops"
-    )
-    try:
+    try:  # Ctrl-C while starting stops what started, and leaves no PID files
+        cluster.start()
+        print(
+            f"serving on http://127.0.0.1:{args.port}/ ({args.replicas} replicas on ports {ports}); Ctrl-C stops"
+        )
         while not stopping:
             for port in cluster.restart_dead():
                 print(f"replica on port {port} had stopped: started again", file=sys.stderr)

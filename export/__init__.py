@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import lessons
@@ -74,6 +75,22 @@ def link_export(link: str, lang: str | None = None) -> tuple[tuple[str, str], li
     return picture_export(state, lang, catalog), problems
 
 
+def unwritable(path: str) -> str | None:
+    """Why `path` cannot be written ('' / None: it can), without leaving a file behind."""
+    target = Path(path)
+    if target.is_dir():
+        return "it is a folder"
+    existed = target.exists()
+    try:
+        with open(target, "a", encoding="utf-8"):
+            pass
+    except OSError as err:
+        return err.strerror or str(err)
+    if not existed:
+        target.unlink()
+    return None
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m export", description=__doc__.splitlines()[0])
     ap.add_argument("--list", action="store_true", help="print the lesson slugs and titles")
@@ -91,6 +108,11 @@ def main(argv=None) -> int:
         return 0
     if not (args.lesson or args.link) or not args.out or (args.lesson and args.link):
         ap.error("give --list, or one of --lesson NAME / --link QUERY, and --out FILE.html")
+    for path in filter(None, (args.out, args.csv)):  # before computing anything
+        problem = unwritable(path)
+        if problem:
+            print(f"error: cannot write {path}: {problem}", file=sys.stderr)
+            return 2
     try:
         if args.lesson:
             page, table = lesson_export(args.lesson, args.lang or "en")

@@ -475,12 +475,12 @@ def custom_surface(text, bounds=None) -> Surface:
     f_and_g = sympy.lambdify(syms, [expr, grad], modules="numpy", cse=True)
     h_fn = sympy.lambdify(syms, hess, modules="numpy", cse=True)
 
-    def fg(*c):
-        f, g = f_and_g(*c)
+    def fg(*c):  # NumPy's floats: a fractional power of a negative number is nan (undefined), not complex
+        f, g = f_and_g(*_real(c))
         return f, tuple(g)
 
     def hess_upper(*c):
-        return tuple(h_fn(*c))
+        return tuple(h_fn(*_real(c)))
 
     s = Surface(
         "custom",
@@ -499,6 +499,11 @@ def custom_surface(text, bounds=None) -> Surface:
     s.minima = s.critical[[k in ("minimum", "flat_minimum") for k in s.critical_kinds]]
     s.domain_problem = _domain_checks(expr, syms)
     return s
+
+
+def _real(coords):
+    """Coordinates as NumPy floats: Python's own float ** 0.5 of a negative number is complex."""
+    return [np.float64(v) if isinstance(v, float) else v for v in coords]
 
 
 def _bounds(bounds, dim):
@@ -522,11 +527,22 @@ def _grid(s, n):
 
 
 def _check_finite(s) -> None:
-    with np.errstate(all="ignore"):
-        values = np.broadcast_to(
-            s.value(_grid(s, 41 if s.dim == 2 else 401)), (41**2 if s.dim == 2 else 401,)
-        )
-    if not np.isfinite(values).any():
+    """The formula evaluates to real numbers somewhere in the view (value, gradient and Hessian),
+    or it is refused here, before any run: a number too large for a float (2^1000 · 2^1000 · x)
+    or a value that is not a number at all is said plainly, never raised later."""
+    grid = _grid(s, 41 if s.dim == 2 else 401)
+    try:
+        with np.errstate(all="ignore"):
+            values = np.broadcast_to(s.value(grid), (len(grid),))
+            parts = [np.asarray(s.grad(grid[:5]), dtype=float), np.asarray(s.hessian(grid[:5]), dtype=float)]
+            for point in grid[:: max(len(grid) // 7, 1)][:7]:  # the single-run path: Python floats
+                parts.append(np.asarray(s._fg(*map(float, point))[0], dtype=float))
+    except (OverflowError, TypeError, ValueError, ZeroDivisionError, AttributeError):
+        raise InputError(
+            "formula.not_real",
+            "The formula is not a smooth real-valued function that this app can differentiate.",
+        ) from None
+    if any(np.iscomplexobj(part) for part in parts) or not np.isfinite(values).any():
         raise InputError(
             "formula.not_finite",
             "The function is not finite anywhere in the view: change the formula or the ranges.",

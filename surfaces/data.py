@@ -18,6 +18,8 @@ computed stably with log1p/logaddexp; its minimum comes from Newton's method to 
 
 from __future__ import annotations
 
+import itertools
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -267,13 +269,15 @@ def default_data_surfaces() -> list[DataSurface]:
 
 
 MAX_ROWS = 10_000
+LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")  # a line ends in CR LF, LF or a lone CR (old Excel)
 
 
 def parse_csv(content: bytes, kind: str, standardize: bool = False, name: str = "upload.csv") -> Dataset:
     """Two numeric columns x, y from CSV bytes (a header naming x and y, or no header), checked
-    row by row. Raises ValueError with one clear message for the first problem found."""
+    row by row as they are read (a file of millions of rows stops at row MAX_ROWS + 1; old Excel
+    files that end lines with a lone CR read like any other). Raises InputError with one clear
+    message for the first problem found."""
     import csv
-    import io
 
     try:
         text = content.decode("utf-8-sig")
@@ -281,16 +285,28 @@ def parse_csv(content: bytes, kind: str, standardize: bool = False, name: str = 
         raise InputError(
             "csv.not_text", "The file is not text: upload a CSV file with two columns, x and y."
         ) from None
-    rows = [r for r in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in r)]
-    if not rows:
+    lines = (m.group(0) for m in LINE.finditer(text) if m.group(0))  # lazily: a line at a time
+    rows = (r for r in csv.reader(lines) if any(cell.strip() for cell in r))
+    try:
+        return _read_rows(rows, kind, standardize, name)
+    except csv.Error as err:  # a cell larger than csv's field limit, a NUL byte, ...
+        raise InputError(
+            "csv.unreadable", f"The file could not be read as CSV ({err}).", problem=str(err)[:80]
+        ) from None
+
+
+def _read_rows(rows, kind: str, standardize: bool, name: str) -> Dataset:
+    first_row = next(rows, None)
+    if first_row is None:
         raise InputError(
             "csv.empty", "The file is empty: it needs two columns, x and y, and at least 2 rows."
         )
-    header = [cell.strip().lower() for cell in rows[0]]
+    header = [cell.strip().lower() for cell in first_row]
     if "x" in header and "y" in header:
-        cols, rows, first = (header.index("x"), header.index("y")), rows[1:], 2
-    elif all(_is_number(c) for c in rows[0][:2]) and len(rows[0]) >= 2:
+        cols, first = (header.index("x"), header.index("y")), 2
+    elif all(_is_number(c) for c in first_row[:2]) and len(first_row) >= 2:
         cols, first = (0, 1), 1
+        rows = itertools.chain([first_row], rows)
     else:
         raise InputError(
             "csv.columns",
@@ -298,6 +314,10 @@ def parse_csv(content: bytes, kind: str, standardize: bool = False, name: str = 
         )
     xs, ys = [], []
     for i, r in enumerate(rows, start=first):
+        if len(xs) == MAX_ROWS:
+            raise InputError(
+                "csv.too_many", f"The file has more than {MAX_ROWS:,} rows.", max=f"{MAX_ROWS:,}"
+            )
         if len(r) <= max(cols):
             column = "x" if len(r) <= cols[0] else "y"
             raise InputError("csv.missing", f"Row {i} has no value for {column}.", row=i, column=column)
@@ -306,33 +326,24 @@ def parse_csv(content: bytes, kind: str, standardize: bool = False, name: str = 
             if not _is_number(cell):
                 raise InputError(
                     "csv.not_number",
-                    f"Row {i}: {label} = {cell!r} is not a number.",
+                    f"Row {i}: {label} = {cell[:20]!r} is not a number.",
                     row=i,
                     column=label,
-                    cell=repr(cell),
+                    cell=repr(cell[:20]),
                 )
             v = float(cell)
             if not np.isfinite(v):
                 raise InputError(
                     "csv.not_finite",
-                    f"Row {i}: {label} is {cell!r}; every value must be a finite number.",
+                    f"Row {i}: {label} is {cell[:20]!r}; every value must be a finite number.",
                     row=i,
                     column=label,
-                    cell=repr(cell),
+                    cell=repr(cell[:20]),
                 )
             out.append(v)
     if len(xs) < 2:
         raise InputError(
-            "csv.too_few",
-            f"The file has {len(xs)} data row{'s' if len(xs) != 1 else ''}; at least 2 are needed.",
-            n=len(xs),
-        )
-    if len(xs) > MAX_ROWS:
-        raise InputError(
-            "csv.too_many",
-            f"The file has {len(xs):,} rows; this app takes at most {MAX_ROWS:,}.",
-            n=f"{len(xs):,}",
-            max=f"{MAX_ROWS:,}",
+            "csv.too_few", f"The file has too few data rows ({len(xs)}); at least 2 are needed.", n=len(xs)
         )
     y = np.array(ys)
     if kind == "classification" and not np.isin(y, (0.0, 1.0)).all():

@@ -6,6 +6,7 @@ import pytest
 from optimizers import OPTIMIZERS, run
 from surfaces import SURFACES, data_surface, synthetic
 from surfaces.data import parse_csv
+from surfaces.errors import InputError
 
 DATA = ["linreg_slope", "linreg", "logreg"]
 
@@ -140,7 +141,9 @@ BAD = {
     "missing column": (b"x,z\n1,2\n3,4\n", "Columns x and y are missing"),
     "non-numeric": (b"x,y\n1,2\n3,abc\n", "Row 3: y = 'abc' is not a number"),
     "NaN": (b"x,y\n1,2\nnan,4\n", "Row 3: x = 'nan' is not a number"),
-    "one row": (b"x,y\n1,2\n", "1 data row; at least 2 are needed"),
+    "one row": (b"x,y\n1,2\n", "too few data rows"),
+    "old Excel line ends": (b"x,y\r1,a\r2,3\r", "Row 2: y = 'a' is not a number"),
+    "a huge cell": (b"x,y\n1," + b"9" * 200_000 + b"\n", "could not be read as CSV"),
     "empty": (b"", "The file is empty"),
     "labels": (b"x,y\n1,0\n2,1\n3,2\n", "y must be 0 or 1; row 4 has y = 2"),
     "not text": (b"\xff\xfe\x00\x81", "not text"),
@@ -160,3 +163,22 @@ def test_good_csv_with_or_without_header():
     assert a.x.tolist() == b.x.tolist() == [1, 2, 3] and a.y.tolist() == [2.5, 4.5, 6.5]
     c = parse_csv(b"id,Y,X\n0,1,0.5\n1,0,-0.5\n", "classification", standardize=True)
     assert c.x.tolist() == [1.0, -1.0] and c.y.tolist() == [1.0, 0.0]
+
+
+def test_a_csv_of_millions_of_rows_stops_at_the_limit_without_reading_the_rest():
+    """A 10 MB file of 2.5 million rows: refused at row 10,001 (read row by row, not all at once)."""
+    import tracemalloc
+
+    content = b"x,y\n" + b"1,2\n" * 2_500_000
+    tracemalloc.start()
+    with pytest.raises(InputError) as refusal:
+        parse_csv(content, "regression")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert refusal.value.key == "csv.too_many"
+    assert peak < 3 * len(content)  # the text itself and little more: no list of 2.5 M rows
+
+
+def test_old_excel_line_ends_read_like_any_other():
+    data = parse_csv(b"x,y\r1,2\r2,4\r3,7\r", "regression")
+    assert data.n == 3 and list(data.x) == [1.0, 2.0, 3.0]

@@ -311,7 +311,7 @@ def test_a_bad_formula_is_refused_in_korean(formula):
 )
 def test_a_bad_csv_is_refused_in_korean(content):
     at = fresh({"lang": "ko", "surface": "linreg"})
-    at.file_uploader(key="data_csv").set_value(("bad.csv", content, "text/csv")).run()
+    at.file_uploader[0].set_value(("bad.csv", content, "text/csv")).run()
     assert_korean(at)
     assert any("이전 데이터를 그대로 씁니다" in m for m in page_texts(at))
 

@@ -8,17 +8,18 @@ import streamlit as st
 
 from lessons import Lesson
 from lessons.page import Context, revealed
-from model import explore, landscape, tables, verdicts
-from model.experiment import Setup, simulate
-from model.explore import run_options
+from model import cost, landscape, tables, tasks, verdicts
+from model.cost import QUICK, Cost
+from model.experiment import Setup
 from model.preview import preview
+from model.spec import UPLOADS
 from model.text import texts
-from optimizers.stability import limit
-from optimizers.sweep import compare, curvature_if_quadratic, lr_grid, lr_sweep
 from surfaces import custom
 from viz.history import history_figure
-from viz.sweep import compare_figure, sweep_figure
 from viz.views import main_figure
+
+from . import offload, session
+from .cache import RUNS_BYTES, ByteCache
 
 SETUP_HASH = {Setup: repr, Lesson: lambda lesson: (lesson.slug, lesson.source)}
 
@@ -35,10 +36,73 @@ def prepare(setup: Setup) -> None:
         custom.analyse_ahead(setup.spec.formula)
 
 
-@st.cache_resource(max_entries=256, show_spinner=False, hash_funcs=SETUP_HASH)
+def uploads_of(setup: Setup) -> dict:
+    """The uploaded data a setup names, for a worker process (it has no copy of this one's)."""
+    key = setup.spec.csv
+    return {key: UPLOADS[key]} if key and key in UPLOADS else {}
+
+
+def heavy(setup: Setup, what: Cost) -> bool:
+    """Whether work of this cost goes to a worker process (a typed formula's surface stays here: it
+    is built from its sympy analysis, which lives in this process)."""
+    return what.seconds > QUICK and setup.spec.surface != "custom"
+
+
+def offloaded(fn, setup: Setup, what: Cost, *args):
+    """fn(setup, *args, uploads) in a worker when heavy (ui.offload), else here."""
+    if not heavy(setup, what):
+        return fn(setup, *args, {})
+    return offload.call(
+        fn, setup, *args, uploads_of(setup), seconds=what.seconds, cancelled=session.superseded
+    )
+
+
+RUNS = ByteCache(RUNS_BYTES)
+
+
 def runs_of(setup: Setup):
-    """The runs of a setup (shared, never modified: no copy per rerun, unlike st.cache_data)."""
-    return simulate(setup, surface_of(setup))
+    """The runs of a setup, shared by every session and never modified, kept while the cache's
+    bytes allow (the largest setups cost hundreds of MB)."""
+    return RUNS.get(repr(setup), lambda: offloaded(tasks.runs, setup, runs_cost_of(setup)))
+
+
+def runs_cost_of(setup: Setup) -> Cost:
+    return cost.runs_cost(setup, surface_of(setup))
+
+
+@st.cache_resource(max_entries=256, show_spinner=False, hash_funcs=SETUP_HASH)
+def rerun_cost_of(setup: Setup, view: str, zoom: int = 1) -> Cost:
+    """What a rerun of this setup and view will cost (model.cost), estimated once."""
+    return cost.rerun_cost(setup, surface_of(setup), view, zoom)
+
+
+def afford(setup: Setup, view: str, zoom: int = 1) -> Cost | None:
+    """None when the rerun fits the budget, else its estimated cost (the page says so and offers
+    what fits instead)."""
+    estimate = rerun_cost_of(setup, view, zoom)
+    return estimate if estimate.over(cost.budget()) else None
+
+
+def budget() -> tuple[float, float]:
+    return cost.budget()
+
+
+def steps_that_fit(setup: Setup, view: str, zoom: int = 1) -> int | None:
+    return cost.steps_that_fit(setup, surface_of(setup), view, cost.budget(), zoom)
+
+
+def precompute(setup: Setup, state: dict) -> None:
+    """The heavy part of this rerun, done before it takes its turn (ui.turn) in worker processes:
+    the runs, and the view's family. Quick work is left to the page, in its turn."""
+    view, zoom = state["view"], state["basin_zoom"]
+    if heavy(setup, runs_cost_of(setup)):
+        runs_of(setup)
+    lang, big = state["lang"], state["present"]
+    family = {"sweep": lambda: sweep_json(setup, lang), "compare": lambda: compare_json(setup, lang),
+              "scrub": lambda: scrub_json(setup, lang, state["scrub_decades"], big),
+              "basins": lambda: basins_json(setup, lang, zoom, big)}.get(view)  # fmt: skip
+    if family is not None and heavy(setup, cost.view_cost(setup, surface_of(setup), view, zoom)):
+        family()
 
 
 def shown_runs(setup: Setup, predicting: bool = False):
@@ -91,46 +155,28 @@ def lowest_known(s, runs) -> float | None:
     return min([s.f_min, *reached])
 
 
+def _view_cost(setup: Setup, view: str, zoom: int = 1) -> Cost:
+    return cost.view_cost(setup, surface_of(setup), view, zoom)
+
+
 @st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=SETUP_HASH)
 def sweep_json(setup: Setup, lang: str) -> dict:
-    T = texts(lang)
-    s, name = surface_of(setup), setup.optimizers[0]
-    options = run_options(setup, name)
-    sweep = lr_sweep(s, name, setup.x0, lr_grid(), setup.steps, **options)
-    hyper = setup.hyper_for(name)
-    hyper.pop("lr", None)
-    exact = setup.schedule == "constant" and not setup.noise and options["batch_size"] is None
-    top = (
-        limit(name, **hyper) if exact and not hyper.get("weight_decay") and "clip_norm" not in hyper else None
-    )
-    L = curvature_if_quadratic(s) if top else None
-    threshold = (top / L, f"{top:.3g}") if L else None  # the rate where lr * L reaches the limit
-    return sweep_figure(sweep, T(f"opt.{name}.name"), T, threshold, s.f_min)
+    return offloaded(tasks.sweep, setup, _view_cost(setup, "sweep"), lang)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=SETUP_HASH)
 def compare_json(setup: Setup, lang: str) -> dict:
-    T = texts(lang)
-    s = surface_of(setup)
-    hypers = {
-        n: {k: v for k, v in run_options(setup, n).items() if k not in SHARED} for n in setup.optimizers
-    }
-    shared = {k: v for k, v in run_options(setup, setup.optimizers[0]).items() if k in SHARED}
-    result = compare(s, setup.optimizers, setup.x0, lr_grid(n=50), setup.steps, hypers, **shared)
-    return compare_figure(result, {n: T(f"opt.{n}.short") for n in setup.optimizers}, T, s.f_min)
-
-
-SHARED = ("schedule", "tol", "noise", "seed", "shuffle", "stop_diverged", "batch_size")
+    return offloaded(tasks.comparison, setup, _view_cost(setup, "compare"), lang)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=SETUP_HASH)
 def scrub_json(setup: Setup, lang: str, decades: float = 1.0, big: bool = False) -> dict:
-    return explore.scrub_spec(setup, surface_of(setup), texts(lang), decades, big)
+    return offloaded(tasks.scrub, setup, _view_cost(setup, "scrub"), lang, decades, big)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False, hash_funcs=SETUP_HASH)
 def basins_json(setup: Setup, lang: str, zoom: int = 1, big: bool = False) -> dict:
-    return explore.basins_spec(setup, surface_of(setup), texts(lang), zoom, big)
+    return offloaded(tasks.basins, setup, _view_cost(setup, "basins", zoom), lang, zoom, big)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False, hash_funcs=SETUP_HASH)

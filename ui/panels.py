@@ -109,6 +109,33 @@ def problems_of(s, setup, T, start_range: float = 10.0) -> list[str]:
     return out
 
 
+def too_costly(setup, state: dict, over, stopped, T) -> None:
+    """A picture this server will not compute: what it would cost, what fits instead (a button
+    that sets it), and the rest of the page keeps working."""
+    seconds, limit = compute.budget()
+    if stopped is not None:
+        st.warning(
+            T(f"budget.stopped_{stopped.why}", seconds=f"{seconds:g}"), icon=":material/hourglass_disabled:"
+        )
+        return
+    memory = over.bytes > limit
+    part = T(f"budget.part.{over.largest(memory).split(':')[0] or 'runs'}")
+    if memory:
+        said = T("budget.memory", what=part, mb=f"{over.bytes / 1e6:,.0f}", limit=f"{limit / 1e6:,.0f}")
+    else:
+        said = T("budget.time", what=part, seconds=f"{over.seconds:,.0f}" if over.seconds >= 10 else f"{over.seconds:.1f}",
+                 limit=f"{seconds:g}")  # fmt: skip
+    fit = compute.steps_that_fit(setup, state["view"], state["basin_zoom"]) if not setup.epochs else None
+    if fit is not None and fit < setup.steps:
+        said += " " + T("budget.offer_steps", steps=f"{fit:,}")
+    else:
+        said += " " + T("budget.offer_other")
+    st.warning(said, icon=":material/hourglass_disabled:")
+    if fit is not None and fit < setup.steps:
+        st.button(T("budget.use_steps", steps=f"{fit:,}"), key="budget_steps", on_click=session.set_value,
+                  args=("steps", fit))  # fmt: skip
+
+
 def divergence_notes(s, runs, T) -> None:
     """A note per run that stopped early for want of a number, and one sentence per run whose
     outcome contradicts the local verdict at its start."""

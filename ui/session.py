@@ -24,6 +24,21 @@ from optimizers.sweep import scrub_rates
 CHART_CLICKS = ("chart", "sweep_chart", "scrub_chart", "basin_chart")  # charts a click on changes the state
 
 
+def superseded() -> bool:
+    """Whether this session's rerun is no longer wanted: the student changed something since, and
+    Streamlit holds a newer rerun (or a stop) for it. Read from Streamlit's script requests, which
+    it checks itself only when the script next draws something; False where that changes."""
+    try:
+        from streamlit.runtime.scriptrunner_utils.script_requests import ScriptRequestType
+        from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+        ctx = get_script_run_ctx(suppress_warning=True)
+        requests = ctx.script_requests if ctx is not None else None
+        return requests is not None and requests._state != ScriptRequestType.CONTINUE
+    except (ImportError, AttributeError):
+        return False
+
+
 def browser_lang() -> str:
     return lang_of_locale(getattr(st.context, "locale", None))
 
@@ -200,6 +215,7 @@ def accept_upload(upload, kind: str, standardize: bool) -> str | None:
         try:
             ss["_csv"] = remember_upload(upload.getvalue(), kind, standardize, upload.name)
             ss["_csv_error"] = None
+            ss.pop("_keep_csv", None)
         except ValueError as err:
             ss["_csv_error"] = (upload.name, err)
     return ss.get("_csv")
@@ -209,8 +225,31 @@ def csv_error():
     return st.session_state.get("_csv_error")
 
 
+def uploader_key() -> str:
+    """The CSV uploader's key: a new one after a refused file, which clears the uploader (a widget's
+    file cannot be cleared otherwise)."""
+    n = st.session_state.get("_uploads_refused", 0)
+    return "data_csv" if not n else f"data_csv_{n}"
+
+
+def refused(upload) -> bool:
+    """Note that `upload` was refused (once): the uploader is drawn anew, without it."""
+    ss = st.session_state
+    if ss.get("_refused_file") == upload.file_id:
+        return False
+    ss["_refused_file"] = upload.file_id
+    ss["_uploads_refused"] = ss.get("_uploads_refused", 0) + 1
+    ss["_keep_csv"] = True
+    return True
+
+
+def kept_after_refusal() -> bool:
+    """Whether the uploader is empty only because a refused file left it (the data in use stays)."""
+    return bool(st.session_state.get("_keep_csv"))
+
+
 def forget_upload() -> None:
-    for key in ("_csv", "_csv_file", "_csv_error"):
+    for key in ("_csv", "_csv_file", "_csv_error", "_keep_csv"):
         st.session_state.pop(key, None)
 
 

@@ -113,7 +113,7 @@ def data_ui(state: dict, T) -> None:
         upload = st.file_uploader(
             T("data.upload_classification" if kind == "classification" else "data.upload"),
             type=["csv"],
-            key="data_csv",
+            key=session.uploader_key(),
         )
         upload_ui(upload, kind, state["data_standardize"], T)
         batch_ui(state, T)
@@ -148,21 +148,25 @@ def network_ui(state: dict, T) -> None:
 
 
 def upload_ui(upload, kind: str, standardize: bool, T) -> None:
+    """An uploaded CSV: used if valid; a refused file says why, leaves the uploader and the previous
+    data stays in use."""
     before = session.csv_in_use()
     if upload is None:
-        if before:
+        if before and not session.kept_after_refusal():
             session.forget_upload()
             st.rerun()
-        return
-    key = session.accept_upload(upload, kind, standardize) or ""  # "" : no valid file yet
+    else:
+        key = session.accept_upload(upload, kind, standardize) or ""  # "" : no valid file yet
+        if session.csv_error() and session.refused(upload):
+            st.rerun()  # the uploader is drawn anew, without the refused file
+        if key != before:
+            st.rerun()
     error = session.csv_error()
     if error:
         name, err = error
         st.warning(T("data.csv_problem", name=name, problem=T.error(err)), icon=":material/description:")
-    if key != before:
-        st.rerun()
-    if key and key.startswith(kind):
-        st.caption(T("data.using", source=UPLOADS[key].source, n=UPLOADS[key].n))
+    if before and before.startswith(kind):
+        st.caption(T("data.using", source=UPLOADS[before].source, n=UPLOADS[before].n))
 
 
 def batch_ui(state: dict, T) -> None:

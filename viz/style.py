@@ -8,6 +8,7 @@ that 3 optimizers x 4 learning rates are 12 colours. Dash and marker shape tell 
 
 from __future__ import annotations
 
+import itertools
 from functools import cache
 
 OPTIMIZER_COLORS = {
@@ -67,7 +68,7 @@ def run_colors(runs) -> list[str]:
         if run.optimizer not in firsts:
             firsts[run.optimizer] = i
             used.add(color_of(run.optimizer))
-    spare = (c for c in EXTRA_COLORS * 4 if c not in used)
+    spare = itertools.cycle([c for c in EXTRA_COLORS if c not in used] or EXTRA_COLORS)  # any number of runs
     for i, run in enumerate(runs):
         out.append(color_of(run.optimizer) if firsts[run.optimizer] == i else next(spare))
     return out

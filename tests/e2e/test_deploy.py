@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from deploy.serve import CONFIG, DEFAULT_BASE_PORT, DEFAULT_PORT, Cluster, haproxy_config
+from deploy.serve import DEFAULT_BASE_PORT, DEFAULT_PORT, EXAMPLE, Cluster, haproxy_config
 
 from .conftest import MAIN, ROOT, chart, missing, settle
 
@@ -65,9 +65,9 @@ def get(url: str, headers: dict | None = None):
 
 
 def test_the_config_is_generated_from_its_replica_list():
-    """deploy/haproxy.cfg is what deploy.serve wrote for its replicas (committed: the default 2
-    replicas; an operator's run rewrites it for theirs)."""
-    text = CONFIG.read_text()
+    """deploy/haproxy.cfg is what deploy.serve writes for the default 2 replicas (committed, for an
+    operator to read; a run writes its own into deploy/run/, which git ignores)."""
+    text = EXAMPLE.read_text()
     port = int(re.search(r"bind 127\.0\.0\.1:(\d+)", text)[1])
     replicas = [int(p) for p in re.findall(r"server r\d+ 127\.0\.0\.1:(\d+) check cookie", text)]
     static = int(re.search(r"server static 127\.0\.0\.1:(\d+)", text)[1])

@@ -1,0 +1,65 @@
+"""What a page computes from a Setup, as plain functions of picklable arguments, so that the shell
+can run each in its own process or in a worker (ui.offload): the runs, and each view's family of
+runs with its figure. An uploaded data set travels with the task (`uploads`: the worker has no
+other copy of it)."""
+
+from __future__ import annotations
+
+from optimizers.stability import limit
+from optimizers.sweep import compare, curvature_if_quadratic, lr_grid, lr_sweep
+from viz.sweep import compare_figure, sweep_figure
+
+from . import explore
+from .experiment import Setup, simulate
+from .explore import run_options
+from .spec import UPLOADS
+from .text import texts
+
+SHARED = ("schedule", "tol", "noise", "seed", "shuffle", "stop_diverged", "batch_size")
+
+
+def surface(setup: Setup, uploads: dict | None = None):
+    """The setup's surface; `uploads`: the CSV data it names, where this process has none."""
+    for key, data in (uploads or {}).items():
+        UPLOADS.setdefault(key, data)
+    return setup.spec.build()
+
+
+def runs(setup: Setup, uploads: dict | None = None):
+    return simulate(setup, surface(setup, uploads))
+
+
+def sweep(setup: Setup, lang: str, uploads: dict | None = None) -> dict:
+    """The lr sweep's figure: the first optimizer at 200 rates, its regimes, 2/L on a quadratic."""
+    T, s, name = texts(lang), surface(setup, uploads), setup.optimizers[0]
+    options = run_options(setup, name)
+    result = lr_sweep(s, name, setup.x0, lr_grid(), setup.steps, **options)
+    hyper = setup.hyper_for(name)
+    hyper.pop("lr", None)
+    exact = setup.schedule == "constant" and not setup.noise and options["batch_size"] is None
+    plain = exact and not hyper.get("weight_decay") and "clip_norm" not in hyper
+    top = limit(name, **hyper) if plain else None
+    L = curvature_if_quadratic(s) if top else None
+    threshold = (top / L, f"{top:.3g}") if L else None  # the rate where lr * L reaches the limit
+    return sweep_figure(result, T(f"opt.{name}.name"), T, threshold, s.f_min)
+
+
+def comparison(setup: Setup, lang: str, uploads: dict | None = None) -> dict:
+    """The optimizers x learning rates heatmap."""
+    T, s = texts(lang), surface(setup, uploads)
+    hypers = {
+        n: {k: v for k, v in run_options(setup, n).items() if k not in SHARED} for n in setup.optimizers
+    }
+    shared = {k: v for k, v in run_options(setup, setup.optimizers[0]).items() if k in SHARED}
+    result = compare(s, setup.optimizers, setup.x0, lr_grid(n=50), setup.steps, hypers, **shared)
+    return compare_figure(result, {n: T(f"opt.{n}.short") for n in setup.optimizers}, T, s.f_min)
+
+
+def scrub(
+    setup: Setup, lang: str, decades: float = 1.0, big: bool = False, uploads: dict | None = None
+) -> dict:
+    return explore.scrub_spec(setup, surface(setup, uploads), texts(lang), decades, big)
+
+
+def basins(setup: Setup, lang: str, zoom: int = 1, big: bool = False, uploads: dict | None = None) -> dict:
+    return explore.basins_spec(setup, surface(setup, uploads), texts(lang), zoom, big)
