@@ -83,7 +83,8 @@ def heavy_work(setup, state):
     when the heavy part is done (in worker processes, before the rerun takes its turn) or there is
     none. A formula that cannot be used is the page's to say."""
     try:
-        over = compute.afford(setup, state["view"], state["basin_zoom"])
+        lesson = state["lesson"] in session.presets()
+        over = compute.afford(setup, state["view"], state["basin_zoom"], lesson)
         if over is None:
             compute.precompute(setup, state)
         return over, None

@@ -111,26 +111,38 @@ def _timed(fn, repeat: int = 3) -> float:
     return best
 
 
+NETWORK_UNIT = 9e-10  # seconds per parameter and data row of one network's gradient, in a batch
+
+
 def gradient_cost(surface) -> float:
-    """Seconds for one gradient at one point, in a batch (measured once per surface)."""
+    """Seconds for one gradient at one point, in a batch (measured once per surface; a network's
+    from its size, since measuring a wide one on many rows would be the heavy work itself)."""
+    rows = getattr(surface, "n_rows", None) or 1
+    if surface.dim > 50:
+        return NETWORK_UNIT * surface.dim * rows + 2e-6
 
     def measure():
-        n = 4 if surface.dim > 50 else 256 if getattr(surface, "n_rows", None) else 4096
+        n = int(np.clip(2e6 / rows, 4, 256)) if rows > 1 else 4096
         P = _points(surface, n)
         with np.errstate(all="ignore"):
-            return _timed(lambda: surface.grad(P)) / n
+            return (
+                _timed(lambda: surface.grad(P), repeat=5) / n
+            )  # the best of 5: a busy neighbour inflates one
 
     return _measured(surface, "grad", measure)
 
 
 def hessian_cost(surface) -> float:
-    """Seconds for one Hessian at one point (a network's by differences of its gradient)."""
+    """Seconds for one Hessian at one point: measured on a low-dimensional surface; a network's is
+    2 dim gradients (differences of its gradient along each axis), never measured (for a wide
+    network that measurement would itself be the heavy work)."""
+    if surface.dim > 50:
+        return 2 * surface.dim * gradient_cost(surface)
 
     def measure():
-        n = 1 if surface.dim > 50 else 64
-        P = _points(surface, n)
+        P = _points(surface, 64)
         with np.errstate(all="ignore"):
-            return _timed(lambda: surface.hessian(P), repeat=1 if surface.dim > 50 else 3) / n
+            return _timed(lambda: surface.hessian(P)) / 64
 
     return _measured(surface, "hessian", measure)
 
@@ -161,6 +173,8 @@ def call_cost(
         seconds = steps * (A.get(optimizer, 60e-6) + n * per_point)
     width = 2 * surface.dim + 3
     kept = n * (steps + 1) * width * BYTES if record else 6 * n * width * BYTES
+    if optimizer == "newton":  # each point's Hessian, and for a network its 2 dim gradient probes
+        kept += n * surface.dim**2 * BYTES * (3 if surface.dim > 50 else 1)
     if batch_size is not None and getattr(surface, "n_rows", None):
         kept += n * surface.n_rows * BYTES  # each run's order of the data rows
         if record:
@@ -227,7 +241,7 @@ def basin_cost(setup, surface, zoom: int = 1) -> Cost:
     full = call_cost(surface, name, n, BASIN_STEPS, batch, record=False, name="basins")
     probe = call_cost(surface, name, BASIN_PROBE**2 * BASIN_RATES, BASIN_STEPS, batch, record=False)
     share = 1.0
-    if full.seconds > QUICK and probe.seconds < 0.1 and probe.bytes < 50e6:
+    if full.seconds > QUICK and probe.seconds < 0.5 and probe.bytes < 50e6:
         bmap = basin_of(setup, surface, zoom, n=BASIN_PROBE)
         share = max(float(np.mean(bmap.steps)) / BASIN_STEPS, 0.02)
     seconds = full.seconds * share * BASIN_FACTOR

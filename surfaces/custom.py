@@ -39,7 +39,7 @@ from .base import Surface
 from .errors import InputError
 
 MAX_LENGTH = 200
-MAX_DEPTH = 50
+MAX_DEPTH = 16  # parentheses and calls within each other: a classroom formula needs few
 MAX_LITERAL = 1e15
 MAX_EXPONENT = 1000
 TIME_LIMIT = 3.0  # seconds for parsing and differentiating

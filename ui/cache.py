@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import dataclasses
 import threading
 from collections import OrderedDict
 
@@ -14,16 +15,19 @@ import numpy as np
 RUNS_BYTES = 400e6  # the runs of every session together
 
 
-def nbytes(value) -> int:
-    """The bytes of the NumPy arrays a value holds (runs: their paths, losses, gradients, ...)."""
+def nbytes(value, depth: int = 0) -> int:
+    """The bytes of the NumPy arrays a value holds (runs: their paths, losses, gradients, ...), a
+    few levels deep (lists, dicts, dataclasses)."""
     if isinstance(value, np.ndarray):
         return value.nbytes
+    if depth > 3:
+        return 64
     if isinstance(value, (list, tuple)):
-        return sum(nbytes(v) for v in value)
+        return sum(nbytes(v, depth + 1) for v in value)
     if isinstance(value, dict):
-        return sum(nbytes(v) for v in value.values())
-    if hasattr(value, "__dict__"):
-        return sum(nbytes(v) for v in vars(value).values())
+        return sum(nbytes(v, depth + 1) for v in value.values())
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return sum(nbytes(getattr(value, f.name), depth + 1) for f in dataclasses.fields(value))
     return 64
 
 
