@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from playwright.sync_api import sync_playwright
 
-from tests.e2e.conftest import (
+from fixtures.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     free_port,

@@ -95,6 +95,12 @@ def rows():
 
 
 def main() -> int:
+    from model.cost import REFERENCE_SECONDS, _reference, _timed
+
+    reference = min(_timed(_reference, 1) for _ in range(100))
+    print(
+        f"the reference workload: {reference * 1e6:.0f} us here (model.cost.REFERENCE_SECONDS: {REFERENCE_SECONDS * 1e6:.0f} us)"
+    )
     worst = 1.0
     print(f"{'setting':70s} {'what':8s} {'estimate':>9s} {'measured':>9s} {'ratio':>6s}")
     for query, what, est, real in rows():

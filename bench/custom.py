@@ -16,8 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from fixtures.formulas import HOSTILE, VALID  # noqa: E402
 from surfaces import custom_surface  # noqa: E402
-from tests.test_custom import HOSTILE, VALID  # noqa: E402
 
 
 def timed(text):

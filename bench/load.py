@@ -10,13 +10,17 @@ for `script_finished`. The time from the request to `script_finished` is one rer
     python bench/load.py memory --url http://127.0.0.1:8501 --students 30 --waves 3 --idle 150
     python bench/load.py burst  --url http://127.0.0.1:8501 --students 10 --workload formulas
     python bench/load.py slow-formula --url http://127.0.0.1:8501 --students 10
+    python bench/load.py hostile --url http://127.0.0.1:8501 --students 30 --seconds 60
 
 steady: N students open the app (spread over a few seconds) and change the learning rate (or a
 formula) every 3-8 s. bell: N students open the page within S seconds; the time to a finished page.
 memory: waves of students, each followed by an idle pause past the disconnected-session TTL; the
 server's RSS (the processes listening on the URL's port, or --pid) after each. burst: N connected
 students change something at the same instant. slow-formula: one student types a formula that
-takes sympy seconds while the others type quick ones: their reruns must not wait for it.
+takes sympy seconds while the others type quick ones: their reruns must not wait for it. hostile:
+one student opens the worst links a class ever found (fixtures.links) one after another, every few
+seconds, while N others change learning rates: the others' reruns are reported, the hostile
+student's separately.
 
 It targets a URL, so it measures one server or the load balancer alike. Bounded: at most 200
 students, 600 s per scenario, 127.0.0.1 only. Prints p50/p95/max, throughput, exceptions, app
@@ -35,7 +39,9 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # fixtures, for the hostile links
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -69,8 +75,9 @@ FORMULAS = [
 
 
 def slow_formula_text() -> str:
-    """A formula sympy needs seconds for (nested 38 deep: ~2-3 s here), new each time (no cache)."""
-    return "sin(" * 38 + f"x*y+{random.randint(100, 999)}" + ")" * 38
+    """A formula sympy needs a second or more for (nested 15 deep, under the limit of 16), new each
+    time (no cache)."""
+    return "sin(" * 15 + f"x*y+{random.randint(100, 999)}" + ")" * 15
 
 
 @dataclass
@@ -294,6 +301,47 @@ async def slow_formula(args) -> dict:
     return report | {"others_done_ms": round(1000 * others_done), "slow_formula_ms": round(1000 * slow_time)}
 
 
+async def hostile(args) -> dict:
+    """N students change learning rates every 3-8 s while one more opens the worst links, each a
+    new session (a fresh page), one every 2-4 s. The others' reruns must not wait behind them."""
+    from fixtures.links import LINKS
+
+    tally, worst = Tally(), Tally()
+    until = time.monotonic() + args.seconds
+    links = list(LINKS.values())
+
+    async def opener():
+        k = 0
+        while time.monotonic() < until:
+            await asyncio.sleep(random.uniform(2.0, 4.0))
+            s = Student(args.url, dict(parse_qsl(links[k % len(links)])), worst)
+            try:
+                t = time.monotonic()
+                await s.open()
+                worst.reruns.append(time.monotonic() - t)
+            except Exception as err:
+                worst.dropped += 1
+                worst.exceptions.append(f"dropped: {type(err).__name__}: {err}")
+            finally:
+                await s.close()
+            k += 1
+
+    tasks = [asyncio.create_task(opener())]
+    for i in range(args.students):
+        tasks.append(asyncio.create_task(student_life(args.url, {}, tally, until, "default", i)))
+        await asyncio.sleep(args.ramp / max(args.students, 1))
+    await asyncio.gather(*tasks)
+    report = tally.report(f"hostile: {args.students} change lr while one opens the worst links")
+    w = worst.report("hostile links")
+    return report | {
+        "hostile_links_opened": w["reruns"],
+        "hostile_page_p50_ms": w["rerun_p50_ms"],
+        "hostile_page_max_ms": w["rerun_max_ms"],
+        "hostile_exceptions": worst.exceptions[:5],
+        "hostile_app_errors": worst.app_errors[:5],
+    }
+
+
 def server_pids(url: str) -> list[int]:
     """The processes listening on the URL's port (one server), or the Streamlit replicas behind
     a deploy.serve proxy (their pids are in deploy/run/*.pid)."""
@@ -384,6 +432,7 @@ SCENARIOS = {
     "memory": memory,
     "burst": burst,
     "slow-formula": slow_formula,
+    "hostile": hostile,
 }
 
 

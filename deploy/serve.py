@@ -67,6 +67,7 @@ defaults
     timeout server 60s
     timeout tunnel 2h          # an open websocket (a student's tab) may sit idle through a lesson
     timeout http-request 10s
+    timeout check 1s           # a replica that cannot answer its health check within 1 s is taken out
 
 frontend classroom
     bind 127.0.0.1:{port}

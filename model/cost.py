@@ -6,9 +6,10 @@ A run() call of n runs for k steps costs about
     k * F[optimizer] * max(1, G(surface) / G_FLOAT)           one run of an analytic surface (floats)
 
 where G is the surface's cost of one gradient at one point, measured on the surface itself the
-first time it is asked (so a 64-wide network and a 10,000-row data set cost what they cost on
-this machine), and A, M, F are this machine kind's per-step overheads and per-point multipliers,
-fitted by `python bench/cost.py`. Newton adds the Hessian (measured the same way) and its
+first time it is asked, in turns with a fixed reference workload (so a 10,000-row data set costs
+what it costs, and a busy neighbour at that moment does not inflate it: the estimate is the idle
+machine's), and A, M, F and the reference's own time are this machine kind's, fitted by
+`python bench/cost.py`. Newton adds the Hessian (measured the same way) and its
 eigendecomposition; a mini-batch step costs its share of the rows. Bytes are the arrays a call
 keeps (every iterate, gradient and rate of every run, each run's batch order). The views add their
 own families of runs (the lr sweep, the scrubber, the basin map) and grids (the contour, a
@@ -111,15 +112,50 @@ def _timed(fn, repeat: int = 3) -> float:
     return best
 
 
-NETWORK_UNIT = 9e-10  # seconds per parameter and data row of one network's gradient, in a batch
+REFERENCE_SECONDS = (
+    1.12e-4  # the reference workload below on this machine kind, idle (bench/cost.py prints it)
+)
+_REF = np.linspace(-3.0, 3.0, 2 * 16384).reshape(16384, 2)
+
+
+def _reference() -> None:
+    """A fixed NumPy workload like a surface's gradient (Himmelblau's, on 16,384 points)."""
+    x, y = _REF[:, 0], _REF[:, 1]
+    a, b = x * x + y - 11, x + y * y - 7
+    return a * a + b * b, 4 * x * a + 2 * b, 2 * a + 4 * y * b
+
+
+def relative(fn, repeat: int = 5) -> float:
+    """fn's time as it would be on an idle machine: timed in turns with the reference workload,
+    each the best of `repeat`, so a busy neighbour slows both alike and cancels out."""
+    ref, own = np.inf, np.inf
+    for _ in range(repeat):
+        ref = min(ref, _timed(_reference, 1))
+        own = min(own, _timed(fn, 1))
+    return own / ref * REFERENCE_SECONDS
+
+
+def network_unit() -> float:
+    """Seconds per parameter and data row of one network's gradient, in a batch: measured once on
+    the default network (321 weights, 32 rows), which is cheap to time."""
+
+    def measure():
+        from surfaces.mlp import mlp_surface
+
+        net = mlp_surface()
+        P = _points(net, 64)
+        return relative(lambda: net.grad(P)) / 64 / (net.dim * net.n_rows)
+
+    return _measured(network_unit, "unit", measure)
 
 
 def gradient_cost(surface) -> float:
     """Seconds for one gradient at one point, in a batch (measured once per surface; a network's
-    from its size, since measuring a wide one on many rows would be the heavy work itself)."""
+    from its size and the default network's unit cost: timing a wide one on many rows would be the
+    heavy work itself)."""
     rows = getattr(surface, "n_rows", None) or 1
     if surface.dim > 50:
-        return NETWORK_UNIT * surface.dim * rows + 2e-6
+        return network_unit() * surface.dim * rows + 2e-6
 
     def measure():
         n = int(np.clip(2e6 / rows, 4, 256)) if rows > 1 else 4096
@@ -142,7 +178,7 @@ def hessian_cost(surface) -> float:
     def measure():
         P = _points(surface, 64)
         with np.errstate(all="ignore"):
-            return _timed(lambda: surface.hessian(P)) / 64
+            return relative(lambda: surface.hessian(P)) / 64
 
     return _measured(surface, "hessian", measure)
 
@@ -159,7 +195,7 @@ def batch_gradient_cost(surface, batch_size) -> float:
 
 # ------------------------------------------------------------------------------ a run() call
 def call_cost(
-    surface, optimizer: str, n: int, steps: int, batch_size=None, record: bool = True, name="runs"
+    surface, optimizer: str, n: int, steps: int, batch_size=None, record: bool = True, part="runs"
 ) -> Cost:
     """One run() call: n runs of `optimizer` for `steps` steps."""
     G = batch_gradient_cost(surface, batch_size)
@@ -179,7 +215,7 @@ def call_cost(
         kept += n * surface.n_rows * BYTES  # each run's order of the data rows
         if record:
             kept += n * steps * batch_size * BYTES
-    return Cost(seconds, kept, ((name, seconds, kept),))
+    return Cost(seconds, kept, ((part, seconds, kept),))
 
 
 def runs_cost(setup, surface) -> Cost:
@@ -190,7 +226,7 @@ def runs_cost(setup, surface) -> Cost:
         n = (1 + len(setup.lrs)) * (1 + len(setup.starts))
         for batch_size in setup.batch_sizes or (None,):
             per_epoch = 1 if batch_size is None or not n_rows else -(-n_rows // batch_size)
-            total += call_cost(surface, name, n, setup.steps_for(per_epoch), batch_size, name=f"runs:{name}")
+            total += call_cost(surface, name, n, setup.steps_for(per_epoch), batch_size, part=f"runs:{name}")
     return total
 
 
@@ -199,9 +235,9 @@ def figure_cost(runs: int, frames: int = 300) -> Cost:
     return Cost(seconds, kept, (("figure", seconds, kept),))
 
 
-def grid_cost(surface, cells: int, name: str) -> Cost:
+def grid_cost(surface, cells: int, part: str) -> Cost:
     seconds, kept = 0.6 * gradient_cost(surface) * cells, cells * 8 * BYTES
-    return Cost(seconds, kept, ((name, seconds, kept),))
+    return Cost(seconds, kept, ((part, seconds, kept),))
 
 
 # ------------------------------------------------------------------------------ the views
@@ -211,14 +247,14 @@ def view_cost(setup, surface, view: str, zoom: int = 1) -> Cost:
     batch = setup.batch_sizes[0] if setup.batch_sizes else None
     k = len(setup.optimizers)
     if view == "sweep":
-        return call_cost(surface, name, 200, setup.steps, batch, name="sweep")
+        return call_cost(surface, name, 200, setup.steps, batch, part="sweep")
     if view == "compare":
         return sum(
-            (call_cost(surface, o, 50, setup.steps, batch, name="compare") for o in setup.optimizers), Cost()
+            (call_cost(surface, o, 50, setup.steps, batch, part="compare") for o in setup.optimizers), Cost()
         )
     if view == "scrub":
         return sum(
-            (call_cost(surface, o, 41, setup.steps, batch, name="scrub") for o in setup.optimizers), Cost()
+            (call_cost(surface, o, 41, setup.steps, batch, part="scrub") for o in setup.optimizers), Cost()
         )
     if view == "basins":
         return basin_cost(setup, surface, zoom)
@@ -238,7 +274,7 @@ def basin_cost(setup, surface, zoom: int = 1) -> Cost:
     name = setup.optimizers[0] if setup.optimizers else "gd"
     batch = setup.batch_sizes[0] if setup.batch_sizes else None
     n = BASIN_GRID**2 * BASIN_RATES
-    full = call_cost(surface, name, n, BASIN_STEPS, batch, record=False, name="basins")
+    full = call_cost(surface, name, n, BASIN_STEPS, batch, record=False, part="basins")
     probe = call_cost(surface, name, BASIN_PROBE**2 * BASIN_RATES, BASIN_STEPS, batch, record=False)
     share = 1.0
     if full.seconds > QUICK and probe.seconds < 0.5 and probe.bytes < 50e6:

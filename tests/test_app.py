@@ -168,14 +168,14 @@ def test_loss_history_measures_from_the_lowest_loss_known():
     no_exception(at)
     spec = chart_spec(at, "history")
     loss = spec["data"][0]
-    assert "lowest loss known" in spec["layout"]["yaxis"]["title"]["text"]
+    assert "lowest loss known" in spec["layout"]["annotations"][0]["text"]  # the loss panel's title
     s = state_of(at)
     assert s["formula_x_lo"] == 0.5 and s["x0"] == 0.1
     # the run ends in the deep valley at w = -1.30 (L = -3.51), below the view's only minimum
     # (w = 1.13, L = -1.07); measured from the lowest loss known, it is still far above L* where
     # it passes -1.07 (the old floor drew it as converged from there on)
     star = -3.51391
-    assert "-3.51391" in spec["layout"]["yaxis"]["title"]["text"]
+    assert "-3.51391" in spec["layout"]["annotations"][0]["text"]
     losses = [y + star for y in loss["y"]]
     passing = next(i for i, v in enumerate(losses) if v < -1.0701)
     assert loss["y"][passing] > 2 and min(loss["y"]) == 1e-16

@@ -1,7 +1,8 @@
 """Data losses in the app: the data beside the loss, batch sizes, CSV uploads."""
 
+from fixtures.csvs import BAD
+
 from .conftest import chart_spec, fresh, no_exception
-from .test_data import BAD
 
 
 def app_on(surface):

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from fixtures.csvs import BAD
 from optimizers import OPTIMIZERS, run
 from surfaces import SURFACES, data_surface, synthetic
 from surfaces.data import parse_csv
@@ -135,19 +136,6 @@ def test_cross_entropy_is_finite_for_huge_margins():
         value, grad = s.value_and_grad([w, b])
         assert np.isfinite(value) and np.isfinite(grad).all()
         assert value > 0
-
-
-BAD = {
-    "missing column": (b"x,z\n1,2\n3,4\n", "Columns x and y are missing"),
-    "non-numeric": (b"x,y\n1,2\n3,abc\n", "Row 3: y = 'abc' is not a number"),
-    "NaN": (b"x,y\n1,2\nnan,4\n", "Row 3: x = 'nan' is not a number"),
-    "one row": (b"x,y\n1,2\n", "too few data rows"),
-    "old Excel line ends": (b"x,y\r1,a\r2,3\r", "Row 2: y = 'a' is not a number"),
-    "a huge cell": (b"x,y\n1," + b"9" * 200_000 + b"\n", "could not be read as CSV"),
-    "empty": (b"", "The file is empty"),
-    "labels": (b"x,y\n1,0\n2,1\n3,2\n", "y must be 0 or 1; row 4 has y = 2"),
-    "not text": (b"\xff\xfe\x00\x81", "not text"),
-}
 
 
 @pytest.mark.parametrize("case", sorted(BAD))

@@ -129,9 +129,11 @@ def test_scrub_on_a_1d_surface_and_decades_in_the_link():
 
 
 @pytest.mark.parametrize("optimizer", ["momentum", "adam"])
-def test_basins_of_other_optimizers_and_of_a_typed_formula(optimizer):
+def test_basins_of_other_optimizers_and_of_a_typed_formula(optimizer, monkeypatch):
     """(x^2 - 1)^2 + y^2 has two minima, (+-1, 0): at the rate where most starts converge, both
-    basins are on the map, each mostly on its own side."""
+    basins are on the map, each mostly on its own side. (Adam's map takes a few seconds: on a
+    server that affords it, DESCENT_BUDGET_SECONDS.)"""
+    monkeypatch.setenv("DESCENT_BUDGET_SECONDS", "30")
     at = fresh(
         {"surface": "custom", "formula": "(x^2 - 1)^2 + y^2", "view": "basins", "optimizers": optimizer}
     )

@@ -6,70 +6,29 @@ Under CI=true a missing browser or Playwright fails these tests; elsewhere they 
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from deploy.serve import replica_command
-
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
-GL_ARGS = ["--use-gl=swiftshader", "--enable-unsafe-swiftshader"]  # 3-D (WebGL) in software
+from fixtures.browser import (  # noqa: F401  (the test modules import them from here)
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    GL_ARGS,
+    MAIN,
+    PHONE_UA,
+    ROOT,
+    free_port,
+    settle,
+    start_server,
+    stop_server,
+    wait_healthy,
+)
 
 
 def missing(reason: str):
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"{reason} (CI=true: browser tests must run)")
     pytest.skip(reason)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(port: int) -> subprocess.Popen:
-    """`streamlit run app.py`, headless, on 127.0.0.1:port."""
-    cmd = [*replica_command(port), "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-    return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-
-
-def wait_healthy(port: int, proc: subprocess.Popen, timeout: float = 60.0) -> None:
-    url = f"http://127.0.0.1:{port}/_stcore/health"
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited: {proc.stderr.read().decode()[-2000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=1) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise TimeoutError(f"no health answer from {url} in {timeout} s")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 @pytest.fixture(scope="session")
@@ -114,23 +73,7 @@ def page(browser, app_url):
         context.close()
 
 
-def settle(pg, timeout: float = 60_000) -> None:
-    """Wait until the script has run and the charts are on the page."""
-    pg.wait_for_selector(".js-plotly-plot", timeout=timeout)
-    pg.wait_for_timeout(300)
-    pg.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
-    pg.wait_for_function(
-        "() => window.Plotly !== undefined || document.querySelectorAll('.js-plotly-plot').length > 0"
-    )
-    pg.wait_for_timeout(300)
-
-
 OUTPUT = Path(__file__).parent / "output"  # screenshots the tests take (not committed)
-MAIN = "[...document.querySelectorAll('.js-plotly-plot')].find(d => d.layout && d.layout.sliders && d.layout.sliders.length)"
-PHONE_UA = (  # a phone introduces itself as one: the app lays its charts out for it (ui.session.on_phone)
-    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
-    "Version/17.0 Mobile/15E148 Safari/604.1"
-)
 
 
 @pytest.fixture
