@@ -18,14 +18,17 @@ from pathlib import Path
 from .format import Lesson, LessonError, parse
 
 BUILTIN_DIR = Path(__file__).parent / "builtin"
-GROUP_ORDER = ("000", "001", "002", "003", "004", "yours")
+# The menu follows the lecture: its first example (note 003), gradient descent and the learning rate
+# (001), batches and local minima (004), optimizers on hard surfaces (002), loss and search (000).
+GROUP_ORDER = ("003", "001", "004", "002", "000", "yours")
 
 __all__ = ["Lesson", "LessonError", "builtin", "catalog", "number", "parse"]
 
 
 @cache
 def builtin() -> dict[str, Lesson]:
-    """Our lessons, by slug, in the menu's order: by the seed note they come from, then their order."""
+    """Our lessons, by slug, in the menu's order: by the seed note they come from (in GROUP_ORDER,
+    the lecture's), then their order."""
     lessons = [parse(path.read_text(encoding="utf-8"), slug=path.stem) for path in BUILTIN_DIR.glob("*.toml")]
     lessons.sort(key=lambda lesson: (GROUP_ORDER.index(lesson.group), lesson.order, lesson.slug))
     return {lesson.slug: lesson for lesson in lessons}

@@ -32,7 +32,7 @@ MAX_TEXT = 1_000
 MAX_CHOICES = 6
 MAX_MEASURES = 40
 MAX_INVITES = 20
-TOP = ("lesson", "settings", "question", "measure", "text")
+TOP = ("lesson", "settings", "question", "measure", "text", "reveal")
 LESSON_KEYS = ("slug", "group", "order", "invites")
 TEXT_KEYS = ("title", "look", "question", "choices", "explanation", "why", "ask")
 BEFORE_REVEAL = ("title", "look", "question", "choices")  # on the page while the class predicts
@@ -85,6 +85,7 @@ class Lesson:
     measures: dict
     texts: dict
     invites: tuple[str, ...] = ()
+    reveal: dict = field(default_factory=dict)  # invited settings Reveal changes (fractal-edge: zoom x256)
     group: str = "yours"
     order: int = 0
     source: str = field(default="", repr=False, compare=False)
@@ -130,6 +131,10 @@ def parse(source: str | bytes, slug: str | None = None) -> Lesson:
     _only(meta, LESSON_KEYS, where, "lesson")
     settings = _settings(doc.get("settings"), where)
     invites = _invites(meta.get("invites", []), where)
+    reveal = _settings_of(doc.get("reveal", {}), where, "reveal")
+    for key in reveal:
+        if key not in invites:
+            raise where.error("lessonfile.reveal_not_invited", ("reveal", key), name=key)
     question, choices = _question(doc.get("question"), where)
     measures = _measures(doc.get("measure", {}), where)
     texts = _texts(doc.get("text"), where, question, choices)
@@ -141,6 +146,7 @@ def parse(source: str | bytes, slug: str | None = None) -> Lesson:
         measures=measures,
         texts=texts,
         invites=invites,
+        reveal=reveal,
         group=_group(meta.get("group", "yours"), where),
         order=_order(meta.get("order", 0), where),
         source=source,
@@ -211,21 +217,21 @@ def _only(table: dict, allowed, where: Locator, name: str) -> None:
 def _settings(settings, where) -> dict:
     if not isinstance(settings, dict) or "surface" not in settings:
         raise where.error("lessonfile.no_surface", ("settings",))
+    return _settings_of(settings, where, "settings")
+
+
+def _settings_of(settings, where, table: str) -> dict:
     out = {}
     for key, value in settings.items():
         f = FIELDS.get(key)
         if f is None or key in NOT_SETTINGS:
-            raise where.error("lessonfile.unknown_setting", ("settings", key), name=str(key)[:40])
+            raise where.error("lessonfile.unknown_setting", (table, key), name=str(key)[:40])
         try:
             out[key] = f.check(value)
         except ValueError as err:  # the share link's own refusal (link.range, link.not_number, ...)
             values = getattr(err, "values", {})
-            raise where.error(
-                getattr(err, "key", "link.invalid"),
-                f"settings.{key}: {err}",
-                ("settings", key),
-                **(values | {"field": f"settings.{key}"}),
-            ) from None
+            field_key = getattr(err, "key", "link.invalid")
+            raise where.error(field_key, (table, key), **(values | {"field": f"{table}.{key}"})) from None
     return out
 
 

@@ -109,7 +109,7 @@ def _first(ctx, q) -> Answer:
 
 
 def _first_choices(ctx, q) -> list[Choice]:
-    return [*_run_choices(ctx, q), Choice("none", "choice.none_converges")]
+    return [*_run_choices(ctx, q), Choice("none", "choice.none_converges", {"steps": ctx.setup.steps})]
 
 
 # ------------------------------------------------------------------------------ which_minimum

@@ -277,6 +277,18 @@ def value(ctx, run, of, step, epochs=None):
 
 
 @observation(
+    "each",
+    OUTCOME,
+    "runs",
+    'every run\'s `of` at `step`, named: "SGD (batch 1) 1.56, full batch 6.22"',
+    of="loss",
+    step="end",
+)
+def each(ctx, of, step):
+    return [(i + 1, float(_at(_series(ctx, r, of), step))) for i, r in enumerate(ctx.runs)]
+
+
+@observation(
     "first_step",
     OUTCOME,
     "count",

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from model.experiment import plan
-from model.text.korean import fix_particles
+from model.text.korean import after_value
 from viz.runs import label
 
 from .format import Lesson, placeholders
@@ -125,6 +125,10 @@ def fmt_value(value, type_: str, spec: str | None, T, ctx=None, vocab: str = "")
         return T(f"{vocab}.{value}")
     if type_ == "run":
         return label(ctx.plan[value - 1], ctx.plan, T)
+    if type_ == "runs":  # [(run, value), ...]: "SGD (batch 1) 1.56, full batch 6.22"
+        return ", ".join(
+            f"{label(ctx.plan[i - 1], ctx.plan, T)} {_number(v, spec or '.3g')}" for i, v in value
+        )
     if type_ == "letter":
         return value if len(value) == 1 else T(f"choice.{value}")
     if type_ == "point" and isinstance(value, (tuple, list)):
@@ -148,6 +152,8 @@ def show(m, value, T, ctx) -> str:
 def _number(v, spec: str) -> str:
     if isinstance(v, bool):
         return str(v)
+    if isinstance(v, float) and v == 0:
+        v = 0.0  # never "-0.00"
     if isinstance(v, int) and spec in (",", ""):
         return f"{v:,}"
     if isinstance(v, int) and not spec.endswith(("%", "e", "f", "g")):
@@ -165,12 +171,15 @@ def _number(v, spec: str) -> str:
 
 def fill(text: str, values: dict[str, str], lang: str) -> str:
     """`text` with each {name} replaced by its value ({{ and }} stand for braces); in Korean the
-    particle after each value follows the value's reading."""
-    out = re.sub(
-        r"\{([a-z][a-z0-9_]*)\}", lambda m: values[m.group(1)], text.replace("{{", "\0").replace("}}", "\1")
-    )
+    particle after each value follows the value's reading. A formula's = and · keep their
+    neighbours on the same line (no-break spaces: "w = 1" never breaks after "w =")."""
+    pieces = re.split(r"\{([a-z][a-z0-9_]*)\}", text.replace("{{", "\0").replace("}}", "\1"))
+    out = pieces[0]
+    for name, literal in zip(pieces[1::2], pieces[2::2], strict=True):
+        value = values[name]
+        out += value + (after_value(value, literal) if lang == "ko" else literal)
     out = out.replace("\0", "{").replace("\1", "}")
-    return fix_particles(out) if lang == "ko" else out
+    return re.sub(" ([=·×−]) ", "\u00a0\\1\u00a0", out)
 
 
 def _setup_values(lesson: Lesson, ctx: Context, T, names) -> dict[str, str]:
@@ -233,7 +242,7 @@ def choice_label(c: Choice, ctx: Context, T) -> str:
     if c.key == "choice.minimum":
         point = fmt_value(c.values["point"], "point", None, T)
         return T("choice.minimum", letter=c.values["letter"], point=point)
-    return T(c.key)
+    return T(c.key, **c.values)
 
 
 def predicting(lesson: Lesson, ctx: Context, T) -> Question:
@@ -302,7 +311,7 @@ def _answer_text(value, lesson: Lesson, ctx: Context, T) -> str:
     if kind in ("lowest_after", "first_to_converge") and isinstance(value, int):
         return label(ctx.plan[value - 1], ctx.plan, T)
     if isinstance(value, str) and kind != "observed":
-        return T(f"choice.{value}") if T.has(f"choice.{value}") else value
+        return T(f"choice.{value}", steps=ctx.setup.steps) if T.has(f"choice.{value}") else value
     if kind == "observed":
         return show(lesson.measures[lesson.question["measure"]], value, T, ctx)
     return fmt_value(value, "count" if isinstance(value, int) else "number", None, T, ctx)

@@ -102,6 +102,11 @@ class Run:
         return len(self.path) - 1
 
     @property
+    def point(self) -> tuple[float, ...]:
+        """Where it starts."""
+        return tuple(float(v) for v in self.path[0])
+
+    @property
     def stopped(self) -> bool:
         """Whether the engine stopped it before the steps ran out (converged, diverged, left the domain)."""
         return self.converged_at >= 0 or self.diverged_at >= 0

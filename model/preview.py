@@ -39,6 +39,10 @@ class Preview:
     def steps_taken(self) -> int:
         return len(self.path) - 1
 
+    @property
+    def point(self) -> tuple[float, ...]:
+        return tuple(float(v) for v in self.path[0])
+
 
 def _pad(a: np.ndarray | None, n: int, hold: bool = True) -> np.ndarray | None:
     """a with its last row repeated up to n rows (`hold`), or zeros (a step not taken)."""

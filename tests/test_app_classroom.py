@@ -85,8 +85,8 @@ def test_a_prediction_hides_the_outcome_until_reveal():
     assert [c.proto.id for c in at.get("plotly_chart") if c.proto.id.endswith("-history")] == []
     at.button(key="lesson_reveal").click().run()
     assert at.dataframe and [w for w in at.warning if "diverged" in w.value]
-    spec = chart_spec(at)  # the paths still grow with the animation (it stays where it was), and
-    assert spec["layout"]["meta"]["grow"] is True  # the last frame now says how each run ended
+    spec = chart_spec(at)  # the whole paths are drawn, and the last frame says how each run ended
+    assert spec["layout"]["meta"]["grow"] is False
     assert any("diverged at step" in a.get("text", "") for a in spec["frames"][-1]["layout"]["annotations"])
 
 

@@ -46,8 +46,12 @@ def page(slug_or_lesson, lang="en", **changes):
 def test_sixteen_lessons_load_from_their_files_in_the_menus_order():
     assert len(LESSONS) >= 16
     assert {p.stem for p in (ROOT / "lessons" / "builtin").glob("*.toml")} == set(LESSONS)
-    groups = [lesson.group for lesson in LESSONS.values()]
-    assert groups == sorted(groups) and set(groups) <= SEED_GROUPS  # grouped by the seed note
+    from lessons import GROUP_ORDER
+
+    groups = [GROUP_ORDER.index(lesson.group) for lesson in LESSONS.values()]
+    assert groups == sorted(groups)  # grouped by the seed note, in the lecture's order
+    assert {lesson.group for lesson in LESSONS.values()} <= SEED_GROUPS
+    assert list(LESSONS)[0] == "seed-example"  # the lecture's first example comes first
     for lesson in LESSONS.values():
         assert set(lesson.texts) == {"en", "ko"}, lesson.slug
 

@@ -126,9 +126,14 @@ def test_the_korean_lessons_keep_the_lectures_numbers():
     setup = setup_from(state)
     ctx = Context(state, setup, setup.spec.build())
     q = predicting(lesson, ctx, T)
-    assert "w = 5" in q.question and "0.1" in q.question and "학습률" in q.question and "4.2" not in q.look
+    assert (
+        "w\u00a0=\u00a05" in q.question
+        and "0.1" in q.question
+        and "학습률" in q.question
+        and "4.2" not in q.look
+    )
     r = revealed(lesson, ctx.with_runs(simulate(setup), lesson), T)
-    assert "= 4.2입니다" in r.explanation
+    assert "=\u00a04.2입니다" in r.explanation
     assert "(w-1)² + 2" in T("surface.quadratic.title")
 
 

@@ -49,7 +49,7 @@ def question(lesson, ctx: Context, state: dict, T, compact: bool) -> None:
         c2.button(T("lesson.hide"), key="lesson_hide", width="stretch", on_click=session.hide_answer)
     else:
         c2.button(T("lesson.reveal"), key="lesson_reveal", width="stretch", on_click=session.reveal,
-                  args=(lesson.slug,), type="primary")  # fmt: skip
+                  args=(lesson.slug, lesson.reveal), type="primary")  # fmt: skip
     present_button(state, T, c3)
     if compact:
         lesson_buttons(lesson, T, c4, c5)
@@ -106,7 +106,7 @@ def lesson_buttons(lesson, T, before, after) -> None:
     """The previous and the next lesson (presentation mode stays on; a lesson opens predicting)."""
     slugs = list(session.presets())
     i = slugs.index(lesson.slug)
-    before.button("◀", key="lesson_prev", width="stretch", disabled=i == 0, help=T("lesson.prev"),
-                  on_click=session.set_value, args=("lesson", slugs[max(i - 1, 0)]))  # fmt: skip
-    after.button("▶", key="lesson_next", width="stretch", disabled=i == len(slugs) - 1, help=T("lesson.next"),
-                 on_click=session.set_value, args=("lesson", slugs[min(i + 1, len(slugs) - 1)]))  # fmt: skip
+    before.button("", icon=":material/skip_previous:", key="lesson_prev", width="stretch", disabled=i == 0,
+                  help=T("lesson.prev"), on_click=session.set_value, args=("lesson", slugs[max(i - 1, 0)]))  # fmt: skip
+    after.button("", icon=":material/skip_next:", key="lesson_next", width="stretch", disabled=i == len(slugs) - 1,
+                 help=T("lesson.next"), on_click=session.set_value, args=("lesson", slugs[min(i + 1, len(slugs) - 1)]))  # fmt: skip

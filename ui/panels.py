@@ -211,7 +211,7 @@ def stability_ui(s, setup, runs, T) -> None:
         if limited:
             lam = verdicts.start_sharpness(s, runs[0])  # runs[0] starts at x0
             st.markdown(
-                T("stability.text" if lam >= 0 else "stability.text_down", lam=f"{lam:.4g}")
+                T("stability.text" if lam >= 0 else "stability.text_down", lam=f"{lam:.4g}".replace("-", "−"))
                 + "  \n"
                 + "  \n".join(lines)
             )

@@ -257,10 +257,12 @@ def revealed(slug: str) -> bool:
     return st.session_state.get("_revealed") == slug
 
 
-def reveal(slug: str) -> None:
-    """Reveal's callback: the lesson's answer shows, with the class's guess as it was then."""
+def reveal(slug: str, changes: dict | None = None) -> None:
+    """Reveal's callback: the lesson's answer shows, with the class's guess as it was then, and
+    the settings the lesson changes on Reveal (the fractal edge zooms in x256) take their values."""
     st.session_state["_revealed"] = slug
     st.session_state["_guess"] = st.session_state.get("lesson_guess")
+    st.session_state.update(changes or {})
 
 
 def hide_answer() -> None:

@@ -23,12 +23,12 @@ def main_view(s, setup, state: dict, runs, T, predicting: bool = False) -> None:
     """The chart of the state's view. While a prediction is open the chart shows the runs'
     previews (model.preview: nothing of how they end), and the views that would tell the outcome
     (sweep, heatmap, scrubber, basins, line) wait for Reveal unless the lesson is about that view.
-    In a lesson the paths grow with the animation, before Reveal and after it."""
+    After Reveal the whole paths are drawn, and the animation stays at its frame (viz/page.js)."""
     present = state["present"]
     if not present:
         view_controls(s, state, T, predicting)
     view = state["view"]
-    grow = state["lesson"] in session.presets() or not state["whole_path"]
+    grow = predicting or not state["whole_path"]
     if predicting and view in SPOILERS and view != lesson_view(state):
         st.info(T("predict.sweep_waits"), icon=":material/visibility_off:")
     elif view == "scrub":

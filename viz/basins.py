@@ -112,7 +112,7 @@ def basins_figure(
     rates = len(bmap.lrs)
     steps = [
         dict(
-            label=f"{lr:.3g}" if not big or i % 2 == 0 or i == rates - 1 else "",  # 18-px labels: every other
+            label=f"{lr:.3g}",
             method="update",
             args=[
                 dict(visible=[r == i for r in range(rates)]),
@@ -168,7 +168,9 @@ def basins_figure(
         sliders=[
             dict(active=int(active), x=0, len=1.0, y=0, yanchor="top", pad=dict(t=SLIDER_TOP, b=0, l=0, r=0),
                  currentvalue=dict(prefix=T("scrub.prefix"), font=dict(size=size["button"] + 1, color="#1B1F24"), xanchor="left", offset=8),
-                 transition=dict(duration=0), font=dict(size=size["tick"] - (0 if big else 3)), ticklen=4, steps=steps)
+                 transition=dict(duration=0), ticklen=4, steps=steps,
+                 # on a projector the rate is read from the slider's own line (18 px), not its 12 small ticks
+                 font=dict(size=size["tick"] - 3, color="rgba(0,0,0,0)" if big else "#3D4451"))
         ],
         meta=dict(basins=True),
     )  # fmt: skip

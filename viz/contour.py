@@ -9,7 +9,7 @@ import numpy as np
 
 from . import marks
 from .animation import ROW, controls, controls_margin, epoch_labels, frame_steps, frames_for, index, last_tick
-from .curve import critical_traces
+from .curve import critical_traces, letters
 from .data_panel import DOMAIN_LOSS, PHONE, add_data_panel, has_data
 from .figure import defined, rounded, typed
 from .runs import ahead, fmt, label, outcome, path_trace, pin, shown, styles
@@ -155,7 +155,10 @@ def map_traces(surface, T, lo, hi, clickable: bool = True) -> list[dict]:
                 type="scatter",
                 x=rounded(surface.minima[:, 0]),
                 y=rounded(surface.minima[:, 1]),
-                mode="markers",
+                mode="markers+text",
+                text=letters(len(surface.minima)),  # the names a question's choices use
+                textposition="top right",
+                textfont=dict(size=17, color=MINIMUM_COLOR),
                 name=T("chart.minimum"),
                 marker=dict(
                     symbol="star", size=17, color=MINIMUM_COLOR, line=dict(color="#FFFFFF", width=1.5)

@@ -1,7 +1,7 @@
 """The 1-D view: the loss curve, each run's iterates joined in order, and per frame the current
-point with its tangent line (the first-order Taylor view L(w + d) ~ L(w) + L'(w) d), the step along
-it, optionally the second-order model, and the run's label beside it (its value when the point is
-off the view, pinned to the edge; its outcome on the last frame)."""
+point with its tangent line (the first-order Taylor view L(w + d) ~ L(w) + L'(w) d), the step to
+the next iterate, optionally the second-order model, and the run's label beside it (its value when
+the point is off the view, pinned to the edge; its outcome on the last frame)."""
 
 from __future__ import annotations
 
@@ -113,7 +113,10 @@ def curve_traces(surface, T, lo, hi) -> list[dict]:
                 type="scatter",
                 x=rounded(m),
                 y=rounded(surface.value(m[:, None])),
-                mode="markers",
+                mode="markers+text",
+                text=letters(len(m)),  # the names a question's choices use
+                textposition="top center",
+                textfont=dict(size=17, color=MINIMUM_COLOR),
                 name=T("chart.minimum"),
                 marker=dict(
                     symbol="star", size=16, color=MINIMUM_COLOR, line=dict(color="#FFFFFF", width=1.5)
@@ -123,6 +126,11 @@ def curve_traces(surface, T, lo, hi) -> list[dict]:
         )
     data += critical_traces(surface, T, lambda P: P[:, 0], lambda P: surface.value(P))
     return data
+
+
+def letters(n: int) -> list[str]:
+    """The minima's names: A, B, C, ... (the basin map's and the lessons' too)."""
+    return [chr(ord("A") + i) for i in range(n)]
 
 
 def _values(surface, P):
@@ -183,8 +191,11 @@ def _frame_marks(steps, runs, looks, tracks, lo, hi, T, taylor=False, label_size
         tangent = np.stack(
             [P - np.stack([half, slope * half], -1), P + np.stack([half, slope * half], -1)], axis=1
         )
-        dw = tr["raw"][np.minimum(j + 1, tr["n"] - 1), 0] - P[:, 0]
-        head = np.stack([P[:, 0] + dw, P[:, 1] + slope * dw], axis=-1)  # where the linear model lands
+        nxt = np.minimum(j + 1, tr["n"] - 1)
+        # the step: from this iterate to the next one, on the curve (pinned to the edge when it lands
+        # outside the view, where the next frame labels it with its value); the dotted tangent beside
+        # it is the linear model the step was taken on
+        head = tr["pinned"][nxt]
         inside = ~tr["off"][j]
         end = marks.clip_segments(np.where(inside[:, None], P, tr["pinned"][j]), head, lo, hi)
         parabola = None

@@ -66,10 +66,11 @@
   function grow(gd) {
     if (!(gd.layout && gd.layout.meta && gd.layout.meta.grow)) return;
     var name = current(gd);
-    var k = name === undefined || name === null || isNaN(+name) ? 0 : +name;
+    var tick = name === undefined || name === null || isNaN(+name) ? 0 : +name;
     gd.querySelectorAll(".scatterlayer .trace").forEach(function (g) {
       var cd = g.__data__, trace = cd && cd[0] && cd[0].trace;
       if (!trace || !trace.meta || !trace.meta.grow) return;
+      var k = Math.floor(tick / (trace.meta.sync || 1));  // runs compared by epoch: its own step
       var line = g.querySelector("path.js-line");
       if (line) {
         var pts = (line.getAttribute("d") || "").match(/-?\d*\.?\d+(?:e[-+]?\d+)?,-?\d*\.?\d+(?:e[-+]?\d+)?/gi) || [];
@@ -130,7 +131,9 @@
   function sizeStage() {
     var stage = document.querySelector(".st-key-stage");
     if (!stage) return;
-    var top = Math.round(stage.getBoundingClientRect().top + window.scrollY);
+    // its distance from the top of the page, not of the screen: scrolling must not change it
+    var scroller = stage.closest("[data-testid='stMain']") || document.scrollingElement;
+    var top = Math.round(stage.getBoundingClientRect().top - scroller.getBoundingClientRect().top + scroller.scrollTop);
     var root = document.documentElement;
     if (root.style.getPropertyValue("--stage-offset") !== top + "px") root.style.setProperty("--stage-offset", top + "px");
   }

@@ -13,18 +13,26 @@ from .style import DASHES, SYMBOLS, format_lr, run_colors
 
 
 def label(run, runs, T) -> str:
-    """'GD · lr 0.1', with the start and the batch size added where runs differ in them; where every
-    run has the same optimizer and lr and something else tells them apart, only that ('SGD (batch
-    1)' beside 'full batch')."""
+    """'GD · lr 0.1', with the start (its point) and the batch size added where runs differ in them;
+    where every run has the same optimizer and lr and something else tells them apart, only that
+    ('SGD (batch 1)' beside 'full batch', 'from w = 1.8' beside 'from w = -0.2')."""
     parts = []
     same = len({(r.optimizer, r.lr) for r in runs}) == 1
     if len({r.start for r in runs if r.optimizer == run.optimizer}) > 1:
-        parts.append(T("run.start", n=run.start + 1))
+        parts.append(start_label(run, T))
     if any(r.batch_size is not None for r in runs):
         parts.append(batch_label(run.batch_size, T))
     if not (same and parts and len(runs) > 1):
         parts.insert(0, T("run.label", optimizer=T(f"opt.{run.optimizer}.short"), lr=format_lr(run.lr)))
     return " · ".join(parts)
+
+
+def start_label(run, T) -> str:
+    """'from w = 1.8', 'from (1.5, 0.01)': where a run starts."""
+    point = run.point
+    if len(point) == 1:
+        return T("run.start_w", w=fmt(float(point[0])))
+    return T("run.start_at", point="(" + ", ".join(fmt(float(v)) for v in point) + ")")
 
 
 def batch_label(batch_size, T) -> str:
@@ -135,7 +143,7 @@ def path_trace(
         name=name,
         line=dict(color=look["color"], width=width, dash=look["dash"], simplify=not grow),
         marker=dict(size=size, symbol=symbol, color=look["color"], maxdisplayed=0 if grow else 80),
-        meta=dict(grow=grow),
+        meta=dict(grow=grow, sync=run.sync),
         **(
             dict(
                 customdata=sig(track.get("hover", track["raw"]), 6),

@@ -15,6 +15,7 @@ from __future__ import annotations
 from functools import cache
 
 from . import en, ko
+from .korean import format_ko
 
 CATALOGS = {"ko": ko.TEXT, "en": en.TEXT}
 LANGS = tuple(CATALOGS)
@@ -29,7 +30,10 @@ class Texts:
         self.catalog = CATALOGS[lang]
 
     def __call__(self, key: str, **values) -> str:
-        """The text of `key` with its {placeholders} filled ({{ and }} are braces)."""
+        """The text of `key` with its {placeholders} filled ({{ and }} are braces); in Korean the
+        particle after each value follows the value's reading."""
+        if self.lang == "ko" and values:
+            return format_ko(self.catalog[key], **values)
         return self.catalog[key].format(**values)
 
     def choices(self, key: str) -> tuple[str, ...]:

@@ -37,16 +37,27 @@ PAIRS = [
 FORMS = {form: pair for pair in PAIRS for form in pair}
 
 
+SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+VALUE = re.compile(r"[-−+\d.,\s]+")  # a parenthesis holding only numbers is read as its numbers
+
+
 def final_sound(word: str) -> str | None:
-    """The final consonant of how `word` is read ('' for a vowel ending), None if it cannot tell."""
-    word = word.rstrip(")]}'\"’ ").replace(",", "")
+    """The final consonant of how `word` is read ('' for a vowel ending), None if it cannot tell.
+    A word that ends in a parenthesis is read by what stands before it ("방향 (y)" as 방향), unless
+    the parenthesis holds only numbers: a point ("(0, 1)") is read as its numbers."""
+    word = word.rstrip("'\"’ ")
+    if word.endswith(")") and "(" in word:
+        before, inside = word[: word.rindex("(")], word[word.rindex("(") + 1 : -1]
+        if not VALUE.fullmatch(inside):
+            return final_sound(before) if before.strip() else None
+    word = word.rstrip(")]} ").replace(",", "").translate(SUPERSCRIPTS)  # 10⁻⁵¹ reads its last digit too
     if not word:
         return None
     c = word[-1]
     if "가" <= c <= "힣":
         jong = (ord(c) - 0xAC00) % 28
         return "" if jong == 0 else "ㄹ" if jong == 8 else "ㅇ"  # any consonant but ㄹ behaves alike
-    if c.isdigit():
+    if c in DIGIT:
         digits = re.search(r"(\d+)(?:\.(\d+))?$", word)
         if digits and digits.group(2) is None:  # an integer: its trailing zeros name a place
             n = digits.group(1)
@@ -77,6 +88,32 @@ _AFTER_VALUE = re.compile(
 )
 
 
+PARTICLE_AFTER = re.compile("^(" + "|".join(sorted(FORMS, key=len, reverse=True)) + r")(?![가-힣])")
+
+
+def after_value(value: str, rest: str) -> str:
+    """`rest`, the text that follows a filled-in value, with its particle (if it starts with one)
+    in the form the value's reading takes: "{optimizer}가" becomes "경사 하강법이"."""
+    m = PARTICLE_AFTER.match(rest)
+    return particle(value, m.group(1)) + rest[m.end() :] if m else rest
+
+
+def format_ko(template: str, **values) -> str:
+    """str.format for a Korean text, with each particle right after a {value} chosen by the value's
+    reading (the catalog writes one form; the value decides which)."""
+    import string
+
+    out = []
+    for literal, name, spec, _ in string.Formatter().parse(template):
+        if out and out[-1][1] is not None:
+            literal = after_value(out[-1][0], literal)
+        out.append((literal, None))
+        if name is not None:
+            value = values[name]
+            out.append((format(value, spec) if spec else str(value), name))
+    return "".join(text for text, _ in out)
+
+
 def fix_particles(text: str) -> str:
     """Every particle right after a number, a closing parenthesis or a symbol, in the form its
     reading takes."""
@@ -92,11 +129,7 @@ def fix_particles(text: str) -> str:
 def wrong_particles(text: str) -> list[str]:
     """The places in a rendered text where a particle after a value does not follow its reading
     (what the page tests look for)."""
-    return [
-        m.group(0)
-        for m in _AFTER_VALUE.finditer(text)
-        if fix_particles(m.group(0)) != m.group(0) and _real(text, m)
-    ]
+    return [m.group(0) for m in _AFTER_VALUE.finditer(text) if _real(text, m)]
 
 
 def _real(text, m) -> bool:
