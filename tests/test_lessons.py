@@ -51,7 +51,7 @@ def test_sixteen_lessons_load_from_their_files_in_the_menus_order():
     groups = [GROUP_ORDER.index(lesson.group) for lesson in LESSONS.values()]
     assert groups == sorted(groups)  # grouped by the seed note, in the lecture's order
     assert {lesson.group for lesson in LESSONS.values()} <= SEED_GROUPS
-    assert list(LESSONS)[0] == "seed-example"  # the lecture's first example comes first
+    assert next(iter(LESSONS)) == "seed-example"  # the lecture's first example comes first
     for lesson in LESSONS.values():
         assert set(lesson.texts) == {"en", "ko"}, lesson.slug
 
