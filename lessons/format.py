@@ -254,43 +254,48 @@ def _question(q, where) -> tuple[dict, tuple]:
         )
     _only(q, ("kind", "choices", *kind.params), where, "question")
     out = {"kind": kind.name} | {k: q.get(k, default) for k, default in kind.params.items()}
-    for key in ("run", "steps", "epochs", "step"):
-        value = out.get(key)
-        if (
-            value is not None
-            and not (value == "end" and key == "step")
-            and not (isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 100_000)
-        ):
+    for key, value in out.items():
+        if key != "kind" and not _param_ok(key, value, kind.name):
             raise where.error("lessonfile.bad_param", ("question", key), name=key)
-    if out.get("run", 1) < 1:
-        raise where.error("lessonfile.bad_param", ("question", "run"), name="run")
-    for key in ("tolerance", "relative"):
-        value = out.get(key)
-        if value is not None and not (
-            isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < 1e12
-        ):
-            raise where.error("lessonfile.bad_param", ("question", key), name=key)
-    if "of" in out and out["of"] not in OF:
-        raise where.error("lessonfile.bad_param", ("question", "of"), name="of")
-    if "by" in out and out["by"] not in ("loss", "distance"):
-        raise where.error("lessonfile.bad_param", ("question", "by"), name="by")
-    if kind.name == "observed" and not isinstance(out["measure"], str):
-        raise where.error("lessonfile.bad_param", ("question", "measure"), name="measure")
-    choices = q.get("choices", ())
+    choices = _choices(q.get("choices", ()), where)
+    if kind.name == "observed" and not choices:
+        raise where.error("lessonfile.needs_choices", ("question", "choices"))
+    return out, choices
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _param_ok(key: str, value, kind: str) -> bool:
+    """Whether a question's parameter holds what its kind needs (None: the kind's default, unset)."""
+    if value is None:
+        return True
+    if key in ("run", "steps", "epochs", "step"):
+        if key == "step" and value == "end":
+            return True
+        return isinstance(value, int) and _number(value) and (1 if key == "run" else 0) <= value <= 100_000
+    if key in ("tolerance", "relative"):
+        return _number(value) and 0 <= value < 1e12
+    if key == "of":
+        return value in OF
+    if key == "by":
+        return value in ("loss", "distance")
+    if key == "measure":
+        return kind != "observed" or isinstance(value, str)
+    return True
+
+
+def _choices(choices, where) -> tuple:
+    """A question's choices: none (a number is typed) or 2..MAX_CHOICES words, numbers or points."""
     if not isinstance(choices, (list, tuple)) or not 0 <= len(choices) <= MAX_CHOICES or len(choices) == 1:
         raise where.error("lessonfile.choices", ("question", "choices"), max=MAX_CHOICES)
     for c in choices:
-        ok = isinstance(c, (str, int, float)) and not isinstance(c, bool)
-        ok = ok or (
-            isinstance(c, list)
-            and len(c) == 2
-            and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in c)
-        )
-        if not ok or (isinstance(c, str) and len(c) > 40):
+        word = isinstance(c, str) and len(c) <= 40
+        point = isinstance(c, list) and len(c) == 2 and all(_number(v) for v in c)
+        if not (word or _number(c) or point):
             raise where.error("lessonfile.choices", ("question", "choices"), max=MAX_CHOICES)
-    if kind.name == "observed" and not choices:
-        raise where.error("lessonfile.needs_choices", ("question", "choices"))
-    return out, tuple(choices)
+    return tuple(choices)
 
 
 def _measures(table, where) -> dict[str, Measure]:

@@ -106,18 +106,18 @@ class Field:
         if kind == "bool":
             if isinstance(value, bool):
                 return value
-            raise InputError("link.not_bool", "not true/false")
+            raise InputError("link.not_bool")
         if kind in ("float", "int"):
             return self._number(value, kind)
         if kind in ("floats", "ints"):
             if not isinstance(value, (list, tuple)) or len(value) > 50:
-                raise InputError("link.not_list", "not a short list")
+                raise InputError("link.not_list")
             return [self._number(v, kind[:-1]) for v in value]
         if kind == "choice":
             if value in self.choices:
                 return value
             choices = ", ".join(map(str, self.choices))
-            raise InputError("link.not_choice", f"not one of {choices}", choices=choices)
+            raise InputError("link.not_choice", choices=choices)
         if kind == "choices":
             if (
                 isinstance(value, (list, tuple))
@@ -125,24 +125,22 @@ class Field:
                 and len(set(value)) == len(value)
             ):
                 return list(value)
-            raise InputError("link.not_names", "not a list of known names")
+            raise InputError("link.not_names")
         if kind == "text":
             if isinstance(value, str) and len(value) <= MAX_VALUE_LENGTH:
                 return value
-            raise InputError("link.not_text", "not a short text")
+            raise InputError("link.not_text")
         raise ValueError(f"unknown kind {kind}")
 
     def _number(self, value, kind):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise InputError("link.not_number", "not a number")
+            raise InputError("link.not_number")
         v = float(value)
         if not math.isfinite(v) or not (self.lo <= v <= self.hi):
-            raise InputError(
-                "link.range", f"not between {self.lo:g} and {self.hi:g}", lo=f"{self.lo:g}", hi=f"{self.hi:g}"
-            )
+            raise InputError("link.range", lo=f"{self.lo:g}", hi=f"{self.hi:g}")
         if kind == "int":
             if v != int(v):
-                raise InputError("link.not_int", "not a whole number")
+                raise InputError("link.not_int")
             return int(v)
         return v
 

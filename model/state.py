@@ -156,53 +156,78 @@ def defaults_like(state: dict, csv: str = "") -> dict:
 
 # ---------------------------------------------------------------------------------- rules
 def normalize(state: dict, csv: str = "") -> dict:
-    """The state with every setting that cannot apply at its default: data settings off a data loss,
-    formula settings off a typed formula, y off a 1-D surface, the second start when it is off,
-    the settings of optimizers not chosen and of other schedules; an optimizer's own lr follows the
-    main one until it is ticked. So a link never carries a stale key."""
+    """The state with every setting that cannot apply at its default (`unused_keys`); an
+    optimizer's own lr follows the main one until it is ticked; the view, the zoom and the batch
+    sizes made valid for the surface. So a link never carries a stale key."""
     s = dict(state)
-    base = defaults_like(s, csv)
     plain = defaults(s["surface"], csv, lang=s["lang"])  # for settings that do not apply at all
-    dim = dim_of(s)
-    custom, data, net = s["surface"] == "custom", s["surface"] in KINDS, s["surface"] == NETWORK
-    off = set()
-    if net:  # the network's start is its seeded initialisation; its data has no line to set
-        off |= (DATA_KEYS - NET_DATA_KEYS) | {"x0", "y0", "start2", "x1", "y1"}
-    else:
-        off |= NET_KEYS | {"directions"}
-    if not data and not net:
-        off |= DATA_KEYS | {"history_x", "epochs"}
-    elif s["epochs"]:  # an epoch budget decides every run's length
-        off.add("steps")
-    if not custom:
-        off |= FORMULA_KEYS
-    elif dim == 1:
-        off |= {"formula_y_lo", "formula_y_hi"}
-    if dim == 1:
-        off |= {"y0", "y1"}
-    if not s["start2"] or net:
-        off |= {"x1", "y1"}
-    used = {f"schedule_{p}" for p in hyperparameters(SCHEDULES[s["schedule"]]) if p in SCHEDULE_WIDGETS}
-    off |= SCHEDULE_KEYS - used
-    for name in OPTIMIZERS:
-        keys = optimizer_keys(name)
-        if name not in s["optimizers"]:
-            off |= set(keys)
-        elif not s[f"{name}_clip"]:
-            off.add(f"{name}_clip_norm")
-    for key in off:
+    for key in unused_keys(s):
         s[key] = plain[key]
     for name in OPTIMIZERS:
         if not s[f"{name}_own_lr"]:
             s[f"{name}_lr"] = s["lr"]
-    if s["view"] not in views_for(dim):
+    return _valid_display(s, defaults_like(s, csv), plain)
+
+
+def unused_keys(s: dict) -> set[str]:
+    """The settings that cannot apply to this state: its surface's, its start's, its schedule's and
+    its optimizers' that are not in play."""
+    return _surface_unused(s) | _start_unused(s) | _schedule_unused(s) | _optimizer_unused(s)
+
+
+def _surface_unused(s: dict) -> set[str]:
+    """Data settings off a data loss, network settings off the network, formula settings off a
+    typed formula (and its y range in 1-D); the steps when an epoch budget decides every run."""
+    custom, data, net = s["surface"] == "custom", s["surface"] in KINDS, s["surface"] == NETWORK
+    off = set() if net else set(NET_KEYS) | {"directions"}
+    if net:  # the network's data has no line to set
+        off |= DATA_KEYS - NET_DATA_KEYS
+    if not data and not net:
+        off |= DATA_KEYS | {"history_x", "epochs"}
+    elif s["epochs"]:
+        off |= {"steps"}
+    if not custom:
+        off |= FORMULA_KEYS
+    elif dim_of(s) == 1:
+        off |= {"formula_y_lo", "formula_y_hi"}
+    return off
+
+
+def _start_unused(s: dict) -> set[str]:
+    """The network's start is its seeded initialisation; y is off in 1-D; the second start when off."""
+    if s["surface"] == NETWORK:
+        return {"x0", "y0", "start2", "x1", "y1"}
+    off = {"y0", "y1"} if dim_of(s) == 1 else set()
+    return off | ({"x1", "y1"} if not s["start2"] else set())
+
+
+def _schedule_unused(s: dict) -> set[str]:
+    used = {f"schedule_{p}" for p in hyperparameters(SCHEDULES[s["schedule"]]) if p in SCHEDULE_WIDGETS}
+    return SCHEDULE_KEYS - used
+
+
+def _optimizer_unused(s: dict) -> set[str]:
+    """Every setting of an optimizer not chosen; the clipping norm where clipping is off."""
+    off = set()
+    for name in OPTIMIZERS:
+        if name not in s["optimizers"]:
+            off |= set(optimizer_keys(name))
+        elif not s[f"{name}_clip"]:
+            off.add(f"{name}_clip_norm")
+    return off
+
+
+def _valid_display(s: dict, base: dict, plain: dict) -> dict:
+    """A view the surface has, the scrubber's and the basin map's settings only in their views,
+    a zoom of the menu's, batch sizes the data has (at least one)."""
+    if s["view"] not in views_for(dim_of(s)):
         s["view"] = base["view"]
     for key, view in (("scrub_decades", "scrub"), ("basin_zoom", "basins")):
         if s["view"] != view:
             s[key] = plain[key]
     if s["basin_zoom"] not in BASIN_ZOOMS:
         s["basin_zoom"] = max(z for z in BASIN_ZOOMS if z <= s["basin_zoom"])
-    if data or net:
+    if s["surface"] in ROWS:
         n = base["batch_sizes"][-1]
         s["batch_sizes"] = [b for b in dict.fromkeys(s["batch_sizes"]) if 1 <= b <= n] or [n]
     return s
@@ -323,10 +348,16 @@ def transition(
     if _identity(cur) != _identity(prev) or csv != csv_prev:
         preset = presets.get(prev["lesson"])
         cur = _rebase(prev, cur, csv_prev, csv, preset_state(preset) if preset else None)
-    cur = normalize(cur, csv)
-    if cur["lesson"] != "free" and is_free_play(cur, presets):
-        cur["lesson"] = "free"
-    return cur
+    return _settled(cur, csv, presets)
+
+
+def _settled(state: dict, csv: str, presets: Presets) -> dict:
+    """The state normalized, and out of its lesson if it is no longer the lesson's picture (what
+    every interaction and every link ends with)."""
+    state = normalize(state, csv)
+    if state["lesson"] != "free" and is_free_play(state, presets):
+        state["lesson"] = "free"
+    return state
 
 
 def start_at(state: dict, x0: float) -> dict:
@@ -378,29 +409,10 @@ def decode(params: dict, lang: str = "en", presets: Presets = NO_PRESETS) -> tup
     """A state from query parameters: the lesson's values (if the link names one) or the surface's
     defaults, then every valid parameter on top. Returns (state, the parameters that were dropped,
     each an InputError saying which and why). Never raises."""
-    problems, given = [], {}
-    for key, raw in params.items():
-        f = FIELDS.get(key)
-        name = str(key)[:40]
-        if f is None:
-            problems.append(InputError("link.unknown", f"{name}: unknown", field=name))
-            continue
-        try:
-            if not isinstance(raw, str) or len(raw) > MAX_VALUE_LENGTH:
-                raise InputError("link.too_long", "too long")
-            given[key] = f.check(_parse(raw, f))
-        except ValueError as err:
-            values = getattr(err, "values", {})
-            problems.append(
-                InputError(getattr(err, "key", "link.invalid"), f"{key}: {err}", field=key, **values)
-            )
+    given, problems = _read(params)
     lesson = given.pop("lesson", "free")
     if lesson not in presets and lesson != "free":
-        problems.append(
-            InputError(
-                "link.not_lesson", f"lesson: {lesson[:40]!r} is not a lesson", lesson=repr(lesson[:40])
-            )
-        )
+        problems.append(InputError("link.not_lesson", lesson=lesson[:40]))
         lesson = "free"
     given.setdefault("lang", lang)
     if lesson in presets:
@@ -416,10 +428,26 @@ def decode(params: dict, lang: str = "en", presets: Presets = NO_PRESETS) -> tup
     if _identity(state) != _identity(base):
         state = _rebase(base, state)
         state.update({k: v for k, v in given.items() if k not in IDENTITY})
-    state = normalize(state)
-    if state["lesson"] != "free" and is_free_play(state, presets):
-        state["lesson"] = "free"
-    return state, problems
+    return _settled(state, "", presets), problems
+
+
+def _read(params: dict) -> tuple[dict, list[InputError]]:
+    """(the valid parameters, by key and checked, an InputError for each one dropped)."""
+    problems, given = [], {}
+    for key, raw in params.items():
+        f = FIELDS.get(key)
+        name = str(key)[:40]
+        if f is None:
+            problems.append(InputError("link.unknown", field=name))
+            continue
+        try:
+            if not isinstance(raw, str) or len(raw) > MAX_VALUE_LENGTH:
+                raise InputError("link.too_long")
+            given[key] = f.check(_parse(raw, f))
+        except ValueError as err:
+            values = getattr(err, "values", {})
+            problems.append(InputError(getattr(err, "key", "link.invalid"), field=key, **values))
+    return given, problems
 
 
 def _parse(raw: str, f: Field):
@@ -431,12 +459,12 @@ def _parse(raw: str, f: Field):
             return True
         if raw in ("0", "false", "False"):
             return False
-        raise InputError("link.not_bool", "not true/false")
+        raise InputError("link.not_bool")
     if f.kind in ("float", "int"):
         try:
             v = float(raw)
         except ValueError:
-            raise InputError("link.not_number", "not a number") from None
+            raise InputError("link.not_number") from None
         return v
     return raw
 

@@ -67,7 +67,6 @@ def _tokens(text: str) -> list[tuple[str, str, int]]:
             ch = text[col - 1]
             raise InputError(
                 "formula.unexpected",
-                f"Unexpected character {ch!r} at column {col}: use numbers, {ALLOWED}, + - * / ^ and parentheses.",
                 ch=repr(ch),
                 col=col,
                 allowed=ALLOWED,
@@ -96,7 +95,6 @@ def _explicit(text: str) -> tuple[str, list[int]]:
                 if fn:
                     raise InputError(
                         "formula.unknown_name_hint",
-                        f"Unknown name {tok!r} at column {col} (write {fn}({tok[len(fn) :]})). Allowed: {ALLOWED}.",
                         name=repr(tok),
                         col=col,
                         fix=f"{fn}({tok[len(fn) :]})",
@@ -104,7 +102,6 @@ def _explicit(text: str) -> tuple[str, list[int]]:
                     )
                 raise InputError(
                     "formula.unknown_name",
-                    f"Unknown name {tok!r} at column {col}. Allowed: {ALLOWED}.",
                     name=repr(tok),
                     col=col,
                     allowed=ALLOWED,
@@ -124,7 +121,6 @@ def _explicit(text: str) -> tuple[str, list[int]]:
         if prev is not None and prev[0] == "func" and tok != "(":
             raise InputError(
                 "formula.needs_parens",
-                f"{prev[1]} needs its argument in parentheses, as in {prev[1]}(x) (column {col}).",
                 fn=prev[1],
                 col=col,
             )
@@ -150,15 +146,13 @@ def _check_tree(source: str, cols: list[int]) -> ast.Expression:
         if 0 <= at < len(cols):
             raise InputError(
                 "formula.malformed_at",
-                f"The formula is incomplete or malformed at column {cols[at]}: check the operators and parentheses.",
                 col=cols[at],
             ) from None
         raise InputError(
             "formula.malformed_end",
-            "The formula is incomplete at its end: check the operators and parentheses.",
         ) from None
     except (ValueError, MemoryError, RecursionError):
-        raise InputError("formula.unreadable", "The formula could not be read.") from None
+        raise InputError("formula.unreadable") from None
 
     def depth(node, d=0):
         if d > MAX_DEPTH:
@@ -176,10 +170,10 @@ def _check_tree(source: str, cols: list[int]) -> ast.Expression:
             if isinstance(node.op, ast.Pow):
                 _check_exponent(node.right)
             elif not isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div)):
-                raise InputError("formula.operators", "Only + - * / and ^ are allowed between terms.")
+                raise InputError("formula.operators")
         elif isinstance(node, ast.UnaryOp):
             if not isinstance(node.op, (ast.USub, ast.UAdd)):
-                raise InputError("formula.unary", "Only a minus (or plus) sign may stand before a term.")
+                raise InputError("formula.unary")
         elif isinstance(node, ast.Call):
             if (
                 not (isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS)
@@ -188,14 +182,12 @@ def _check_tree(source: str, cols: list[int]) -> ast.Expression:
             ):
                 raise InputError(
                     "formula.one_argument",
-                    f"Functions take one argument, as in sin(x); allowed: {', '.join(FUNCTIONS)}.",
                     functions=", ".join(FUNCTIONS),
                 )
         elif isinstance(node, ast.Name):
             if node.id not in FUNCTIONS + CONSTANTS + VARIABLES:
                 raise InputError(
                     "formula.unknown",
-                    f"Unknown name {node.id!r}. Allowed: {ALLOWED}.",
                     name=repr(node.id),
                     allowed=ALLOWED,
                 )
@@ -203,13 +195,11 @@ def _check_tree(source: str, cols: list[int]) -> ast.Expression:
             if type(node.value) not in (int, float) or not abs(node.value) <= MAX_LITERAL:
                 raise InputError(
                     "formula.literal",
-                    f"Numbers must lie between -{MAX_LITERAL:g} and {MAX_LITERAL:g}.",
                     max=f"{MAX_LITERAL:g}",
                 )
         else:
             raise InputError(
                 "formula.not_math",
-                f"{type(node).__name__} is not plain math: use numbers, {ALLOWED}, + - * / ^.",
                 what=type(node).__name__,
                 allowed=ALLOWED,
             )
@@ -227,17 +217,13 @@ def _check_exponent(node) -> None:
     """An exponent is a small expression: no towers, no huge numbers."""
     for sub in ast.walk(node):
         if isinstance(sub, ast.BinOp) and isinstance(sub.op, ast.Pow):
-            raise InputError(
-                "formula.tower", "Exponent towers such as 9^9^9 are not allowed: write the exponent out."
-            )
+            raise InputError("formula.tower")
         if (
             isinstance(sub, ast.Constant)
             and isinstance(sub.value, (int, float))
             and abs(sub.value) > MAX_EXPONENT
         ):
-            raise InputError(
-                "formula.exponent", f"Exponents must stay within ±{MAX_EXPONENT}.", max=MAX_EXPONENT
-            )
+            raise InputError("formula.exponent", max=MAX_EXPONENT)
 
 
 def variables_of(text: str) -> tuple[str, ...]:
@@ -248,7 +234,6 @@ def variables_of(text: str) -> tuple[str, ...]:
     if not names:
         raise InputError(
             "formula.constant",
-            "The formula is a constant: it needs a variable, w or x (1-D) or x and y (2-D).",
         )
     if len(names) == 1 and names <= set(ONE_D):
         return tuple(names)
@@ -257,32 +242,25 @@ def variables_of(text: str) -> tuple[str, ...]:
             return pair
     raise InputError(
         "formula.mixed",
-        "Use one of w, x, weight or theta for a function of one variable, or x and y (or w1 and w2) for two; "
-        "they cannot be mixed.",
     )
 
 
 def _too_deep():
-    return InputError(
-        "formula.too_deep", f"The formula is nested more than {MAX_DEPTH} levels deep.", n=MAX_DEPTH
-    )
+    return InputError("formula.too_deep", n=MAX_DEPTH)
 
 
 def _needs_argument(fn):
-    return InputError(
-        "formula.needs_argument", f"{fn} needs an argument in parentheses, as in {fn}(x).", fn=fn
-    )
+    return InputError("formula.needs_argument", fn=fn)
 
 
 def _checked_text(text) -> str:
     if not isinstance(text, str):
-        raise InputError("formula.not_text", "The formula must be text.")
+        raise InputError("formula.not_text")
     if not text.strip():
-        raise InputError("formula.empty", "Type a formula, for example w^4 - 3w^2 + w or x^2 + 10y^2.")
+        raise InputError("formula.empty")
     if len(text) > MAX_LENGTH:
         raise InputError(
             "formula.too_long",
-            f"The formula is {len(text)} characters long; keep it within {MAX_LENGTH}.",
             n=len(text),
             max=MAX_LENGTH,
         )
@@ -327,7 +305,6 @@ class _Worker:
             self.proc = None
             raise InputError(
                 "formula.timeout",
-                f"The formula took longer than {time_limit:g} s to analyse: simplify it.",
                 seconds=f"{time_limit:g}",
             )
         return json.loads(line)
@@ -404,7 +381,6 @@ def symbolic(source: str, variables: tuple[str, ...], time_limit: float = TIME_L
     if not answer.get("ok"):
         raise InputError(
             "formula.unanalysable",
-            f"The formula could not be analysed ({answer.get('error', 'no answer')}).",
             error=str(answer.get("error", ""))[:200],
         )
     return (
@@ -449,7 +425,7 @@ def _rebuild(node):
     }
     if kind == "fn" and args[0] in functions:
         return functions[args[0]](_rebuild(args[1]))
-    raise InputError("formula.unanalysable", "The formula could not be analysed.", error="")
+    raise InputError("formula.unanalysable", error="")
 
 
 # ---------------------------------------------------------------------------- the surface
@@ -470,7 +446,6 @@ def custom_surface(text, bounds=None) -> Surface:
     if any(part.has(*odd) for part in [expr, *grad, *hess]):
         raise InputError(
             "formula.not_real",
-            "The formula is not a smooth real-valued function that this app can differentiate.",
         )
     f_and_g = sympy.lambdify(syms, [expr, grad], modules="numpy", cse=True)
     h_fn = sympy.lambdify(syms, hess, modules="numpy", cse=True)
@@ -512,11 +487,11 @@ def _bounds(bounds, dim):
     try:
         box = np.array(bounds, dtype=float)[:dim]
     except (TypeError, ValueError):
-        raise InputError("formula.ranges_numbers", "The ranges must be numbers.") from None
+        raise InputError("formula.ranges_numbers") from None
     if box.shape != (dim, 2) or not np.isfinite(box).all() or (box[:, 0] >= box[:, 1]).any():
-        raise InputError("formula.ranges_order", "Each range needs a 'from' smaller than its 'to'.")
+        raise InputError("formula.ranges_order")
     if (np.abs(box) > 1e6).any():
-        raise InputError("formula.ranges_size", "Keep the ranges within ±1,000,000.")
+        raise InputError("formula.ranges_size")
     return box
 
 
@@ -540,12 +515,10 @@ def _check_finite(s) -> None:
     except (OverflowError, TypeError, ValueError, ZeroDivisionError, AttributeError):
         raise InputError(
             "formula.not_real",
-            "The formula is not a smooth real-valued function that this app can differentiate.",
         ) from None
     if any(np.iscomplexobj(part) for part in parts) or not np.isfinite(values).any():
         raise InputError(
             "formula.not_finite",
-            "The function is not finite anywhere in the view: change the formula or the ranges.",
         )
 
 

@@ -282,25 +282,19 @@ def parse_csv(content: bytes, kind: str, standardize: bool = False, name: str = 
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InputError(
-            "csv.not_text", "The file is not text: upload a CSV file with two columns, x and y."
-        ) from None
+        raise InputError("csv.not_text") from None
     lines = (m.group(0) for m in LINE.finditer(text) if m.group(0))  # lazily: a line at a time
     rows = (r for r in csv.reader(lines) if any(cell.strip() for cell in r))
     try:
         return _read_rows(rows, kind, standardize, name)
     except csv.Error as err:  # a cell larger than csv's field limit, a NUL byte, ...
-        raise InputError(
-            "csv.unreadable", f"The file could not be read as CSV ({err}).", problem=str(err)[:80]
-        ) from None
+        raise InputError("csv.unreadable", problem=str(err)[:80]) from None
 
 
 def _read_rows(rows, kind: str, standardize: bool, name: str) -> Dataset:
     first_row = next(rows, None)
     if first_row is None:
-        raise InputError(
-            "csv.empty", "The file is empty: it needs two columns, x and y, and at least 2 rows."
-        )
+        raise InputError("csv.empty")
     header = [cell.strip().lower() for cell in first_row]
     if "x" in header and "y" in header:
         cols, first = (header.index("x"), header.index("y")), 2
@@ -308,56 +302,44 @@ def _read_rows(rows, kind: str, standardize: bool, name: str) -> Dataset:
         cols, first = (0, 1), 1
         rows = itertools.chain([first_row], rows)
     else:
-        raise InputError(
-            "csv.columns",
-            "Columns x and y are missing: name them in a header row, or give two numeric columns.",
-        )
+        raise InputError("csv.columns")
     xs, ys = [], []
     for i, r in enumerate(rows, start=first):
         if len(xs) == MAX_ROWS:
-            raise InputError(
-                "csv.too_many", f"The file has more than {MAX_ROWS:,} rows.", max=f"{MAX_ROWS:,}"
-            )
+            raise InputError("csv.too_many", max=f"{MAX_ROWS:,}")
         if len(r) <= max(cols):
             column = "x" if len(r) <= cols[0] else "y"
-            raise InputError("csv.missing", f"Row {i} has no value for {column}.", row=i, column=column)
+            raise InputError("csv.missing", row=i, column=column)
         for col, out, label in ((cols[0], xs, "x"), (cols[1], ys, "y")):
             cell = r[col].strip()
             if not _is_number(cell):
                 raise InputError(
                     "csv.not_number",
-                    f"Row {i}: {label} = {cell[:20]!r} is not a number.",
                     row=i,
                     column=label,
-                    cell=repr(cell[:20]),
+                    cell=cell[:20],
                 )
             v = float(cell)
             if not np.isfinite(v):
                 raise InputError(
                     "csv.not_finite",
-                    f"Row {i}: {label} is {cell[:20]!r}; every value must be a finite number.",
                     row=i,
                     column=label,
-                    cell=repr(cell[:20]),
+                    cell=cell[:20],
                 )
             out.append(v)
     if len(xs) < 2:
-        raise InputError(
-            "csv.too_few", f"The file has too few data rows ({len(xs)}); at least 2 are needed.", n=len(xs)
-        )
+        raise InputError("csv.too_few", n=len(xs))
     y = np.array(ys)
     if kind == "classification" and not np.isin(y, (0.0, 1.0)).all():
         i = int(np.flatnonzero(~np.isin(y, (0.0, 1.0)))[0])
         raise InputError(
             "csv.labels",
-            f"For logistic regression y must be 0 or 1; row {i + first} has y = {ys[i]:g}.",
             row=i + first,
             y=f"{ys[i]:g}",
         )
     if np.ptp(xs) == 0:
-        raise InputError(
-            "csv.constant_x", "Every x is the same value: a line through the data is not determined."
-        )
+        raise InputError("csv.constant_x")
     return prepare(xs, y, standardize, source=name)
 
 

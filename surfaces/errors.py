@@ -1,12 +1,26 @@
-"""Refusals meant for the person who typed the input (a formula, a CSV file)."""
+"""Refusals meant for the person who typed the input (a formula, a CSV file, a link): a catalog key
+and its values, never words. The app says them in the page's language (model.text.Texts.error);
+str() gives the English (model.text installs how, `InputError.english`: the catalogs live above
+this layer)."""
 
 from __future__ import annotations
 
 
 class InputError(ValueError):
-    """A ValueError whose message is English, with a catalog key and values so that the app can say
-    it in the page's language (model.text.Texts.error)."""
+    """A refusal: `key` names its text in the catalogs, `values` fill it in."""
 
-    def __init__(self, key: str, message: str, **values):
-        super().__init__(message)
+    english = staticmethod(lambda err: f"{err.key} {err.values}")  # replaced by model.text
+
+    def __init__(self, key: str, **values):
+        super().__init__(key)
         self.key, self.values = key, values
+
+    def __str__(self) -> str:
+        return InputError.english(self)
+
+    def __reduce__(self):  # picklable (a worker process sends refusals back)
+        return (_rebuild, (self.key, self.values))
+
+
+def _rebuild(key, values):
+    return InputError(key, **values)

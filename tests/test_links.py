@@ -31,7 +31,7 @@ def test_bad_keys_fall_back_to_defaults_and_are_reported(params, bad):
     state, problems = decode(
         {"surface": "quadratic", **params} if "surface" not in params else params, presets=builtin()
     )
-    assert any(str(p).startswith(bad) and p.values.get("field", "lesson") == bad for p in problems)
+    assert any(f"`{bad}`" in str(p) and p.values.get("field", "lesson") == bad for p in problems)
     assert state["lr"] == defaults("quadratic")["lr"] or "lr" not in params
     for key, f in FIELDS.items():  # everything that is left is valid
         f.check(state[key])

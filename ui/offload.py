@@ -51,10 +51,8 @@ def _serve(conn, limit_bytes: int) -> None:  # in the worker process
             conn.send(("ok", fn(*args)))
         except MemoryError:
             conn.send(("memory", None))
-        except ValueError as err:  # a refusal with a catalog key (the caller raises it again)
-            conn.send(
-                ("refused", (getattr(err, "key", "note.cannot_run"), str(err), getattr(err, "values", {})))
-            )
+        except ValueError as err:  # a refusal (the caller raises it again; an InputError keeps its key)
+            conn.send(("refused", err if isinstance(err, InputError) else ValueError(str(err))))
         except Exception as err:
             conn.send(("error", f"{type(err).__name__}: {err}"))
 
@@ -135,8 +133,7 @@ def call(fn, *args, seconds: float = 0.0, cancelled: Callable[[], bool] = lambda
     if status == "memory":
         raise Refused("memory")
     if status == "refused":
-        key, message, values = value
-        raise InputError(key, message, **values)
+        raise value
     if status == "error":
         raise RuntimeError(value)
     return value

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from functools import cache
 
+from surfaces.errors import InputError
+
 from . import en, ko
 from .korean import format_ko
 
@@ -45,6 +47,8 @@ class Texts:
         key = getattr(err, "key", None)
         if key and key in self.catalog:
             return self(key, **getattr(err, "values", {}))
+        if isinstance(err, InputError):  # a key no catalog has: said as it is (never str(), which asks here)
+            return f"{key} {err.values}"
         return str(err)
 
     def has(self, key: str) -> bool:
@@ -54,6 +58,9 @@ class Texts:
 @cache
 def texts(lang: str) -> Texts:
     return Texts(lang if lang in CATALOGS else "en")
+
+
+InputError.english = staticmethod(lambda err: texts("en").error(err))  # str() of a refusal: its English
 
 
 def lang_of_locale(locale: str | None) -> str:
