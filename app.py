@@ -13,7 +13,7 @@ import streamlit as st
 
 from model.state import setup_from
 from model.text import texts
-from ui import compute, housekeeping, offload, panels, session, sidebar, views
+from ui import compute, offload, panels, session, sidebar, startup, views
 from ui.turn import turn
 
 
@@ -98,7 +98,7 @@ def heavy_work(setup, state):
 
 def main() -> None:
     st.set_page_config(page_icon="⛰️", layout="wide")
-    housekeeping.start()
+    startup.start()
     try:
         state = session.begin()
         setup = setup_from(state, session.csv_in_use())

@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from deploy.memory import keep_freed_memory
 from lessons import builtin
 from model import cost, explore
 from model.experiment import simulate
@@ -95,6 +96,7 @@ def rows():
 
 
 def main() -> int:
+    keep_freed_memory()  # as the app does at its start
     from model.cost import REFERENCE_SECONDS, _reference, _timed
 
     reference = min(_timed(_reference, 1) for _ in range(100))

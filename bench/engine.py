@@ -19,6 +19,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from deploy.memory import keep_freed_memory
 from optimizers import run
 from optimizers.basins import TOL, basin_map, basin_rates, grid
 from optimizers.run import DIVERGENCE_FACTOR
@@ -90,6 +91,7 @@ def torch_batch(X0, steps):
 
 
 def main():
+    keep_freed_memory()  # as the app does at its start
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="fewer repeats and steps")
     args = ap.parse_args()

@@ -153,7 +153,7 @@ def gradient_cost(surface) -> float:
     """Seconds for one gradient at one point, in a batch (measured once per surface; a network's
     from its size and the default network's unit cost: timing a wide one on many rows would be the
     heavy work itself)."""
-    rows = getattr(surface, "n_rows", None) or 1
+    rows = surface.n_rows or 1
     if surface.dim > 50:
         return network_unit() * surface.dim * rows + 2e-6
 
@@ -187,7 +187,7 @@ def batch_gradient_cost(surface, batch_size) -> float:
     """One gradient at one point over a mini-batch: its share of the rows, and a fixed cost per
     point for gathering them (which dominates on small data)."""
     G = gradient_cost(surface)
-    n = getattr(surface, "n_rows", None)
+    n = surface.n_rows
     if batch_size is None or not n:
         return G
     return G * batch_size / n + BATCH_FIXED
@@ -202,7 +202,7 @@ def call_cost(
     per_point = G * M.get(optimizer, 2.0)
     if optimizer == "newton":
         per_point += hessian_cost(surface) + EIGH * surface.dim**3
-    analytic = getattr(surface, "n_rows", None) is None and surface.dim <= 2
+    analytic = surface.n_rows is None and surface.dim <= 2
     if n == 1 and analytic:
         seconds = steps * F.get(optimizer, 10e-6) * max(1.0, G / G_FLOAT)
     else:
@@ -211,7 +211,7 @@ def call_cost(
     kept = n * (steps + 1) * width * BYTES if record else 6 * n * width * BYTES
     if optimizer == "newton":  # each point's Hessian, and for a network its 2 dim gradient probes
         kept += n * surface.dim**2 * BYTES * (3 if surface.dim > 50 else 1)
-    if batch_size is not None and getattr(surface, "n_rows", None):
+    if batch_size is not None and surface.n_rows:
         kept += n * surface.n_rows * BYTES  # each run's order of the data rows
         if record:
             kept += n * steps * batch_size * BYTES
@@ -221,7 +221,7 @@ def call_cost(
 def runs_cost(setup, surface) -> Cost:
     """The runs of a setup (model.experiment.simulate)."""
     total = Cost()
-    n_rows = getattr(surface, "n_rows", None)
+    n_rows = surface.n_rows
     for name in setup.optimizers:
         n = (1 + len(setup.lrs)) * (1 + len(setup.starts))
         for batch_size in setup.batch_sizes or (None,):

@@ -88,7 +88,7 @@ def _build(spec: DataSpec):
 
 
 def _formula_bounds(formula: str, bounds: tuple) -> tuple:
-    from surfaces.custom import variables_of
+    from surfaces.formula import variables_of
 
     try:
         dim = len(variables_of(formula))

@@ -115,7 +115,7 @@ def dim_of(state: dict) -> int:
         return mlp_dim(state["net_width"], state["net_depth"])
     if name in SURFACES:
         return SURFACES[name].dim
-    from surfaces.custom import variables_of
+    from surfaces.formula import variables_of
 
     try:
         return len(variables_of(state["formula"]))

@@ -57,7 +57,7 @@ def step_rows(surface, run, T, rows: int = 20) -> list[dict]:
 
 def curvature(surface, p, d) -> float:
     """d^T H(p) d: from the Hessian, or from one Hessian-vector product on a network."""
-    if hasattr(surface, "hvp"):
+    if surface.hvp is not None:
         size = float(np.linalg.norm(d))
         return float(d @ surface.hvp(p, d / size)) * size if size else 0.0
     return float(d @ surface.hessian(p) @ d)

@@ -121,8 +121,8 @@ def verdict(s, run) -> str | None:
         return "diverges_here"
     if local == "bounces" and run.fate != Fate.OSCILLATING:
         return "bounces_here"
-    if local in ("glides", "one_step", "overshoots") and run.fate != Fate.CONVERGED:
-        return "converges_here"  # locally it would converge; this run did not (not yet, or not at all)
+    if local in ("glides", "one_step", "overshoots") and run.fate not in (Fate.CONVERGED, Fate.MOVING):
+        return "converges_here"  # locally it would converge; this run did not (and is not on its way)
     return local
 
 

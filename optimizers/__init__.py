@@ -7,12 +7,9 @@
 """
 
 from .base import Optimizer, clip_grad_norm
-from .memory import keep_freed_memory
 from .registry import OPTIMIZERS, SCHEDULES, hyperparameters, make_optimizer, make_schedule
 from .run import Trajectory, run
 from .schedules import Schedule
-
-keep_freed_memory()
 
 __all__ = [
     "OPTIMIZERS",

@@ -159,7 +159,7 @@ def run(
         if not np.isfinite(s.value(x)).all():
             raise ValueError("the loss is not a finite number at the start point: pick another start")
         spec = getattr(opt.update, "elementwise", None)
-        if x.ndim == 1 and spec is not None and getattr(s, "scalar", None):
+        if x.ndim == 1 and spec is not None and s.scalar is not None:
             t = _run_floats(s, spec, sched, x, lr0, steps, tol, draws, clip, batches, world)
         else:
             t = _run_arrays(s, opt, sched, x, lr0, steps, tol, draws, clip, batches, record, world)

@@ -178,7 +178,7 @@ def sharpness_path(surface, path, every: int = 10, idx=None) -> np.ndarray:
     central differences of the analytic gradient: about 1e-9 relative error. idx: a mini-batch's
     rows (the loss the steps saw) instead of the full data."""
     points = np.asarray(path, dtype=float)[::every]
-    if not hasattr(surface, "hvp"):
+    if surface.hvp is None:
         return sharpness(surface, points)
     out, v = np.empty(len(points)), None
     for k, p in enumerate(points):

@@ -82,7 +82,7 @@ def batches_for(surface, batch_size, shuffle: bool, seeds):
     """Batches over `surface`'s data rows, or None for full-batch steps (batch_size None)."""
     if batch_size is None:
         return None
-    n = getattr(surface, "n_rows", None)
+    n = surface.n_rows
     if n is None:
         raise ValueError(
             f"batch_size needs a loss built from data rows (such as linreg or logreg); {surface.name} has no data"

@@ -172,7 +172,19 @@ def six_hump_camel_hess(x, y):
 # ---------------------------------------------------------------------------------- registry
 def _surface(name, title, fns, bounds, start, latex, description, minima=None, starts=None):
     """A Surface; minima given exactly, or found by Newton from `starts` (default: a grid)."""
-    return Surface(name, title, *fns, bounds, start, minima, latex, description, minima_starts=starts)
+    fg, hess = fns
+    return Surface(
+        name=name,
+        title=title,
+        fg=fg,
+        hess=hess,
+        bounds=bounds,
+        start=start,
+        minima=minima,
+        latex=latex,
+        description=description,
+        minima_starts=starts,
+    )
 
 
 def _integer_points(lo, hi):

@@ -29,23 +29,37 @@ Array = np.ndarray
 class Surface:
     """A named loss surface with its view window, known minima and a default start.
 
-    `fg` and `hess` are functions of the coordinates (see the module docstring). `minima`
-    holds every known minimum (global and local) in the view, each exact or polished by
-    Newton's method to a gradient norm below 1e-10: pass them, or None to have them found
-    (by surfaces.minima.find_minima, from `minima_starts` or a grid) the first time they are read.
+    `fg` and `hess` are functions of the coordinates (see the module docstring); a subclass that
+    computes `value_and_grad` and `hessian` itself passes neither (and has no Python-float path,
+    `scalar` is None). `minima` holds every known minimum (global and local) in the view, each
+    exact or polished by Newton's method to a gradient norm below 1e-10: pass them, or None to have
+    them found (by surfaces.minima.find_minima, from `minima_starts` or a grid) when first read.
+
+    What only some surfaces can do is declared here, with the value that means "cannot"; the rest
+    of the app asks these attributes and never probes for others:
     """
+
+    data = None  # the rows a data loss is built from (surfaces.data.Dataset): batches, a fit to draw
+    kind: str | None = None  # a data loss's model: 'regression' or 'classification'
+    curved = False  # its fitted model draws a curve, not a line
+    hvp: Callable | None = None  # (P, V) -> H(P) V without the Hessian (a network's many parameters)
+    critical = None  # every critical point in the view, (k, dim), when known (a typed formula)
+    critical_kinds: tuple = ()  # their kinds: 'minimum', 'maximum', 'saddle', ...
+    domain_problem: Callable | None = None  # point -> the part of the formula undefined there
+    grid: int | None = None  # contour cells per axis when each cell is costly (None: the default)
 
     def __init__(
         self,
+        *,
         name: str,
         title: str,
-        fg: Callable,
-        hess: Callable,
         bounds,
         start,
-        minima,
         latex: str,
         description: str,
+        fg: Callable | None = None,
+        hess: Callable | None = None,
+        minima=None,
         minima_starts=None,
     ):
         self.name = name
@@ -58,6 +72,11 @@ class Surface:
         self.minima_starts = minima_starts
         self.latex = latex
         self.description = description
+
+    @property
+    def n_rows(self) -> int | None:
+        """How many data rows the loss averages over (None: not a data loss)."""
+        return None if self.data is None else self.data.n
 
     def __repr__(self) -> str:
         return f"Surface({self.name!r}, dim={self.dim})"
@@ -105,8 +124,9 @@ class Surface:
         return H
 
     @property
-    def scalar(self):
-        """fg(*coords) -> (value, gradient tuple), for stepping one run on Python floats."""
+    def scalar(self) -> Callable | None:
+        """fg(*coords) -> (value, gradient tuple), for stepping one run on Python floats (None: the
+        surface has no such path, every step goes through the batched NumPy code)."""
         return self._fg
 
     # -- derived facts used by views and summaries ----------------------------------------

@@ -75,11 +75,7 @@ class DataSurface(Surface):
     def __init__(self, name, data: Dataset, **kwargs):
         self.data = data
         self.kind = KINDS[name]
-        super().__init__(name, **kwargs)
-
-    @property
-    def n_rows(self) -> int:
-        return self.data.n
+        super().__init__(name=name, **kwargs)
 
     def _rows(self, idx):
         return (self.data.x, self.data.y) if idx is None else (self.data.x[idx], self.data.y[idx])
@@ -292,55 +288,49 @@ def parse_csv(content: bytes, kind: str, standardize: bool = False, name: str = 
 
 
 def _read_rows(rows, kind: str, standardize: bool, name: str) -> Dataset:
-    first_row = next(rows, None)
-    if first_row is None:
-        raise InputError("csv.empty")
-    header = [cell.strip().lower() for cell in first_row]
-    if "x" in header and "y" in header:
-        cols, first = (header.index("x"), header.index("y")), 2
-    elif all(_is_number(c) for c in first_row[:2]) and len(first_row) >= 2:
-        cols, first = (0, 1), 1
-        rows = itertools.chain([first_row], rows)
-    else:
-        raise InputError("csv.columns")
+    cols, first, rows = _columns(rows)
     xs, ys = [], []
     for i, r in enumerate(rows, start=first):
         if len(xs) == MAX_ROWS:
             raise InputError("csv.too_many", max=f"{MAX_ROWS:,}")
         if len(r) <= max(cols):
-            column = "x" if len(r) <= cols[0] else "y"
-            raise InputError("csv.missing", row=i, column=column)
-        for col, out, label in ((cols[0], xs, "x"), (cols[1], ys, "y")):
-            cell = r[col].strip()
-            if not _is_number(cell):
-                raise InputError(
-                    "csv.not_number",
-                    row=i,
-                    column=label,
-                    cell=cell[:20],
-                )
-            v = float(cell)
-            if not np.isfinite(v):
-                raise InputError(
-                    "csv.not_finite",
-                    row=i,
-                    column=label,
-                    cell=cell[:20],
-                )
-            out.append(v)
+            raise InputError("csv.missing", row=i, column="x" if len(r) <= cols[0] else "y")
+        xs.append(_cell(r[cols[0]], i, "x"))
+        ys.append(_cell(r[cols[1]], i, "y"))
     if len(xs) < 2:
         raise InputError("csv.too_few", n=len(xs))
     y = np.array(ys)
     if kind == "classification" and not np.isin(y, (0.0, 1.0)).all():
         i = int(np.flatnonzero(~np.isin(y, (0.0, 1.0)))[0])
-        raise InputError(
-            "csv.labels",
-            row=i + first,
-            y=f"{ys[i]:g}",
-        )
+        raise InputError("csv.labels", row=i + first, y=f"{ys[i]:g}")
     if np.ptp(xs) == 0:
         raise InputError("csv.constant_x")
     return prepare(xs, y, standardize, source=name)
+
+
+def _columns(rows):
+    """(the x and y columns, the number of the first data row, the data rows): a header row that
+    names x and y, or two numbers in the first row (no header)."""
+    first_row = next(rows, None)
+    if first_row is None:
+        raise InputError("csv.empty")
+    header = [cell.strip().lower() for cell in first_row]
+    if "x" in header and "y" in header:
+        return (header.index("x"), header.index("y")), 2, rows
+    if all(_is_number(c) for c in first_row[:2]) and len(first_row) >= 2:
+        return (0, 1), 1, itertools.chain([first_row], rows)
+    raise InputError("csv.columns")
+
+
+def _cell(text: str, row: int, column: str) -> float:
+    """A cell's finite number, or the refusal that names its row and column."""
+    cell = text.strip()
+    if not _is_number(cell):
+        raise InputError("csv.not_number", row=row, column=column, cell=cell[:20])
+    v = float(cell)
+    if not np.isfinite(v):
+        raise InputError("csv.not_finite", row=row, column=column, cell=cell[:20])
+    return v
 
 
 def _is_number(cell: str) -> bool:

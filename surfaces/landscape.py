@@ -36,15 +36,15 @@ class SliceSurface(Surface):
         self.directions = np.stack([np.asarray(d1, dtype=float), np.asarray(d2, dtype=float)])
         self.explained = explained
         super().__init__(
-            f"{surface.name}_slice",
-            f"{surface.title}: a plane through the parameters",
-            self._fg,
-            self._hess,
-            bounds,
-            [0.0, 0.0],
-            np.empty((0, 2)),
-            r"L(a, b) = L(\theta_c + a\,d_1 + b\,d_2)",
-            "The loss along two directions through the network's parameters.",
+            name=f"{surface.name}_slice",
+            title=f"{surface.title}: a plane through the parameters",
+            fg=self._fg,
+            hess=self._hess,
+            bounds=bounds,
+            start=[0.0, 0.0],
+            minima=np.empty((0, 2)),
+            latex=r"L(a, b) = L(\theta_c + a\,d_1 + b\,d_2)",
+            description="The loss along two directions through the network's parameters.",
         )
 
     def params(self, a, b) -> np.ndarray:
@@ -161,15 +161,15 @@ class LineSurface(Surface):
         self.a, self.b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
         self.d = self.b - self.a
         super().__init__(
-            f"{surface.name}_line",
-            f"{surface.title}: the line from start to end",
-            self._fg,
-            self._hess,
-            [[-margin, 1.0 + margin]],
-            [0.0],
-            np.empty((0, 1)),
-            r"L(t) = L(\theta_0 + t\,(\theta_1 - \theta_0))",
-            "The loss along the straight line between two parameter vectors.",
+            name=f"{surface.name}_line",
+            title=f"{surface.title}: the line from start to end",
+            fg=self._fg,
+            hess=self._hess,
+            bounds=[[-margin, 1.0 + margin]],
+            start=[0.0],
+            minima=np.empty((0, 1)),
+            latex=r"L(t) = L(\theta_0 + t\,(\theta_1 - \theta_0))",
+            description="The loss along the straight line between two parameter vectors.",
         )
 
     def params(self, t) -> np.ndarray:

@@ -39,7 +39,6 @@ def sine_data(n: int = 32, noise: float = 0.1, seed: int = 0) -> Dataset:
 class MLPSurface(Surface):
     """The mean squared error of a tanh MLP over its parameters (module docstring)."""
 
-    scalar = None  # no Python-float fast path: every step goes through the batched NumPy code
     kind = "regression"
     curved = True  # its fit is a curve, not a line (viz.data_panel)
 
@@ -53,20 +52,14 @@ class MLPSurface(Surface):
         bounds = np.column_stack([start - 3.0, start + 3.0])
         width = "-".join(map(str, self.sizes))
         super().__init__(
-            "mlp",
-            f"Neural network {width}",
-            None,
-            None,
-            bounds,
-            start,
-            np.empty((0, dim)),
-            r"L(\theta) = \frac{1}{n}\sum_i (f_\theta(x_i) - y_i)^2",
-            f"A {width} tanh network fitting {data.n} noisy points of a sine: {dim} parameters.",
+            name="mlp",
+            title=f"Neural network {width}",
+            bounds=bounds,
+            start=start,
+            minima=np.empty((0, dim)),
+            latex=r"L(\theta) = \frac{1}{n}\sum_i (f_\theta(x_i) - y_i)^2",
+            description=f"A {width} tanh network fitting {data.n} noisy points of a sine: {dim} parameters.",
         )
-
-    @property
-    def n_rows(self) -> int:
-        return self.data.n
 
     def init(self, seed: int, scale: float) -> np.ndarray:
         """Seeded weights N(0, scale^2 / fan_in) (LeCun's initialisation), biases 0."""

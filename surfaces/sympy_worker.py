@@ -1,7 +1,7 @@
 """The sympy step of custom formulas, in its own process: `python -m surfaces.sympy_worker`.
 
 Reads one JSON request per line on stdin, {"source": ..., "variables": [...]}, where source has
-already passed surfaces.custom's tokenizer and ast whitelist; parses it with sympy's parse_expr
+already passed surfaces.formula's tokenizer and ast whitelist; parses it with sympy's parse_expr
 (empty builtins), differentiates it, and answers one JSON line on stdout:
 
     {"ok": true, "expr": tree, "grad": [tree, ...], "hess": [tree, ...], "latex": "..."}
@@ -20,32 +20,13 @@ import sys
 import sympy
 from sympy.parsing.sympy_parser import auto_number, parse_expr
 
-VARIABLES = ("w", "x", "y", "weight", "theta", "w1", "w2")
+from surfaces.formula import DERIVATIVE_FUNCTIONS, SYMPY_FUNCTIONS, VARIABLES
+
 SYMBOLS = {v: sympy.Symbol(v, real=True) for v in VARIABLES}
-LOCAL = dict(
-    SYMBOLS,
-    pi=sympy.pi,
-    e=sympy.E,
-    sin=sympy.sin,
-    cos=sympy.cos,
-    tan=sympy.tan,
-    exp=sympy.exp,
-    log=sympy.log,
-    sqrt=sympy.sqrt,
-    abs=sympy.Abs,
-    tanh=sympy.tanh,
-)
+LOCAL = SYMBOLS | {"pi": sympy.pi, "e": sympy.E} | {n: getattr(sympy, a) for n, a in SYMPY_FUNCTIONS.items()}
 GLOBAL = {"__builtins__": {}, "Integer": sympy.Integer, "Float": sympy.Float, "Rational": sympy.Rational}
-FUNCTIONS = {
-    sympy.sin: "sin",
-    sympy.cos: "cos",
-    sympy.tan: "tan",
-    sympy.exp: "exp",
-    sympy.log: "log",
-    sympy.Abs: "abs",
-    sympy.tanh: "tanh",
-    sympy.sign: "sign",
-}
+# the functions an answer may hold, by sympy class (sqrt is a power in sympy: it never appears)
+FUNCTIONS = {getattr(sympy, a): n for n, a in (SYMPY_FUNCTIONS | DERIVATIVE_FUNCTIONS).items() if n != "sqrt"}
 
 
 def tree(e):

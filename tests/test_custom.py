@@ -1,10 +1,11 @@
 """Your own function: valid formulas become exact surfaces; hostile text is refused, fast, with no effect."""
 
 import builtins
+import contextlib
 import multiprocessing as mp
 import os
+import queue
 import string
-import time
 from pathlib import Path
 
 import numpy as np
@@ -14,29 +15,53 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fixtures.formulas import HOSTILE, VALID
+from model.text import texts
 from optimizers import run
 from surfaces import custom_surface
-from surfaces.custom import MAX_LENGTH
+from surfaces.errors import InputError
+from surfaces.formula import MAX_LENGTH
 
 CANARY = Path("/tmp/descent-canary")
 
 
 def reject(text):
-    """custom_surface(text) must raise ValueError; returns (message, seconds)."""
-    t0 = time.perf_counter()
-    with pytest.raises(ValueError) as err:
+    """custom_surface(text) must raise an InputError; returns its English message."""
+    with pytest.raises(InputError) as err:
         custom_surface(text)
-    return str(err.value), time.perf_counter() - t0
+    return texts("en").error(err.value)
 
 
-def _probe(text, queue):
-    try:
-        custom_surface(text)
-        queue.put(("accepted", 0.0))
-    except ValueError as err:
-        queue.put((str(err), 0.0))
-    except BaseException as err:  # anything but ValueError escapes the validation layer
-        queue.put((f"RAISED {type(err).__name__}", 0.0))
+def _probe(inbox, answers):
+    for text in iter(inbox.get, None):
+        try:
+            custom_surface(text)
+            answers.put("accepted")
+        except InputError as err:
+            answers.put(texts("en").error(err))
+        except BaseException as err:  # anything but a refusal escapes the validation layer
+            answers.put(f"RAISED {type(err).__name__}")
+
+
+@pytest.fixture(scope="module")
+def probe():
+    """A process that analyses one text at a time (spawned: never fork a process whose threads may
+    hold locks), and is killed at the end or when an answer does not come."""
+    ctx = mp.get_context("spawn")
+    inbox, answers = ctx.Queue(), ctx.Queue()
+    proc = ctx.Process(target=_probe, args=(inbox, answers), daemon=True)
+    proc.start()
+
+    def ask(text):
+        inbox.put(text)
+        for _ in range(60):  # a hang, not a slow machine, fails here
+            with contextlib.suppress(queue.Empty):
+                return answers.get(timeout=1)
+            assert proc.is_alive(), "the probe died"
+        pytest.fail(f"{text!r} was still being analysed after 60 s")
+
+    yield ask
+    proc.kill()
+    proc.join()
 
 
 def test_the_corpus_is_large():
@@ -44,21 +69,11 @@ def test_the_corpus_is_large():
 
 
 @pytest.mark.parametrize("text", HOSTILE, ids=lambda t: repr(t[:30]))
-def test_hostile_input_is_refused_quickly_in_a_probe_we_can_kill(text):
-    ctx = mp.get_context("fork")
-    queue = ctx.Queue()
-    probe = ctx.Process(target=_probe, args=(text, queue))
-    t0 = time.perf_counter()
-    probe.start()
-    probe.join(5)
-    if probe.is_alive():
-        probe.kill()
-        pytest.fail(f"{text!r} was still being analysed after 5 s")
-    message, _ = queue.get(timeout=1)
-    elapsed = time.perf_counter() - t0
+def test_hostile_input_is_refused_in_a_probe_we_can_kill(probe, text):
+    """Refused with a message, never accepted and never hung (how fast: bench/custom.py)."""
+    message = probe(text)
     assert message != "accepted" and not message.startswith("RAISED"), message
     assert len(message) > 10
-    assert elapsed < 1.0, f"{elapsed:.2f} s to refuse {text!r}"
 
 
 def test_no_side_effects_in_this_process():
@@ -73,22 +88,21 @@ def test_no_side_effects_in_this_process():
     before = [getattr(m, a) for m, a in watched]
     CANARY.unlink(missing_ok=True)
     for text in HOSTILE:
-        message, seconds = reject(text)
-        assert message and seconds < 1.0, (text, seconds)
+        assert reject(text)
     assert not CANARY.exists()
     assert [getattr(m, a) for m, a in watched] == before
 
 
 def test_messages_say_what_is_wrong():
-    assert "column 5" in reject("x + [1]")[0] and "'['" in reject("x + [1]")[0]
-    assert "Allowed: w, x, y, weight, theta, w1, w2, pi, e, sin" in reject("z + 1")[0]
-    assert "for a function of one variable" in reject("x + y + w")[0]
-    assert "Type a formula" in reject("")[0]
-    assert "constant" in reject("2 + 3")[0]
-    assert f"within {MAX_LENGTH}" in reject("x + " * 60 + "x")[0]
-    assert "nested more than 16" in reject("(" * 60 + "x" + ")" * 60)[0]
-    assert "towers" in reject("9**9**9")[0]
-    assert "not finite anywhere" in reject("log(-x^2 - 1)")[0]
+    assert "column 5" in reject("x + [1]") and "'['" in reject("x + [1]")
+    assert "Allowed: w, x, y, weight, theta, w1, w2, pi, e, sin" in reject("z + 1")
+    assert "for a function of one variable" in reject("x + y + w")
+    assert "Type a formula" in reject("")
+    assert "constant" in reject("2 + 3")
+    assert f"within {MAX_LENGTH}" in reject("x + " * 60 + "x")
+    assert "nested more than 16" in reject("(" * 60 + "x" + ")" * 60)
+    assert "towers" in reject("9**9**9")
+    assert "not finite anywhere" in reject("log(-x^2 - 1)")
 
 
 @pytest.mark.parametrize("text", VALID)
@@ -130,7 +144,7 @@ def test_random_strings_never_raise_past_validation(text):
 
 
 def test_the_worker_answers_with_whitelisted_trees_only():
-    from surfaces.custom import _rebuild
+    from surfaces.sympy_pool import _rebuild
 
     with pytest.raises(ValueError):
         _rebuild(["fn", "__import__", ["sym", "x"]])
@@ -139,7 +153,7 @@ def test_the_worker_answers_with_whitelisted_trees_only():
 
 
 def test_a_late_answer_kills_the_worker_and_the_next_one_starts_fresh():
-    from surfaces.custom import _POOL, symbolic
+    from surfaces.sympy_pool import _POOL, symbolic
 
     with pytest.raises(ValueError, match="took longer than"):
         symbolic("x**2 + sin(x)**3", ("x",), time_limit=1e-6)
@@ -149,32 +163,29 @@ def test_a_late_answer_kills_the_worker_and_the_next_one_starts_fresh():
 
 
 def test_a_slow_formula_does_not_hold_up_the_others():
-    """One formula keeps a worker busy until its kill; others are answered meanwhile by the rest of
-    the pool, each within a fraction of that time."""
+    """One formula keeps a worker busy (until its answer or its kill); four others are answered
+    meanwhile by the rest of the pool, all before the slow one ends (how fast: bench/custom.py)."""
     import random
     import threading
-    import time
 
-    from surfaces.custom import WORKERS, symbolic, warm  # the slow formula: 39 nested sines, >1.3 s of sympy
+    from surfaces.sympy_pool import WORKERS, symbolic, warm
 
     assert WORKERS >= 2
     warm()  # every worker running (as a server starts them), none killed by an earlier test
-    outcome = []
+    ended, busy = [], threading.Event()
 
-    def slow():
-        try:
-            symbolic("sin(" * 39 + f"x*y+{random.randint(100, 999)}" + ")" * 39, ("x", "y"), time_limit=0.6)
-            outcome.append("answered")
-        except ValueError as err:
-            outcome.append(str(err))
+    def slow():  # 39 nested sines: seconds of sympy
+        busy.set()
+        with contextlib.suppress(ValueError):
+            symbolic("sin(" * 39 + f"x*y+{random.randint(100, 999)}" + ")" * 39, ("x", "y"), time_limit=5.0)
+        ended.append("slow")
 
     thread = threading.Thread(target=slow, daemon=True)
     thread.start()
-    time.sleep(0.1)
-    t0 = time.monotonic()
+    busy.wait()
     for i in range(4):
-        symbolic(f"x**{i + 2} + y", ("x", "y"))
-    quick = time.monotonic() - t0
+        _expr, grad, _hess, _latex = symbolic(f"x**{i + 3} + y", ("x", "y"))
+        assert str(grad[0]) == f"{i + 3}*x**{i + 2}"
+    ended.append("quick")
     thread.join()
-    assert "took longer than 0.6 s" in outcome[0]  # the slow one held its worker until the kill
-    assert quick < 0.45, quick  # while four others were answered, before that kill
+    assert ended == ["quick", "slow"]

@@ -29,3 +29,51 @@ def test_expired_sessions_leave_the_storage_without_a_new_write(monkeypatch):
 
 def test_without_a_runtime_it_does_nothing():
     assert housekeeping.drop_expired() == 0
+
+
+def test_many_first_reruns_at_once_start_the_background_work_once(monkeypatch):
+    """Sixty students open the link at the same moment: one sweeper, one warm-up, not sixty."""
+    import threading
+
+    from ui import startup
+
+    started = []
+    monkeypatch.setattr(startup, "_started", False)
+    monkeypatch.setattr(startup, "keep_freed_memory", lambda: started.append("memory"))
+    monkeypatch.setattr(startup.housekeeping, "sweep", lambda: started.append("sweep"))
+    monkeypatch.setattr(startup.sympy_pool, "warm", lambda: started.append("warm"))
+    gate = threading.Barrier(16)
+    results = []
+
+    def first_rerun():
+        gate.wait()
+        results.append(startup.start())
+
+    threads = [threading.Thread(target=first_rerun) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [False] * 15 + [True]
+    for t in threading.enumerate():  # the started threads are done (each target returns at once)
+        if t.name in ("drop-expired-sessions", "warm-sympy-workers"):
+            t.join()
+    assert sorted(started) == ["memory", "sweep", "warm"]
+
+
+def test_freed_memory_is_kept_here_and_in_processes_started_later(monkeypatch):
+    import subprocess
+    import sys
+
+    from deploy.memory import keep_freed_memory
+
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
+    monkeypatch.delenv("MALLOC_MMAP_THRESHOLD_", raising=False)
+    keep_freed_memory()
+    child = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.environ['MALLOC_TRIM_THRESHOLD_'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert int(child.stdout) == 256 << 20

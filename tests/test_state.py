@@ -146,34 +146,52 @@ def test_the_language_is_in_the_link_only_when_it_differs_from_the_browser():
 def value_for(key, state, draw):
     """A valid value for field `key`, of the sizes a person would type."""
     f = FIELDS[key]
-    if key in ("lr",) or (key.endswith("_lr") and f.kind == "float"):
-        return draw(st.floats(LR_MIN, LR_MAX))
-    if key == "tol":
-        return draw(st.sampled_from(TOLERANCES))
-    if key == "lrs":
-        return draw(st.lists(st.sampled_from(EXTRA_LRS), unique=True, max_size=3))
-    if key == "batch_sizes":
-        n = state["data_n"]
-        return draw(st.lists(st.integers(1, n), unique=True, min_size=1, max_size=3))
-    if key == "formula":
-        return draw(st.sampled_from(FORMULAS))
-    if key in ("lesson", "surface", "lang"):
-        return state[key]
+    special = _special_value(key, state, draw)
+    if special is not NONE:
+        return special
     if f.kind == "bool":
         return draw(st.booleans())
     if f.kind == "choice":
         return draw(st.sampled_from(f.choices))
     if f.kind == "choices":
         return draw(st.lists(st.sampled_from(f.choices), unique=True, max_size=4))
+    lo, hi = _range_for(key, state, f)
+    if f.kind == "int":
+        return draw(st.integers(int(lo), int(max(lo, hi))))
+    return draw(st.floats(lo, max(lo, hi), allow_nan=False))
+
+
+def _special_value(key, state, draw):
+    """Fields whose values a person picks from a short list, or that a state holds fixed; NONE
+    for the rest."""
+    if key == "lr" or (key.endswith("_lr") and FIELDS[key].kind == "float"):
+        return draw(st.floats(LR_MIN, LR_MAX))
+    if key == "tol":
+        return draw(st.sampled_from(TOLERANCES))
+    if key == "lrs":
+        return draw(st.lists(st.sampled_from(EXTRA_LRS), unique=True, max_size=3))
+    if key == "batch_sizes":
+        return draw(st.lists(st.integers(1, state["data_n"]), unique=True, min_size=1, max_size=3))
+    if key == "formula":
+        return draw(st.sampled_from(FORMULAS))
+    if key in ("lesson", "surface", "lang"):
+        return state[key]
+    return NONE
+
+
+NONE = object()
+
+
+def _range_for(key, state, f):
+    """The range a person types a number field in: its own, at most 20 wide, and a formula's view
+    range lower end below its upper end."""
     lo, hi = max(f.lo, -20.0), min(f.hi, 20.0 if f.kind == "float" else f.lo + 500)
     if key.startswith("formula_") and key.endswith("_hi"):
         lo = state[key.replace("_hi", "_lo")] + 0.5
         hi = max(hi, lo + 1)
     if key.startswith("formula_") and key.endswith("_lo"):
         hi = min(hi, state[key.replace("_lo", "_hi")] - 0.5)
-    if f.kind == "int":
-        return draw(st.integers(int(lo), int(max(lo, hi))))
-    return draw(st.floats(lo, max(lo, hi), allow_nan=False))
+    return lo, hi
 
 
 @st.composite

@@ -17,7 +17,7 @@ import pytest
 from lessons import builtin
 from model.text import CATALOGS, en, ko, texts
 from model.text.glossary import AVOID_KO, TERMS
-from surfaces.custom import CONSTANTS, FUNCTIONS, VARIABLES
+from surfaces.formula import CONSTANTS, FUNCTIONS, VARIABLES
 
 from .conftest import ROOT, fresh, no_exception
 

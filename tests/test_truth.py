@@ -139,7 +139,7 @@ def test_a_run_that_leaves_the_domain_stops_with_a_plain_note():
     ],
 )
 def test_the_lectures_notation_is_accepted(formula, names):
-    from surfaces.custom import variables_of
+    from surfaces.formula import variables_of
 
     assert variables_of(formula) == names
     s = custom_surface(formula)

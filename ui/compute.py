@@ -16,7 +16,7 @@ from model.experiment import Setup
 from model.preview import preview
 from model.spec import UPLOADS
 from model.text import texts
-from surfaces import custom
+from surfaces import sympy_pool
 from viz.history import history_figure
 from viz.views import main_figure
 
@@ -36,7 +36,7 @@ def prepare(setup: Setup) -> None:
     deeply nested formula) would otherwise hold every other student's rerun. A formula that cannot
     be used is the page's to say (surface_of raises again, from the cache)."""
     if setup.spec.surface == "custom":
-        custom.analyse_ahead(setup.spec.formula)
+        sympy_pool.analyse_ahead(setup.spec.formula)
         with contextlib.suppress(ValueError):
             surface_of(setup)
 

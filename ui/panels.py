@@ -176,7 +176,7 @@ def domain_part(s, run) -> str | None:
     """Which part of a typed formula was undefined where a run's last step landed: found at the
     landing point of a plain gradient step (last point - lr * g), else the formula's only part
     that can be undefined (None if unknown)."""
-    problem = getattr(s, "domain_problem", None)
+    problem = s.domain_problem
     if problem is None:
         return None
     k = run.steps_taken

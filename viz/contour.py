@@ -125,7 +125,7 @@ def contour_figure(
 def map_traces(surface, T, lo, hi, clickable: bool = True) -> list[dict]:
     """The background of every 2-D map: the loss as filled contours (log-spaced levels), the
     invisible click grid, the known minima and a typed formula's other critical points."""
-    grid = getattr(surface, "grid", GRID)  # a network's plane: fewer cells, each a forward pass
+    grid = surface.grid or GRID  # a network's plane: fewer cells, each a forward pass
     xs, ys = np.linspace(lo[0], hi[0], grid), np.linspace(lo[1], hi[1], grid)
     X, Y = np.meshgrid(xs, ys)
     with np.errstate(all="ignore"):

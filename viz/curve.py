@@ -141,7 +141,7 @@ def _values(surface, P):
 def critical_traces(surface, T, xs, ys) -> list[dict]:
     """The critical points of a typed formula that are not minima (maxima, saddles, inflection and
     degenerate points), one marker trace per kind; the minima have their star trace."""
-    points, kinds = getattr(surface, "critical", None), getattr(surface, "critical_kinds", [])
+    points, kinds = surface.critical, surface.critical_kinds
     out = []
     for kind, symbol in CRITICAL_SYMBOLS.items():
         P = (

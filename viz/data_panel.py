@@ -19,7 +19,7 @@ CURVE_POINTS = 40
 
 
 def has_data(surface) -> bool:
-    return getattr(surface, "data", None) is not None
+    return surface.data is not None
 
 
 def data_box(surface) -> tuple[np.ndarray, np.ndarray]:
@@ -68,7 +68,7 @@ def data_frames(surface, runs, looks, steps) -> list[dict]:
     """Per frame: shapes (model lines, ringed batch rows) for the data panel."""
     lo, hi = data_box(surface)
     digits = digits_for(hi - lo)
-    curved = surface.kind == "classification" or getattr(surface, "curved", False)
+    curved = surface.kind == "classification" or surface.curved
     xs = np.linspace(lo[0], hi[0], CURVE_POINTS if curved else 2)
     ringed = next(
         (i for i, r in enumerate(runs) if r.batch_size is not None and r.batch_rows is not None), None
