@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from model.fate import Fate
+from optimizers.fate import Fate
 
 from .observe import OF, reached_minimum
 
@@ -162,7 +162,7 @@ def _largest_stable(ctx, q) -> Answer:
     sweep = lr_sweep(
         ctx.surface, name, ctx.setup.x0, lr_grid(), ctx.setup.steps, **run_options(ctx.setup, name)
     )
-    bad = np.flatnonzero(sweep.verdict == "diverges")
+    bad = np.flatnonzero(sweep.verdict == Fate.DIVERGED)
     stable = sweep.lrs if not len(bad) else sweep.lrs[: bad[0]]
     return Answer(float(stable[-1]) if len(stable) else None)
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from model.fate import Fate
+from optimizers.fate import Fate
 from optimizers.stability import limit as optimizer_limit
 from optimizers.stability import sharpness
 

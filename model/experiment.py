@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from optimizers import make_schedule, run
-
-from .fate import Fate, fate_of
+from optimizers.fate import Fate, fate_of
 
 
 @dataclass(frozen=True)
@@ -89,7 +88,7 @@ class Run:
     batch_rows: np.ndarray | None = None  # (k, batch_size) rows of each step's mini-batch
     sync: int = 1  # animation ticks per step: runs compared by epoch move one step per pass's share
     left_domain: bool = False  # stopped where the function is not defined (diverged_at says when)
-    fate: Fate = Fate.MOVING  # how it ended (model.fate), and the step that dates it (-1: none)
+    fate: Fate = Fate.MOVING  # how it ended (optimizers.fate), and the step that dates it (-1: none)
     fate_at: int = -1
 
     @property

@@ -9,6 +9,7 @@ import numpy as np
 
 from optimizers import run
 from optimizers.basins import anchored_rates, basin_map, basin_rates, critical_rates
+from optimizers.fate import Fate
 from optimizers.stability import limit, sharpness
 from optimizers.sweep import outcomes, scrub_rates
 from viz.basins import BASIN_COLORS, basins_figure, letter, slider_fraction
@@ -50,7 +51,7 @@ def scrub_spec(setup, s, T, decades: float = 1.0, big: bool = False) -> dict:
     for name in setup.optimizers:
         t = run(s, name, x0=setup.x0, lr=lrs, steps=setup.steps, **run_options(setup, name))
         kind, step = outcomes(t)
-        last = np.where(kind == "diverged", np.maximum(step - 1, 0), step)
+        last = np.where(kind == Fate.DIVERGED, np.maximum(step - 1, 0), step)
         tops = [limit(name, lr=float(lr), **hyper_of(setup, name)) for lr in lrs]
         notes = [
             _outcome(k, int(n), T) + " · " + _against(lr * lam, top, T)
@@ -72,10 +73,10 @@ def _against(ratio: float, top: float | None, T) -> str:
     return T(f"scrub.{side}", limit=f"{top:.3g}")
 
 
-def _outcome(kind: str, step: int, T) -> str:
-    if kind in ("converged", "diverged"):
-        return T(f"status.{kind}", k=step)
-    return T("verdict.oscillates") if kind == "oscillates" else T("status.moving")
+def _outcome(fate: str, step: int, T) -> str:
+    if fate in (Fate.CONVERGED, Fate.DIVERGED):
+        return T(f"status.{fate}", k=step)
+    return T("sweep.oscillating") if fate == Fate.OSCILLATING else T("status.moving")
 
 
 def basin_window(setup, s, zoom: int) -> np.ndarray:

@@ -8,9 +8,8 @@ import weakref
 
 import numpy as np
 
+from optimizers.fate import Fate
 from optimizers.stability import effective_steps, limit, regimes, sharpness_path
-
-from .fate import Fate
 
 
 def _hyper(run) -> dict:

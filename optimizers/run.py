@@ -13,6 +13,7 @@ they agree bit for bit (tests/test_run.py checks it).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import numbers
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ MAX_STEPS = 100_000
 DIVERGENCE_FACTOR = 1e6  # a point farther than this many view sizes from the view has diverged
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Trajectory:
     """Everything a run did. k = steps actually run; batch = () for one run, (n,) for n runs.
 
@@ -239,16 +240,16 @@ def _run_arrays(s, opt, sched, x0, lr0, steps, tol, noise, clip, batches, record
     path, losses, grads, lrs, rows = rec.arrays(k)
     lead = path.shape[:1]
     return Trajectory(
-        path.reshape(lead + batch + (dim,)),
-        losses.reshape(lead + batch),
-        grads.reshape(grads.shape[:1] + batch + (dim,)),
-        lrs.reshape(lrs.shape[:1] + batch),
-        rec.epochs[:k],
-        None if rows is None else rows.reshape(rows.shape[:1] + batch + rows.shape[-1:]),
-        ends.converged_at.reshape(batch),
-        ends.diverged_at.reshape(batch),
-        k,
-        ends.left_domain.reshape(batch),
+        path=path.reshape(lead + batch + (dim,)),
+        losses=losses.reshape(lead + batch),
+        grads=grads.reshape(grads.shape[:1] + batch + (dim,)),
+        lrs=lrs.reshape(lrs.shape[:1] + batch),
+        epochs=rec.epochs[:k],
+        batch_rows=None if rows is None else rows.reshape(rows.shape[:1] + batch + rows.shape[-1:]),
+        converged_at=ends.converged_at.reshape(batch),
+        diverged_at=ends.diverged_at.reshape(batch),
+        steps=k,
+        left_domain=ends.left_domain.reshape(batch),
     )
 
 
@@ -480,16 +481,16 @@ def _run_floats(s, spec, sched, x0, lr0, steps, tol, draws, clip, batches, world
         grads.append(used)
         lrs.append(lr_k)
     return Trajectory(
-        np.array(path, dtype=float).reshape(k + 1, dim),
-        np.array(losses, dtype=float),
-        np.array(grads, dtype=float).reshape(k, dim),
-        np.array(lrs, dtype=float),
-        np.array(epochs, dtype=int),
-        None if rows is None else rows[:k],
-        np.array(converged_at),
-        np.array(diverged_at),
-        k,
-        np.array(outside),
+        path=np.array(path, dtype=float).reshape(k + 1, dim),
+        losses=np.array(losses, dtype=float),
+        grads=np.array(grads, dtype=float).reshape(k, dim),
+        lrs=np.array(lrs, dtype=float),
+        epochs=np.array(epochs, dtype=int),
+        batch_rows=None if rows is None else rows[:k],
+        converged_at=np.array(converged_at),
+        diverged_at=np.array(diverged_at),
+        steps=k,
+        left_domain=np.array(outside),
     )
 
 
@@ -516,17 +517,13 @@ def _first_and_last(t: Trajectory) -> Trajectory:
     if len(t.path) == 2 and len(t.grads) <= 1:
         return t
     last = slice(max(t.steps - 1, 0), t.steps)
-    return Trajectory(
-        t.path[[0, -1]],
-        t.losses[[0, -1]],
-        t.grads[last],
-        t.lrs[last],
-        t.epochs,
-        None if t.batch_rows is None else t.batch_rows[last],
-        t.converged_at,
-        t.diverged_at,
-        t.steps,
-        t.left_domain,
+    return dataclasses.replace(
+        t,
+        path=t.path[[0, -1]],
+        losses=t.losses[[0, -1]],
+        grads=t.grads[last],
+        lrs=t.lrs[last],
+        batch_rows=None if t.batch_rows is None else t.batch_rows[last],
     )
 
 

@@ -1,11 +1,13 @@
 """Learning-rate sweeps: one optimizer at many learning rates in one vectorized run() call.
 
-Each learning rate is classified by how its run ended, from the same start and step budget:
+Each learning rate is classified by how its run ended, from the same start and step budget, in
+optimizers.fate's words (a sweep's own rules for two of them, read at a glance on its chart):
 
-    diverges      the run diverged, or its final loss is above the initial loss (or not finite)
-    converges     the gradient norm reached tol
-    oscillates    still moving, and its last steps keep reversing direction
-    too_slow      still moving steadily downhill when the budget ran out
+    diverged      the run diverged, or its final loss is above the initial loss (or not finite)
+    converged     the gradient norm reached tol
+    oscillating   still moving, and its last steps keep reversing direction (a zig-zag, even one
+                  that still falls)
+    moving        still moving steadily downhill when the budget ran out ("too slow")
 
 On a quadratic surface (a constant Hessian with largest eigenvalue L) gradient descent diverges
 exactly for lr > 2 / L: `gd_limit` returns that threshold.
@@ -17,10 +19,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .fate import Fate
 from .run import run
 from .stability import sharpness
 
-CLASSES = ("too_slow", "converges", "oscillates", "diverges")
+CLASSES = (Fate.MOVING, Fate.CONVERGED, Fate.OSCILLATING, Fate.DIVERGED)  # in order of a rising lr
 
 
 @dataclass(frozen=True)
@@ -29,9 +32,9 @@ class Sweep:
     final_loss: np.ndarray  # (m,)
     initial_loss: float
     steps_to_converge: np.ndarray  # (m,), -1 where it never converged
-    verdict: np.ndarray  # (m,) of CLASSES
+    verdict: np.ndarray  # (m,) of CLASSES (their str values)
 
-    def first(self, verdict: str) -> float | None:
+    def first(self, verdict: Fate) -> float | None:
         """The smallest learning rate with this verdict (None if none has it)."""
         hit = np.flatnonzero(self.verdict == verdict)
         return float(self.lrs[hit[0]]) if len(hit) else None
@@ -48,14 +51,14 @@ def scrub_rates(lr: float, decades: float = 1.0, count: int = 41) -> np.ndarray:
 
 
 def outcomes(t) -> tuple[np.ndarray, np.ndarray]:
-    """How each run of a batched Trajectory ended: (kind, step) with kind "converged" (step: the
-    iterate it converged at), "diverged" (the step it diverged at), "oscillates" (still moving, its
-    last steps reversing direction) or "moving" (still moving downhill); step is the last step
+    """How each run of a batched Trajectory ended: (fate, step) with fate converged (step: the
+    iterate it converged at), diverged (the step it diverged at), oscillating (still moving, its
+    last steps reversing direction) or moving (still moving downhill); step is the last step
     run for the last two."""
-    kind = np.full(t.converged_at.shape, "moving", dtype=object)
-    kind[_oscillating(t.path)] = "oscillates"
-    kind[t.converged] = "converged"
-    kind[t.diverged] = "diverged"
+    kind = np.full(t.converged_at.shape, Fate.MOVING.value, dtype=object)
+    kind[_oscillating(t.path)] = Fate.OSCILLATING.value
+    kind[t.converged] = Fate.CONVERGED.value
+    kind[t.diverged] = Fate.DIVERGED.value
     step = np.where(t.converged, t.converged_at, np.where(t.diverged, t.diverged_at, t.steps))
     return kind.astype(str), step
 
@@ -67,10 +70,10 @@ def lr_sweep(surface, optimizer: str, x0, lrs, steps: int, tol: float = 1e-8, **
     t = run(surface, optimizer, x0=x0, lr=lrs, steps=steps, tol=tol, **options)
     f0 = float(t.losses[0, 0])
     final = t.losses[-1]
-    verdict = np.full(len(lrs), "too_slow", dtype=object)
-    verdict[_oscillating(t.path)] = "oscillates"
-    verdict[t.converged] = "converges"
-    verdict[t.diverged | ~np.isfinite(final) | (final > f0)] = "diverges"
+    verdict = np.full(len(lrs), Fate.MOVING.value, dtype=object)
+    verdict[_oscillating(t.path)] = Fate.OSCILLATING.value
+    verdict[t.converged] = Fate.CONVERGED.value
+    verdict[t.diverged | ~np.isfinite(final) | (final > f0)] = Fate.DIVERGED.value
     return Sweep(lrs, final, f0, np.where(t.converged, t.converged_at, -1), verdict.astype(str))
 
 

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from optimizers.fate import Fate
 from optimizers.sweep import compare, gd_limit, lr_grid, lr_sweep
 from surfaces import SURFACES
 
@@ -15,18 +16,20 @@ def test_measured_divergence_threshold_matches_2_over_L_within_one_grid_step(nam
     assert limit == pytest.approx(2 / L, rel=1e-12)
     grid = lr_grid()
     sweep = lr_sweep(s, "gd", s.start, grid, steps=300)
-    measured = sweep.first("diverges")
+    measured = sweep.first(Fate.DIVERGED)
     below = grid[grid < limit].max()
     assert measured == grid[grid > limit].min()  # the first grid value above 2/L diverges ...
-    assert sweep.verdict[grid == below][0] != "diverges"  # ... and the one below does not
+    assert sweep.verdict[grid == below][0] != Fate.DIVERGED  # ... and the one below does not
     assert measured / limit <= grid[1] / grid[0]
 
 
 def test_the_four_regimes_appear_in_order_on_the_quadratic():
     sweep = lr_sweep(SURFACES["quadratic"], "gd", [5.0], lr_grid(), steps=100)
     order = list(dict.fromkeys(sweep.verdict))
-    assert order == ["too_slow", "converges", "oscillates", "diverges"]
-    assert sweep.first("converges") < 0.5 < sweep.first("oscillates") <= 1.0 < sweep.first("diverges")
+    assert order == [Fate.MOVING, Fate.CONVERGED, Fate.OSCILLATING, Fate.DIVERGED]
+    assert (
+        sweep.first(Fate.CONVERGED) < 0.5 < sweep.first(Fate.OSCILLATING) <= 1.0 < sweep.first(Fate.DIVERGED)
+    )
 
 
 def test_non_quadratic_surfaces_have_no_single_threshold():

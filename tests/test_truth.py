@@ -60,9 +60,9 @@ def test_adaptive_optimizers_show_their_effective_step_instead_of_a_limit():
 def test_the_sweep_and_the_strip_use_the_same_words():
     """'oscillates' means 'does not settle, keeps reversing' in both; the strip's converging
     overshoot has another name."""
-    assert "oscillates" in T("regime.bounces") and "oscillates" in T("verdict.oscillates")
+    assert "oscillates" in T("regime.bounces") and "oscillates" in T("sweep.oscillating")
     assert "oscillat" not in T("regime.overshoots") and "converges" in T("regime.overshoots")
-    assert "not converged within the steps" in T("verdict.too_slow")
+    assert "not converged within the steps" in T("sweep.moving")
 
 
 @pytest.mark.parametrize("surface", ["quadratic", "bowl", "ravine", "linreg"])

@@ -158,7 +158,7 @@ def map_traces(surface, T, lo, hi, clickable: bool = True) -> list[dict]:
                 mode="markers+text",
                 text=letters(len(surface.minima)),  # the names a question's choices use
                 textposition="top right",
-                textfont=dict(size=17, color=MINIMUM_COLOR),
+                textfont=dict(size=20, color=MINIMUM_COLOR),  # letters a class reads from the back
                 name=T("chart.minimum"),
                 marker=dict(
                     symbol="star", size=17, color=MINIMUM_COLOR, line=dict(color="#FFFFFF", width=1.5)

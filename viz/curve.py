@@ -116,7 +116,7 @@ def curve_traces(surface, T, lo, hi) -> list[dict]:
                 mode="markers+text",
                 text=letters(len(m)),  # the names a question's choices use
                 textposition="top center",
-                textfont=dict(size=17, color=MINIMUM_COLOR),
+                textfont=dict(size=20, color=MINIMUM_COLOR),  # letters a class reads from the back
                 name=T("chart.minimum"),
                 marker=dict(
                     symbol="star", size=16, color=MINIMUM_COLOR, line=dict(color="#FFFFFF", width=1.5)

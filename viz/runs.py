@@ -99,7 +99,7 @@ def fmt(v: float) -> str:
 
 
 def fate_text(run, T) -> str:
-    """'diverged at step 6': how a run ended (model.fate), '' for a run whose end is not on show
+    """'diverged at step 6': how a run ended (optimizers.fate), '' for a run whose end is not on show
     (a prediction's preview carries no fate)."""
     if run.fate is None:
         return ""

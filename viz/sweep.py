@@ -7,14 +7,20 @@ import math
 
 import numpy as np
 
+from optimizers.fate import Fate
 from optimizers.sweep import CLASSES
 
 from .figure import sig
 from .style import AXIS, base_layout, color_of, format_lr
 
-REGION_COLORS = {"too_slow": "rgba(86,180,233,0.14)", "converges": "rgba(0,158,115,0.16)",
-                 "oscillates": "rgba(230,159,0,0.2)", "diverges": "rgba(213,94,0,0.16)"}  # fmt: skip
-POINT_COLORS = {"too_slow": "#56B4E9", "converges": "#009E73", "oscillates": "#E69F00", "diverges": "#D55E00"}
+REGION_COLORS = {Fate.MOVING: "rgba(86,180,233,0.14)", Fate.CONVERGED: "rgba(0,158,115,0.16)",
+                 Fate.OSCILLATING: "rgba(230,159,0,0.2)", Fate.DIVERGED: "rgba(213,94,0,0.16)"}  # fmt: skip
+POINT_COLORS = {
+    Fate.MOVING: "#56B4E9",
+    Fate.CONVERGED: "#009E73",
+    Fate.OSCILLATING: "#E69F00",
+    Fate.DIVERGED: "#D55E00",
+}
 FLOOR = 1e-16
 
 
@@ -56,7 +62,7 @@ def sweep_figure(
                         y=1.0,
                         xref="x",
                         yref="paper",
-                        text=T(f"verdict.{v}"),
+                        text=T(f"sweep.{v}"),
                         showarrow=False,
                         yanchor="bottom",
                         font=dict(size=15),
@@ -102,7 +108,7 @@ def sweep_figure(
             line=dict(color="#8A94A6", width=1.5),
             marker=dict(size=8, color=colors),
             customdata=[
-                T("sweep.point", verdict=T(f"verdict.{v}"), loss=f"{f:.4g}")
+                T("sweep.point", verdict=T(f"sweep.{v}"), loss=f"{f:.4g}")
                 for v, f in zip(sweep.verdict, sweep.final_loss, strict=True)
             ],
             hovertemplate=hover,
@@ -115,7 +121,7 @@ def sweep_figure(
             name=T("sweep.steps_to_converge"),
             xaxis="x2",
             yaxis="y2",
-            marker=dict(size=7, color=POINT_COLORS["converges"]),
+            marker=dict(size=7, color=POINT_COLORS[Fate.CONVERGED]),
             hovertemplate="lr %{x:.4g}<br>" + T("sweep.converged_in") + " %{y}<extra></extra>",
         ),
     ]
@@ -125,7 +131,7 @@ def sweep_figure(
             x=[None],
             y=[None],
             mode="markers",
-            name=T(f"verdict.{v}"),
+            name=T(f"sweep.{v}"),
             marker=dict(size=11, color=POINT_COLORS[v]),
         )
         for v in CLASSES
@@ -182,7 +188,7 @@ def compare_figure(comparison, labels: dict, T, f_star: float | None = None, hei
     text = [
         [
             f"lr {format_lr(lr)}: "
-            + (T("verdict.diverges") if d else T("sweep.final_loss_value", loss=f"{f:.4g}"))
+            + (T("sweep.diverged") if d else T("sweep.final_loss_value", loss=f"{f:.4g}"))
             for lr, f, d in zip(comparison.lrs, fr, dr, strict=True)
         ]
         for fr, dr in zip(final, comparison.diverged, strict=True)
@@ -214,7 +220,7 @@ def compare_figure(comparison, labels: dict, T, f_star: float | None = None, hei
             colorscale=[[0, "#C8CCD2"], [1, "#C8CCD2"]],
             showscale=False,
             hoverinfo="skip",
-            name=T("verdict.diverges"),
+            name=T("sweep.diverged"),
         ),
         dict(
             type="scatter",

@@ -9,7 +9,7 @@
                   and most steps reversed the one before (lr 1.0 on the quadratic, for ever)
     moving        still on its way when the steps ran out
 
-`fate_of` reads it off a run's arrays; model.experiment stores it in every Run.
+`fate_of` reads it off a run's arrays; model.experiment stores it in every Run; a sweep (optimizers.sweep) classifies its learning rates in the same words.
 """
 
 from __future__ import annotations
