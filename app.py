@@ -57,7 +57,7 @@ def page(state: dict, over=None, stopped=None) -> None:
     panels.history_ui(setup, state, runs, T)
     panels.summary_ui(s, runs, T)
     panels.steps_ui(s, setup, state, runs, T)
-    panels.export_ui(s, state, runs, T)
+    panels.export_ui(s, setup, state, runs, T)
 
 
 def usable_setup(state, T):

@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import lessons
-from lessons.page import Context, predicting, revealed
+from lessons.page import Context, handout
 from model.experiment import simulate
 from model.landscape import picture
 from model.state import decode, preset_state, setup_from
@@ -35,20 +35,16 @@ def picture_export(state: dict, lang: str | None = None, catalog: dict | None = 
     surface = setup.spec.build()
     runs = simulate(setup, surface)
     lesson = catalog.get(state["lesson"])
-    answer = []
-    if lesson is not None:
-        ctx = Context(state, setup, surface, runs, lesson)
-        q, r = predicting(lesson, ctx, T), revealed(lesson, ctx, T)
-        title = f"{lessons.number(lesson.slug, catalog)} · {q.title}"
-        paragraphs = [p for p in (q.look, T("lesson.predict", question=q.question)) if p]
-        answer = [
-            p for p in (T("lesson.answer_is", answer=r.answer) + " " + r.explanation, r.why, r.ask) if p
-        ]
-    else:
-        title = T(f"surface.{state['surface']}.title") if state["surface"] != "custom" else state["formula"]
-        paragraphs = [] if state["surface"] == "custom" else [T(f"surface.{state['surface']}.description")]
+    ctx = Context(state, setup, surface, runs, lesson) if lesson is not None else None
+    words = handout(state, T, ctx, lessons.number(lesson.slug, catalog) if lesson else "")
     page = html_page(
-        picture(surface, runs, T, state), title, paragraphs, T.lang, page_script(), answer, T("export.answer")
+        picture(surface, runs, T, state),
+        words.title,
+        words.paragraphs,
+        T.lang,
+        page_script(),
+        words.answer,
+        T("export.answer"),
     )
     return page, trajectories_csv(runs, surface.dim, T)
 

@@ -146,9 +146,7 @@ def ratio_at_start(ctx, run):
 @observation("limit", SETUP, "number", "the largest stable lr × λmax of run N's optimizer", run=1)
 def limit(ctx, run):
     p = ctx.plan[run - 1]
-    hyper = ctx.setup.hyper_for(p.optimizer)
-    hyper.pop("lr", None)
-    return optimizer_limit(p.optimizer, lr=p.lr, **hyper)
+    return optimizer_limit(p.optimizer, lr=p.lr, **ctx.setup.hyper_for(p.optimizer))
 
 
 @observation(

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from model.experiment import plan
 from model.text.korean import after_value
+from model.words import surface_description, surface_title
 from viz.runs import label
 
 from .format import Lesson, placeholders
@@ -319,3 +320,25 @@ def _answer_text(value, lesson: Lesson, ctx: Context, T) -> str:
 
 def setup_only(name: str) -> bool:
     return OBSERVATIONS[name].phase == SETUP
+
+
+@dataclass(frozen=True)
+class Handout:
+    """A picture's words on a page of its own (the HTML export): its title, the paragraphs above
+    the chart, and a lesson's answer (for a closed section: a handout may go out before class)."""
+
+    title: str
+    paragraphs: list[str]
+    answer: list[str]
+
+
+def handout(state: dict, T, ctx: Context | None = None, number: str = "") -> Handout:
+    """The handout of a free-play picture (ctx None) or of lesson ctx.lesson, numbered `number`."""
+    if ctx is None or ctx.lesson is None:
+        return Handout(surface_title(state, T), [surface_description(state, T)], [])
+    q, r = predicting(ctx.lesson, ctx, T), revealed(ctx.lesson, ctx, T)
+    return Handout(
+        f"{number} · {q.title}" if number else q.title,
+        [p for p in (q.look, T("lesson.predict", question=q.question)) if p],
+        [p for p in (T("lesson.answer_is", answer=r.answer) + " " + r.explanation, r.why, r.ask) if p],
+    )

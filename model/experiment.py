@@ -49,12 +49,18 @@ class Setup:
         return self.epochs * per_epoch if self.epochs else self.steps
 
     def hyper_for(self, optimizer: str) -> dict:
-        return dict(dict(self.hyper).get(optimizer, ()))
+        """The optimizer's hyperparameters by torch's names, its learning rate apart (lr_for)."""
+        hyper = dict(dict(self.hyper).get(optimizer, ()))
+        hyper.pop("lr", None)
+        return hyper
+
+    def lr_for(self, optimizer: str) -> float:
+        """The optimizer's own learning rate where it has one, else the shared one."""
+        return float(dict(dict(self.hyper).get(optimizer, ())).get("lr", self.lr))
 
     def run_options(self, optimizer: str) -> dict:
         """run()'s keyword arguments shared by every run of `optimizer` (all but x0, lr, batch size)."""
         hyper = self.hyper_for(optimizer)
-        hyper.pop("lr", None)
         return dict(
             steps=self.steps,
             schedule=make_schedule(self.schedule, **dict(self.schedule_params)),
@@ -129,8 +135,7 @@ def plan(setup: Setup) -> list[Planned]:
     starts = [tuple(setup.x0), *[tuple(p) for p in setup.starts]]
     out = []
     for name in setup.optimizers:
-        own_lr = float(setup.hyper_for(name).get("lr", setup.lr))
-        lrs = [own_lr, *map(float, setup.lrs)]  # as asked, even twice: run N stays run N
+        lrs = [setup.lr_for(name), *map(float, setup.lrs)]  # as asked, even twice: run N stays run N
         variant = 0
         for batch_size in list(setup.batch_sizes) or [None]:
             for i in range(len(starts)):
@@ -151,8 +156,7 @@ def simulate(setup: Setup, surface=None) -> list[Run]:
     finest = max(per_epochs) if setup.epochs else 1
     runs: list[Run] = []
     for name in setup.optimizers:
-        own_lr = float(setup.hyper_for(name).get("lr", setup.lr))
-        lrs = [own_lr, *map(float, setup.lrs)]  # as asked, even twice: run N stays run N
+        lrs = [setup.lr_for(name), *map(float, setup.lrs)]  # as asked, even twice: run N stays run N
         combos = [(lr, i) for i in range(len(starts)) for lr in lrs]
         x0 = np.array([starts[i] for _, i in combos], dtype=float)
         lr = np.array([lr for lr, _ in combos])

@@ -31,12 +31,6 @@ def run_options(setup, name: str) -> dict:
     return options
 
 
-def hyper_of(setup, name: str) -> dict:
-    hyper = setup.hyper_for(name)
-    hyper.pop("lr", None)
-    return hyper
-
-
 def scrub_lrs(setup, decades: float) -> np.ndarray:
     return scrub_rates(setup.lr, decades, SCRUB_RATES)
 
@@ -52,7 +46,7 @@ def scrub_spec(setup, s, T, decades: float = 1.0, big: bool = False) -> dict:
         t = run(s, name, x0=setup.x0, lr=lrs, steps=setup.steps, **run_options(setup, name))
         kind, step = outcomes(t)
         last = np.where(kind == Fate.DIVERGED, np.maximum(step - 1, 0), step)
-        tops = [limit(name, lr=float(lr), **hyper_of(setup, name)) for lr in lrs]
+        tops = [limit(name, lr=float(lr), **setup.hyper_for(name)) for lr in lrs]
         notes = [
             _outcome(k, int(n), T) + " · " + _against(lr * lam, top, T)
             for k, n, lr, top in zip(kind, step, lrs, tops)
@@ -92,7 +86,7 @@ def basin_lrs(setup, s, name: str) -> np.ndarray:
     """BASIN_RATES log-spaced rates, the chosen lr one of them: past every minimum's critical rate
     (the optimizer's limit / lambda_max there) for an optimizer with a limit, otherwise a decade
     each way."""
-    top = limit(name, lr=setup.lr, **hyper_of(setup, name))
+    top = limit(name, lr=setup.lr, **setup.hyper_for(name))
     if top is None or not len(s.minima):
         return anchored_rates(setup.lr / 10, setup.lr * 10, setup.lr, BASIN_RATES)
     return basin_rates(s, BASIN_RATES, setup.lr, top)
@@ -114,7 +108,7 @@ def basins_spec(setup, s, T, zoom: int = 1, big: bool = False) -> dict:
     bmap = basin_of(setup, s, zoom)
     k = len(s.minima)
     shares = bmap.shares(k)
-    top = limit(name, lr=setup.lr, **hyper_of(setup, name))
+    top = limit(name, lr=setup.lr, **setup.hyper_for(name))
     crit = critical_rates(s) * (top / 2) if top is not None else np.full(k, np.inf)
     active = int(np.argmin(np.abs(np.log(bmap.lrs / setup.lr))))
     opt = T(f"opt.{name}.short")

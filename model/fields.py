@@ -15,6 +15,8 @@ from optimizers import OPTIMIZERS, SCHEDULES, hyperparameters
 from surfaces import SURFACES
 from surfaces.errors import InputError
 
+from .text import LANGS
+
 LR_MIN, LR_MAX = 1e-6, 100.0
 MAX_STEPS = 10_000
 MAX_VALUE_LENGTH = 300  # a longer query value is stale or tampered with
@@ -34,7 +36,7 @@ def views_for(dim: int) -> tuple[str, ...]:
 
 
 BASIN_ZOOMS = (1, 2, 4, 8, 16, 32, 64, 128, 256)
-LANGS = ("ko", "en")
+
 TOLERANCES = (0.0, 1e-12, 1e-10, 1e-8, 1e-6, 1e-4, 1e-3, 1e-2)
 EXTRA_LRS = (
     1e-4,
@@ -91,7 +93,8 @@ SCHEDULE_WIDGETS = {
 @dataclass(frozen=True)
 class Field:
     """One control: its kind ('float', 'int', 'bool', 'choice', 'floats', 'ints', 'choices', 'text'),
-    its default and what values it accepts."""
+    its default, what values it accepts, and how its widget steps and shows a number (None: the
+    widget's own step)."""
 
     key: str
     kind: str
@@ -99,6 +102,8 @@ class Field:
     lo: float = -math.inf
     hi: float = math.inf
     choices: tuple = ()
+    step: float | None = None
+    format: str = "%g"
 
     def check(self, value):
         """The value if it is valid for this field (ints and floats are coerced), else ValueError."""
@@ -145,24 +150,66 @@ class Field:
         return v
 
 
+@dataclass(frozen=True)
+class Control:
+    """How one of an optimizer's hyperparameters (`param`, torch's name) is set on the page:
+    'number' or 'bool' from one field, 'pair' (betas) from two numbers, 'optional' (clip_norm) from
+    a switch and a number; `keys` are its fields."""
+
+    param: str
+    kind: str
+    keys: tuple[str, ...]
+
+    def value(self, state: dict):
+        """The hyperparameter's value in `state` (None: an optional one switched off)."""
+        if self.kind == "pair":
+            return tuple(state[k] for k in self.keys)
+        if self.kind == "optional":
+            return state[self.keys[1]] if state[self.keys[0]] else None
+        return state[self.keys[0]]
+
+
+def controls(name: str) -> list[Control]:
+    """The hyperparameters of optimizer `name` the page sets, in its factory's order."""
+    out = []
+    for param, default in hyperparameters(OPTIMIZERS[name]).items():
+        if param == "betas":
+            out.append(Control(param, "pair", (f"{name}_beta1", f"{name}_beta2")))
+        elif param == "clip_norm":
+            out.append(Control(param, "optional", (f"{name}_clip", f"{name}_clip_norm")))
+        elif isinstance(default, bool):
+            out.append(Control(param, "bool", (f"{name}_{param}",)))
+        elif param in HYPER_WIDGETS:
+            out.append(Control(param, "number", (f"{name}_{param}",)))
+    return out
+
+
+def _number_field(key: str, widget: str, default) -> Field:
+    lo, hi, step, form = (HYPER_WIDGETS | SCHEDULE_WIDGETS)[widget]
+    kind = "int" if isinstance(default, int) and not isinstance(default, bool) else "float"
+    return Field(key, kind, default, lo, hi, step=step, format=form)
+
+
 def _hyper_fields() -> list[Field]:
     fields = []
     for name, factory in OPTIMIZERS.items():
-        fields += [Field(f"{name}_own_lr", "bool", False), Field(f"{name}_lr", "float", 0.1, LR_MIN, LR_MAX)]
-        for param, default in hyperparameters(factory).items():
-            if param == "betas":
-                for i, b in enumerate(default, start=1):
-                    fields.append(Field(f"{name}_beta{i}", "float", b, *HYPER_WIDGETS[f"beta{i}"][:2]))
-            elif param == "clip_norm":
+        fields += [
+            Field(f"{name}_own_lr", "bool", False),
+            Field(f"{name}_lr", "float", 0.1, LR_MIN, LR_MAX, step=0.01),
+        ]
+        defaults = hyperparameters(factory)
+        for c in controls(name):
+            if c.kind == "pair":
                 fields += [
-                    Field(f"{name}_clip", "bool", False),
-                    Field(f"{name}_clip_norm", "float", 1.0, 1e-6, 1e6),
+                    _number_field(k, f"beta{i}", b)
+                    for i, (k, b) in enumerate(zip(c.keys, defaults[c.param]), 1)
                 ]
-            elif isinstance(default, bool):
-                fields.append(Field(f"{name}_{param}", "bool", default))
-            elif param in HYPER_WIDGETS:
-                kind = "int" if isinstance(default, int) else "float"
-                fields.append(Field(f"{name}_{param}", kind, default, *HYPER_WIDGETS[param][:2]))
+            elif c.kind == "optional":
+                fields += [Field(c.keys[0], "bool", False), _number_field(c.keys[1], c.param, 1.0)]
+            elif c.kind == "bool":
+                fields.append(Field(c.keys[0], "bool", defaults[c.param]))
+            else:
+                fields.append(_number_field(c.keys[0], c.param, defaults[c.param]))
     return fields
 
 
@@ -183,9 +230,7 @@ def schedule_defaults(schedule: str) -> dict:
 def _schedule_fields() -> list[Field]:
     fields = []
     for key, default in schedule_defaults("constant").items():
-        param = key.removeprefix("schedule_")
-        kind = "int" if isinstance(default, int) and not isinstance(default, bool) else "float"
-        fields.append(Field(key, kind, default, *SCHEDULE_WIDGETS[param][:2]))
+        fields.append(_number_field(key, key.removeprefix("schedule_"), default))
     return fields
 
 
@@ -197,37 +242,37 @@ FIELDS: dict[str, Field] = {
         Field("present", "bool", False),
         Field("surface", "choice", "quadratic", choices=SURFACE_NAMES),
         Field("optimizers", "choices", ["gd"], choices=tuple(OPTIMIZERS)),
-        Field("lr", "float", 0.1, LR_MIN, LR_MAX),
+        Field("lr", "float", 0.1, LR_MIN, LR_MAX, step=0.01),
         Field("lrs", "floats", [], LR_MIN, LR_MAX),
         Field("schedule", "choice", "constant", choices=tuple(SCHEDULES)),
-        Field("steps", "int", 100, 1, MAX_STEPS),
+        Field("steps", "int", 100, 1, MAX_STEPS, step=10),
         Field("tol", "float", 1e-8, 0.0, 1.0),
         Field("stop_diverged", "bool", True),
-        Field("noise", "float", 0.0, 0.0, 1000.0),
-        Field("seed", "int", 0, 0, 2**31 - 1),
-        Field("x0", "float", 5.0, -1e9, 1e9),
-        Field("y0", "float", 0.0, -1e9, 1e9),
+        Field("noise", "float", 0.0, 0.0, 1000.0, step=0.1),
+        Field("seed", "int", 0, 0, 2**31 - 1, step=1),
+        Field("x0", "float", 5.0, -1e9, 1e9, step=0.1),
+        Field("y0", "float", 0.0, -1e9, 1e9, step=0.1),
         Field("start2", "bool", False),
-        Field("x1", "float", 0.0, -1e9, 1e9),
-        Field("y1", "float", 0.0, -1e9, 1e9),
+        Field("x1", "float", 0.0, -1e9, 1e9, step=0.1),
+        Field("y1", "float", 0.0, -1e9, 1e9, step=0.1),
         Field("view", "choice", "curve", choices=VIEWS),
         Field("whole_path", "bool", True),
         Field("taylor", "bool", False),
-        Field("scrub_decades", "float", 1.0, 0.25, 3.0),
+        Field("scrub_decades", "float", 1.0, 0.25, 3.0, step=0.25),
         Field("basin_zoom", "int", 1, 1, BASIN_ZOOMS[-1]),
         Field("directions", "choice", "pca", choices=DIRECTIONS),
         Field("history_x", "choice", "step", choices=("step", "epoch")),
-        Field("data_n", "int", 50, 2, 10_000),
-        Field("data_noise", "float", 1.0, 0.0, 100.0),
-        Field("data_w", "float", 2.0, -100.0, 100.0),
-        Field("data_b", "float", 1.0, -100.0, 100.0),
-        Field("data_seed", "int", 0, 0, 2**31 - 1),
+        Field("data_n", "int", 50, 2, 10_000, step=10),
+        Field("data_noise", "float", 1.0, 0.0, 100.0, step=0.1),
+        Field("data_w", "float", 2.0, -100.0, 100.0, step=0.5),
+        Field("data_b", "float", 1.0, -100.0, 100.0, step=0.5),
+        Field("data_seed", "int", 0, 0, 2**31 - 1, step=1),
         Field("data_standardize", "bool", False),
         Field("batch_sizes", "ints", [50], 1, 10_000),
         Field("epochs", "int", 0, 0, 1000),  # > 0: every batch size runs this many passes over the data
-        Field("net_width", "int", 16, 1, 64),
-        Field("net_depth", "int", 2, 1, 4),
-        Field("net_init", "float", 0.5, 0.01, 5.0),
+        Field("net_width", "int", 16, 1, 64, step=1),
+        Field("net_depth", "int", 2, 1, 4, step=1),
+        Field("net_init", "float", 0.5, 0.01, 5.0, step=0.1),
         Field("formula", "text", "w^4 - 3w^2 + w"),
         Field("formula_x_lo", "float", -3.0, -1e6, 1e6),
         Field("formula_x_hi", "float", 3.0, -1e6, 1e6),

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from surfaces import SURFACES, custom_surface, data_surface, mlp_surface, synthetic
 from surfaces.data import KINDS, Dataset, parse_csv
+from surfaces.errors import InputError, Refusal
 
 UPLOADS: OrderedDict[str, Dataset] = OrderedDict()
 MAX_UPLOADS = 64
@@ -54,8 +55,8 @@ class DataSpec:
         """The Surface (ValueError with a message for the learner if a formula cannot be used; a
         refusal is remembered like a surface, so a formula that timed out is not analysed again)."""
         built = _build(self)
-        if isinstance(built, ValueError):
-            raise built
+        if isinstance(built, Refusal):
+            raise built.error()
         return built
 
     @property
@@ -71,8 +72,8 @@ def _build(spec: DataSpec):
     if spec.surface == "custom":
         try:
             return custom_surface(spec.formula, _formula_bounds(spec.formula, spec.bounds))
-        except ValueError as err:
-            return err
+        except InputError as err:
+            return err.refusal
     if spec.surface == "mlp":
         n, noise, seed, width, depth, init_scale = spec.data
         return mlp_surface(width, depth, n, noise, seed, init_scale)

@@ -38,6 +38,7 @@ from .fields import (
     SCHEDULE_KEYS,
     SCHEDULE_WIDGETS,
     Field,
+    controls,
     optimizer_keys,
     schedule_defaults,
     views_for,
@@ -212,8 +213,8 @@ def _optimizer_unused(s: dict) -> set[str]:
     for name in OPTIMIZERS:
         if name not in s["optimizers"]:
             off |= set(optimizer_keys(name))
-        elif not s[f"{name}_clip"]:
-            off.add(f"{name}_clip_norm")
+        else:  # an optional hyperparameter switched off: its value is not in use
+            off |= {c.keys[1] for c in controls(name) if c.kind == "optional" and c.value(s) is None}
     return off
 
 
@@ -475,14 +476,10 @@ def hyper_of(state: dict, name: str) -> dict:
     out = {}
     if state[f"{name}_own_lr"]:
         out["lr"] = state[f"{name}_lr"]
-    for param in hyperparameters(OPTIMIZERS[name]):
-        if param == "betas":
-            out["betas"] = (state[f"{name}_beta1"], state[f"{name}_beta2"])
-        elif param == "clip_norm":
-            if state[f"{name}_clip"]:
-                out["clip_norm"] = state[f"{name}_clip_norm"]
-        elif f"{name}_{param}" in state:
-            out[param] = state[f"{name}_{param}"]
+    for control in controls(name):
+        value = control.value(state)
+        if value is not None:
+            out[control.param] = value
     return out
 
 

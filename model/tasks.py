@@ -35,7 +35,6 @@ def sweep(setup: Setup, lang: str, uploads: dict | None = None) -> dict:
     options = run_options(setup, name)
     result = lr_sweep(s, name, setup.x0, lr_grid(), setup.steps, **options)
     hyper = setup.hyper_for(name)
-    hyper.pop("lr", None)
     exact = setup.schedule == "constant" and not setup.noise and options["batch_size"] is None
     plain = exact and not hyper.get("weight_decay") and "clip_norm" not in hyper
     top = limit(name, **hyper) if plain else None

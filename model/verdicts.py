@@ -12,25 +12,19 @@ from optimizers.fate import Fate
 from optimizers.stability import effective_steps, limit, regimes, sharpness_path
 
 
-def _hyper(run) -> dict:
-    hyper = dict(run.hyper)
-    hyper.pop("lr", None)
-    return hyper
-
-
 def first_lr(run) -> float:
     return float(run.lrs[0]) if len(run.lrs) else float(run.lr)
 
 
 def run_limit(run) -> float | None:
     """The largest lr * lambda at which the run's optimizer converges (None: no fixed limit)."""
-    return limit(run.optimizer, lr=first_lr(run), **_hyper(run))
+    return limit(run.optimizer, lr=first_lr(run), **run.hyper)
 
 
 def regime_of(run):
     """lr * lambda_max (a number or an array) -> the regime ids, for this run's optimizer and lr
     (weight decay included)."""
-    hyper, wd = _hyper(run), _hyper(run).get("weight_decay", 0.0)
+    hyper, wd = run.hyper, run.hyper.get("weight_decay", 0.0)
     lr = first_lr(run)
     return lambda a: regimes(np.asarray(a) + lr * wd, run.optimizer, **hyper)
 
@@ -93,7 +87,7 @@ def strip_rows(s, runs, label, color) -> tuple[list[dict], list[dict]]:
             )
             continue
         k = run.steps_taken
-        eta = effective_steps(run.optimizer, run.grads[:k], run.lrs[:k], run.path, **_hyper(run))
+        eta = effective_steps(run.optimizer, run.grads[:k], run.lrs[:k], run.path, **run.hyper)
         if eta is not None and k:
             adaptive.append(
                 dict(label=label(run), color=color(run), start=eta[0], end=eta[k - 1], names=names)

@@ -70,17 +70,29 @@ def elementwise_optimizer(state_type, init_slots, rule, clip_norm, weight_decay)
 
 def clip_grad_norm(g, max_norm):
     """g * min(1, c / (||g|| + 1e-6)) per run (norm over the last axis), as
-    torch.nn.utils.clip_grad_norm_ does; None leaves g as it is."""
+    torch.nn.utils.clip_grad_norm_ does; None leaves g as it is. g is an array (any batch) or one
+    run's tuple of floats, with the same operations in the same order: the same bits."""
     if max_norm is None:
         return g
+    if isinstance(g, tuple):
+        sq = g[0] * g[0]
+        for gi in g[1:]:
+            sq = sq + gi * gi
+        factor = min(1.0, max_norm / (math.sqrt(sq) + 1e-6))
+        return tuple(gi * factor for gi in g)
     norm = np.sqrt(np.sum(g * g, axis=-1, keepdims=True))
     return g * np.minimum(1.0, max_norm / (norm + 1e-6))
 
 
 def regularize(grad, x, clip_norm, weight_decay):
-    """The gradient a torch.optim rule steps with: clipped, then plus weight_decay * x."""
+    """The gradient a torch.optim rule steps with: clipped, then plus weight_decay * x (arrays, or
+    one run's tuples of floats, as clip_grad_norm)."""
     g = clip_grad_norm(grad, clip_norm)
-    return g + weight_decay * x if weight_decay else g
+    if not weight_decay:
+        return g
+    if isinstance(g, tuple):
+        return tuple(gi + weight_decay * xi for gi, xi in zip(g, x))
+    return g + weight_decay * x
 
 
 def check_range(name: str, value, lo: float, hi: float, *, lo_open=False, hi_open=True):

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .base import FLOAT_MATH, Optimizer, clip_grad_norm
+from .base import FLOAT_MATH, Optimizer, clip_grad_norm, regularize
 from .registry import make_optimizer, make_schedule
 from .schedules import Schedule
 from .streams import NOISE, ORDER, Noise, batches_for, run_seeds
@@ -460,13 +460,8 @@ def _run_floats(s, spec, sched, x0, lr0, steps, tol, draws, clip, batches, world
         if draws is not None:
             z = draws[1].draw(one)[0].tolist()
             g = tuple(gi + draws[0] * zi for gi, zi in zip(g, z))
-        if clip is not None:
-            g = _clip_floats(g, clip)
-        used = g
-        if spec.clip_norm is not None:
-            g = _clip_floats(g, spec.clip_norm)
-        if spec.weight_decay:
-            g = tuple(gi + spec.weight_decay * xi for gi, xi in zip(g, x))
+        g = used = clip_grad_norm(tuple(g), clip)
+        g = regularize(g, tuple(x), spec.clip_norm, spec.weight_decay)
         k += 1
         x_new, new_slots, in_range, defined = _float_step(spec, fg, g, x, slots, lr_k, k, center, limit)
         if in_range and defined:
@@ -558,15 +553,6 @@ def _small_floats(g, tol):
     for gi in g[1:]:
         sq = sq + gi * gi
     return math.sqrt(sq) <= tol
-
-
-def _clip_floats(g, max_norm):
-    """clip_grad_norm for one run's gradient as a tuple of floats."""
-    sq = g[0] * g[0]
-    for gi in g[1:]:
-        sq = sq + gi * gi
-    factor = min(1.0, max_norm / (math.sqrt(sq) + 1e-6))
-    return tuple(gi * factor for gi in g)
 
 
 def _optimizer(optimizer, hyper):

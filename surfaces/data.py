@@ -31,6 +31,11 @@ LOGREG_L2 = 0.01  # a small ridge so that a minimum exists even on separable dat
 KINDS = {"linreg_slope": "regression", "linreg": "regression", "logreg": "classification"}
 
 
+def sigmoid(z):
+    """1 / (1 + e^-z), written as (1 + tanh(z / 2)) / 2: no overflow for large |z|."""
+    return 0.5 * (1 + np.tanh(0.5 * z))
+
+
 @dataclass(frozen=True)
 class Dataset:
     x: np.ndarray
@@ -99,7 +104,7 @@ class DataSurface(Surface):
             r += r  # 2 r: d/dz of (z - y)^2
             gw, gb = np.add.reduce(r * x, axis=-1) / k, np.add.reduce(r, axis=-1) / k
         else:
-            d = 0.5 * (1 + np.tanh(0.5 * z)) - y
+            d = sigmoid(z) - y
             gw = np.add.reduce(d * x, axis=-1) / k + LOGREG_L2 * w
             gb = np.add.reduce(d, axis=-1) / k + LOGREG_L2 * b
         if self.dim == 1:
@@ -112,7 +117,7 @@ class DataSurface(Surface):
         """The model's output at inputs x for parameters P (..., dim): (..., len(x))."""
         w, b = self._params(np.asarray(P, dtype=float))
         z = w[..., None] * x + b[..., None]
-        return z if self.kind == "regression" else 0.5 * (1 + np.tanh(0.5 * z))
+        return z if self.kind == "regression" else sigmoid(z)
 
     def _params(self, P):
         return (P[..., 0], np.zeros(P.shape[:-1])) if self.dim == 1 else (P[..., 0], P[..., 1])
@@ -207,14 +212,14 @@ def logreg_surface(data: Dataset) -> DataSurface:
 
     def fg_rows(w, b):
         z = np.multiply.outer(w, x) + np.multiply.outer(b, np.ones_like(x))
-        p = 0.5 * (1 + np.tanh(0.5 * z))  # sigmoid, without overflow
+        p = sigmoid(z)
         value = np.mean(np.logaddexp(0.0, z) - y * z, axis=-1) + 0.5 * LOGREG_L2 * (w * w + b * b)
         d = p - y
         return value, (np.mean(d * x, axis=-1) + LOGREG_L2 * w, np.mean(d, axis=-1) + LOGREG_L2 * b)
 
     def hess_rows(w, b):
         z = np.multiply.outer(w, x) + np.multiply.outer(b, np.ones_like(x))
-        p = 0.5 * (1 + np.tanh(0.5 * z))
+        p = sigmoid(z)
         s = p * (1 - p)
         return (
             np.mean(s * x * x, axis=-1) + LOGREG_L2,

@@ -21,6 +21,22 @@ class InputError(ValueError):
     def __reduce__(self):  # picklable (a worker process sends refusals back)
         return (_rebuild, (self.key, self.values))
 
+    @property
+    def refusal(self) -> Refusal:
+        """What to remember of this refusal (a cache keeps data, not an exception whose traceback
+        would grow each time it is raised again)."""
+        return Refusal(self.key, tuple(self.values.items()))
+
+
+class Refusal(tuple):
+    """A remembered refusal: (key, values); `error()` is a fresh InputError to raise."""
+
+    def __new__(cls, key: str, values: tuple = ()):
+        return super().__new__(cls, (key, values))
+
+    def error(self) -> InputError:
+        return InputError(self[0], **dict(self[1]))
+
 
 def _rebuild(key, values):
     return InputError(key, **values)

@@ -19,7 +19,7 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, Refusal
 from .formula import DERIVATIVE_FUNCTIONS, SYMPY_FUNCTIONS, VARIABLES, explicit, variables_of
 
 TIME_LIMIT = 3.0  # seconds for parsing and differentiating
@@ -110,12 +110,12 @@ def warm() -> None:
 
 @lru_cache(maxsize=256)
 def _answer(source: str, variables: tuple[str, ...], time_limit: float):
-    """The sympy worker's answer for a formula (a JSON dict), or its refusal (an InputError):
+    """The sympy worker's answer for a formula (a JSON dict), or its refusal (a Refusal):
     remembered, so that a formula is analysed once however often the page is drawn."""
     try:
         return _POOL.ask({"source": source, "variables": list(variables)}, time_limit)
     except InputError as err:
-        return err
+        return err.refusal
 
 
 def analyse_ahead(text: str) -> None:
@@ -130,8 +130,8 @@ def symbolic(source: str, variables: tuple[str, ...], time_limit: float = TIME_L
     """(expression, gradient, Hessian's upper triangle, LaTeX) from the sympy worker, rebuilt from
     its JSON trees with a whitelist of node types."""
     answer = _answer(source, tuple(variables), time_limit)
-    if isinstance(answer, InputError):
-        raise answer
+    if isinstance(answer, Refusal):
+        raise answer.error()
     if not answer.get("ok"):
         raise InputError("formula.unanalysable", error=str(answer.get("error", ""))[:200])
     return (

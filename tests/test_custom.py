@@ -189,3 +189,21 @@ def test_a_slow_formula_does_not_hold_up_the_others():
     ended.append("quick")
     thread.join()
     assert ended == ["quick", "slow"]
+
+
+def test_a_remembered_refusal_is_raised_afresh_each_time():
+    """A refused formula is remembered (not analysed again), as data: raising the same exception
+    object again would grow its traceback by two frames on every rerun."""
+    import traceback
+
+    from model.spec import DataSpec
+
+    spec = DataSpec("custom", formula="log(-x^2 - 1)", bounds=((-3.0, 3.0),))
+    depths, errors = [], []
+    for _ in range(3):
+        with pytest.raises(InputError) as err:
+            spec.build()
+        depths.append(len(traceback.extract_tb(err.value.__traceback__)))
+        errors.append(err.value)
+    assert depths[0] == depths[1] == depths[2]
+    assert errors[0] is not errors[1] and errors[0].key == errors[1].key == "formula.not_finite"

@@ -321,6 +321,24 @@ def test_a_bad_csv_is_refused_in_korean(content):
     assert any("이전 데이터를 그대로 씁니다" in m for m in page_texts(at))
 
 
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "The file has too few data rows (1); at least 2 are needed."),
+        ("ko", "데이터 행이 너무 적습니다 (1개). 적어도 2개가 필요합니다."),
+    ],
+)
+def test_a_one_row_file_is_said_with_the_count_and_no_broken_plural(lang, expected):
+    """The refusal's words live only in the catalogs (the raising code once wrote "1 data rows")."""
+    from surfaces.data import parse_csv
+    from surfaces.errors import InputError
+
+    with pytest.raises(InputError) as err:
+        parse_csv(b"x,y\n1,2\n", "regression")
+    assert texts(lang).error(err.value) == expected
+    assert err.value.key == "csv.too_few" and err.value.values == {"n": 1}
+
+
 def test_the_english_page_has_no_korean_but_its_language_choice_and_glossary():
     at = fresh({"lang": "en", "lesson": "seed-example"})
     no_exception(at)

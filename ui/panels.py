@@ -9,9 +9,12 @@ import numpy as np
 import pyarrow as pa
 import streamlit as st
 
+from lessons import number
+from lessons.page import Context, handout
 from model import verdicts
 from model.landscape import picture
 from model.tables import seed_rows
+from model.words import surface_description, surface_title
 from viz.export import html_page, page_script, trajectories_csv
 from viz.figure import PreparedFigure
 from viz.runs import fate_text, fmt, label
@@ -62,18 +65,8 @@ def top(s, setup, state: dict, T) -> None:
 def header(s, state: dict, T) -> None:
     left, right = st.columns([1, 1], vertical_alignment="center")
     left.latex(s.latex)
-    description = (
-        T("surface.custom.description")
-        if state["surface"] == "custom"
-        else T(f"surface.{state['surface']}.description")
-    )
+    description = surface_description(state, T)
     right.markdown(f"**{surface_title(state, T)}** · {T('surface.dim', dim=s.dim)}  \n{description}")
-
-
-def surface_title(state: dict, T) -> str:
-    if state["surface"] == "custom":
-        return T("surface.custom.yours", formula=state["formula"].strip())
-    return T(f"surface.{state['surface']}.title")
 
 
 def link_notice(problems: list, T) -> None:
@@ -294,25 +287,33 @@ def file_stem(state: dict, lessons: dict) -> str:
     return state["lesson"] if state["lesson"] in lessons else state["surface"]
 
 
-def export_ui(s, state: dict, runs, T) -> None:
+def export_ui(s, setup, state: dict, runs, T) -> None:
     """Downloads, built only when pressed (the data is a callable), and the share link. A press
     does not rerun the page (on_click="ignore"): by default it would, and a rerun that replaced the
     file the press had asked for left the button spinning, disabled, with nothing downloaded."""
     c1, c2 = st.columns(2)
-    lesson = session.presets().get(state["lesson"])
-    title = (
-        lesson_ui.title(lesson, T)
-        if lesson is not None
-        else T(f"surface.{state['surface']}.title")
-        if state["surface"] != "custom"
-        else state["formula"]
-    )
+    presets = session.presets()
+    lesson = presets.get(state["lesson"])
+
+    def page() -> str:  # the same page as `python -m export` makes (lessons.page.handout)
+        ctx = Context(state, setup, s, runs, lesson) if lesson is not None else None
+        words = handout(state, T, ctx, number(lesson.slug, presets) if lesson is not None else "")
+        return html_page(
+            picture(s, runs, T, state),
+            words.title,
+            words.paragraphs,
+            T.lang,
+            page_script(),
+            words.answer,
+            T("export.answer"),
+        )
+
     c1.download_button(
         T("export.html"),
         key="download_html",
         file_name=f"{file_stem(state, session.presets())}.html",
         mime="text/html",
-        data=lambda: html_page(picture(s, runs, T, state), title, [], T.lang, page_script()),
+        data=page,
         on_click="ignore",
         width="stretch",
     )

@@ -8,13 +8,10 @@ import streamlit as st
 
 from model.fields import (
     EXTRA_LRS,
-    FIELDS,
-    HYPER_WIDGETS,
-    LR_MAX,
-    LR_MIN,
     SCHEDULE_WIDGETS,
     SURFACE_NAMES,
     TOLERANCES,
+    controls,
 )
 from model.spec import UPLOADS, DataSpec
 from model.state import NETWORK, dim_of, start_at
@@ -25,6 +22,7 @@ from surfaces import SURFACES
 from surfaces.data import KINDS
 
 from . import session
+from .widgets import number
 
 LR_PRESETS = (0.001, 0.01, 0.1, 0.4, 1.0, 10.0)
 BATCH_CHOICES = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)
@@ -91,11 +89,11 @@ def formula_ui(state: dict, T) -> None:
         T("sidebar.formula"), key=session.bind("formula"), max_chars=200, help=T("sidebar.formula_help")
     )
     c1, c2 = st.columns(2)
-    c1.number_input(T("sidebar.x_from"), -1e6, 1e6, key=session.bind("formula_x_lo"), format="%g")
-    c2.number_input(T("sidebar.x_to"), -1e6, 1e6, key=session.bind("formula_x_hi"), format="%g")
+    number("formula_x_lo", T("sidebar.x_from"), c1)
+    number("formula_x_hi", T("sidebar.x_to"), c2)
     if dim_of(state) == 2:
-        c1.number_input(T("sidebar.y_from"), -1e6, 1e6, key=session.bind("formula_y_lo"), format="%g")
-        c2.number_input(T("sidebar.y_to"), -1e6, 1e6, key=session.bind("formula_y_hi"), format="%g")
+        number("formula_y_lo", T("sidebar.y_from"), c1)
+        number("formula_y_hi", T("sidebar.y_to"), c2)
 
 
 def data_ui(state: dict, T) -> None:
@@ -103,12 +101,12 @@ def data_ui(state: dict, T) -> None:
     kind = KINDS[state["surface"]]
     with st.expander(T("data.title"), expanded=True):
         c1, c2 = st.columns(2)
-        c1.number_input(T("data.n"), 2, 10_000, key=session.bind("data_n"), step=10)
-        c2.number_input(T("data.noise"), 0.0, 100.0, key=session.bind("data_noise"), step=0.1, format="%g")
+        number("data_n", T("data.n"), c1)
+        number("data_noise", T("data.noise"), c2)
         c1, c2, c3 = st.columns(3)
-        c1.number_input(T("data.w"), -100.0, 100.0, key=session.bind("data_w"), step=0.5, format="%g")
-        c2.number_input(T("data.b"), -100.0, 100.0, key=session.bind("data_b"), step=0.5, format="%g")
-        c3.number_input(T("data.seed"), 0, 2**31 - 1, key=session.bind("data_seed"), step=1)
+        number("data_w", T("data.w"), c1)
+        number("data_b", T("data.b"), c2)
+        number("data_seed", T("data.seed"), c3)
         st.checkbox(T("data.standardize"), key=session.bind("data_standardize"))
         upload = st.file_uploader(
             T("data.upload_classification" if kind == "classification" else "data.upload"),
@@ -124,25 +122,13 @@ def network_ui(state: dict, T) -> None:
     noisy sine it fits."""
     with st.expander(T("net.title"), expanded=True):
         c1, c2, c3 = st.columns(3)
-        c1.number_input(
-            T("net.width"), 1, 64, key=session.bind("net_width"), step=1, help=T("net.width_help")
-        )
-        c2.number_input(T("net.depth"), 1, 4, key=session.bind("net_depth"), step=1, help=T("net.depth_help"))
-        c3.number_input(
-            T("net.init"),
-            0.01,
-            5.0,
-            key=session.bind("net_init"),
-            step=0.1,
-            format="%g",
-            help=T("net.init_help"),
-        )
+        number("net_width", T("net.width"), c1, help=T("net.width_help"))
+        number("net_depth", T("net.depth"), c2, help=T("net.depth_help"))
+        number("net_init", T("net.init"), c3, help=T("net.init_help"))
         c1, c2, c3 = st.columns(3)
-        c1.number_input(T("data.n"), 2, 10_000, key=session.bind("data_n"), step=8)
-        c2.number_input(T("data.noise"), 0.0, 100.0, key=session.bind("data_noise"), step=0.05, format="%g")
-        c3.number_input(
-            T("data.seed"), 0, 2**31 - 1, key=session.bind("data_seed"), step=1, help=T("net.seed_help")
-        )
+        number("data_n", T("data.n"), c1)
+        number("data_noise", T("data.noise"), c2)
+        number("data_seed", T("data.seed"), c3, help=T("net.seed_help"))
         st.caption(T("net.caption", dim=dim_of(state)))
         batch_ui(state, T)
 
@@ -203,41 +189,24 @@ def optimizers_ui(state: dict, T) -> None:
 def hyper_ui(name: str, state: dict, T) -> None:
     """One optimizer's own hyperparameters (PyTorch's names and defaults) and its own lr."""
     if st.checkbox(T("sidebar.own_lr"), key=session.bind(f"{name}_own_lr"), help=T("sidebar.own_lr_help")):
-        st.number_input(T("sidebar.lr"), LR_MIN, LR_MAX, format="%g", key=session.bind(f"{name}_lr"))
-    for param, default in hyperparameters(OPTIMIZERS[name]).items():
-        if param == "betas":
-            number_widget(f"{name}_beta1", "beta1", T)
-            number_widget(f"{name}_beta2", "beta2", T)
-        elif param == "clip_norm":
-            if st.checkbox(T("hyper.clip"), key=session.bind(f"{name}_clip")):
-                number_widget(f"{name}_clip_norm", "clip_norm", T)
-        elif isinstance(default, bool):
-            st.checkbox(T(f"hyper.{param}"), key=session.bind(f"{name}_{param}"))
-        elif param in HYPER_WIDGETS:
-            number_widget(f"{name}_{param}", param, T)
-
-
-def number_widget(key: str, param: str, T) -> None:
-    lo, hi, step, form = (HYPER_WIDGETS | SCHEDULE_WIDGETS)[param]
-    text = T(f"hyper.{param}")
-    if FIELDS[key].kind == "int":
-        st.number_input(text, int(lo), int(hi), step=int(step or 1), key=session.bind(key))
-    else:
-        st.number_input(text, float(lo), float(hi), step=step, format=form, key=session.bind(key))
+        number(f"{name}_lr", T("sidebar.lr"))
+    for c in controls(name):
+        if c.kind == "pair":
+            for i, key in enumerate(c.keys, start=1):
+                number(key, T(f"hyper.beta{i}"))
+        elif c.kind == "optional":
+            if st.checkbox(T("hyper.clip"), key=session.bind(c.keys[0])):
+                number(c.keys[1], T(f"hyper.{c.param}"))
+        elif c.kind == "bool":
+            st.checkbox(T(f"hyper.{c.param}"), key=session.bind(c.keys[0]))
+        else:
+            number(c.keys[0], T(f"hyper.{c.param}"))
 
 
 def lr_ui(T) -> None:
     from viz.style import format_lr
 
-    st.number_input(
-        T("sidebar.lr"),
-        LR_MIN,
-        LR_MAX,
-        format="%g",
-        key=session.bind("lr"),
-        step=0.01,
-        help=T("sidebar.lr_help"),
-    )
+    number("lr", T("sidebar.lr"), help=T("sidebar.lr_help"))
     cols = st.columns(3)
     for i, value in enumerate(LR_PRESETS):
         cols[i % 3].button(
@@ -267,27 +236,19 @@ def schedule_ui(state: dict, T) -> None:
     )
     for param in hyperparameters(SCHEDULES[state["schedule"]]):
         if param in SCHEDULE_WIDGETS:
-            number_widget(f"schedule_{param}", param, T)
+            number(f"schedule_{param}", T(f"hyper.{param}"))
 
 
 def run_ui(T) -> None:
-    st.number_input(T("sidebar.steps"), 1, 10_000, key=session.bind("steps"), step=10)
+    number("steps", T("sidebar.steps"))
     st.select_slider(
         T("sidebar.tol"),
         TOLERANCES,
         key=session.bind("tol"),
         format_func=lambda v: T("sidebar.tol_zero") if v == 0 else f"{v:.0e}",
     )
-    st.number_input(
-        T("sidebar.noise"),
-        0.0,
-        1000.0,
-        key=session.bind("noise"),
-        step=0.1,
-        format="%g",
-        help=T("sidebar.noise_help"),
-    )
-    st.number_input(T("sidebar.seed"), 0, 2**31 - 1, key=session.bind("seed"), step=1)
+    number("noise", T("sidebar.noise"), help=T("sidebar.noise_help"))
+    number("seed", T("sidebar.seed"))
     st.checkbox(
         T("sidebar.stop_diverged"), key=session.bind("stop_diverged"), help=T("sidebar.stop_diverged_help")
     )
@@ -299,14 +260,7 @@ def start_ui(state: dict, T) -> None:
     dim = dim_of(state)
     names = ("x0",) if dim == 1 else ("x0", "y0")
     for col, key in zip(st.columns(dim), names, strict=True):
-        col.number_input(
-            T(f"sidebar.start_{key}" if dim == 2 else "sidebar.start_w"),
-            -1e9,
-            1e9,
-            key=session.bind(key),
-            format="%g",
-            step=0.1,
-        )
+        number(key, T(f"sidebar.start_{key}" if dim == 2 else "sidebar.start_w"), col)
     if state["surface"] == "custom":
         for value in START_PRESETS[dim]:
             st.button(
@@ -318,14 +272,7 @@ def start_ui(state: dict, T) -> None:
     if st.checkbox(T("sidebar.start2"), key=session.bind("start2"), help=T("sidebar.start2_help")):
         second = ("x1",) if dim == 1 else ("x1", "y1")
         for col, key in zip(st.columns(dim), second, strict=True):
-            col.number_input(
-                T(f"sidebar.second_{key}" if dim == 2 else "sidebar.second_w"),
-                -1e9,
-                1e9,
-                key=session.bind(key),
-                format="%g",
-                step=0.1,
-            )
+            number(key, T(f"sidebar.second_{key}" if dim == 2 else "sidebar.second_w"), col)
     if dim == 2:
         st.caption(T("sidebar.click_map"))
 

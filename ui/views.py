@@ -14,6 +14,7 @@ from viz.figure import PreparedFigure
 from viz.style import format_lr
 
 from . import compute, session
+from .widgets import slider
 
 SPOILERS = ("sweep", "compare", "scrub", "basins", "line")  # views that show how the runs end
 CONFIG = {"displayModeBar": False, "scrollZoom": False, "doubleClick": False}
@@ -102,14 +103,7 @@ def scrub(setup, state: dict, T) -> None:
         )
         + settings_note(setup, T)
     )
-    st.slider(
-        T("view.scrub_decades"),
-        0.25,
-        3.0,
-        step=0.25,
-        key=session.bind("scrub_decades"),
-        help=T("view.scrub_decades_help"),
-    )
+    slider("scrub_decades", T("view.scrub_decades"), help=T("view.scrub_decades_help"))
 
 
 def basins(setup, state: dict, T) -> None:

@@ -26,80 +26,76 @@ def history_figure(
     known) the loss is drawn as L - L* on a log axis. `sharpness` draws lambda_max itself against
     the run's limit / lr_k (2/lr for gradient descent) on a linear axis: the edge of stability.
     `phone`: the panels one above the other (viz.style.stack_panels)."""
-    data, shapes = [], []
-    domains = SHARP_DOMAINS if sharpness else DOMAINS
     x_word = T("hover.epoch") if epochs else T("hover.step")
+    losses, lrs, thirds, shapes = [], [], [], []
     for i, (run, st) in enumerate(zip(runs, styles(runs))):
         n = run.steps_taken + 1
         name = label(run, runs, T)
         x = np.arange(n) / (run.per_epoch if epochs else 1)  # epochs: passes over the data so far
-        y = run.losses[:n] if f_star is None else np.maximum(run.losses[:n] - f_star, FLOOR)
-        common = dict(
+        line = dict(
             mode="lines",
             legendgroup=name,
             line=dict(color=st["color"], width=LINE_WIDTH - 0.5, dash=st["dash"]),
         )
-        data.append(
-            dict(
-                type="scatter",
-                x=x.tolist(),
-                y=sig(y, 6),
-                name=name,
-                **common,
-                hovertemplate=x_word + " %{x:.4g}<br>%{y:.4g}<extra>" + name + "</extra>",
-            )
+        y = run.losses[:n] if f_star is None else np.maximum(run.losses[:n] - f_star, FLOOR)
+        losses.append(_trace(x, sig(y, 6), name, "", x_word + " %{x:.4g}<br>%{y:.4g}", line, showlegend=True))
+        if n < 2:
+            continue
+        lrs.append(
+            _trace(x[1:], sig(run.lrs[: n - 1], 6), name, "2", x_word + " %{x:.4g}<br>lr %{y:.4g}", line)
         )
-        if n > 1:
-            data.append(
-                dict(type="scatter", x=x[1:].tolist(), y=sig(run.lrs[: n - 1], 6), name=name, showlegend=False, xaxis="x2", yaxis="y2",
-                     **common, hovertemplate=x_word + " %{x:.4g}<br>lr %{y:.4g}<extra>" + name + "</extra>")
-            )  # fmt: skip
-        if ratios is not None and n > 1 and len(ratios[i][0]):
+        if ratios is not None and len(ratios[i][0]):
             at, r, top = ratios[i]
             if sharpness:
-                lam = r / run.lrs[at]
-                data.append(
-                    dict(type="scatter", x=x[at].tolist(), y=sig(lam, 5), name=name, showlegend=False, xaxis="x3",
-                         yaxis="y3", **common, hovertemplate=x_word + " %{x:.4g}<br>λmax %{y:.4g}<extra>" + name + "</extra>")
-                )  # fmt: skip
-                if top is not None:
-                    edge = top / run.lrs[at]
-                    data.append(
-                        dict(type="scatter", x=x[at].tolist(), y=sig(edge, 5), name=name, showlegend=False, xaxis="x3", yaxis="y3",
-                             mode="lines", line=dict(color=st["color"], width=2, dash="dash"),
-                             hovertemplate=x_word + " %{x:.4g}<br>" + T("history.edge", limit=f"{top:.3g}") + " %{y:.4g}<extra>" + name + "</extra>")
-                    )  # fmt: skip
-                continue
-            data.append(
-                dict(type="scatter", x=x[at].tolist(), y=sig(np.maximum(r, 1e-12), 5), name=name, showlegend=False, xaxis="x3",
-                     yaxis="y3", **common, hovertemplate=x_word + " %{x:.4g}<br>lr × λmax %{y:.4g}<extra>" + name + "</extra>")
-            )  # fmt: skip
-            if top is not None:
-                shapes.append(
-                    dict(
-                        type="line",
-                        xref="x3 domain",
-                        yref="y3",
-                        x0=0,
-                        x1=1,
-                        y0=top,
-                        y1=top,
-                        line=dict(color=st["color"], width=2, dash="dash"),
-                    )
-                )
+                thirds += _edge_traces(x[at], r / run.lrs[at], top, run.lrs[at], name, x_word, line, st, T)
+            else:
+                hover = x_word + " %{x:.4g}<br>lr × λmax %{y:.4g}"
+                thirds.append(_trace(x[at], sig(np.maximum(r, 1e-12), 5), name, "3", hover, line))
+                shapes += [] if top is None else [_limit_line(top, st["color"])]
+    layout = _layout(runs, T, f_star, height, epochs, ratios is not None, sharpness, losses, thirds, shapes)
+    if phone:
+        stack_panels(layout, *(PHONE if ratios is not None else PHONE_TWO))
+    return dict(data=losses + lrs + thirds, layout=layout)
+
+
+def _trace(x, y, name: str, panel: str, hover: str, line: dict, showlegend: bool = False) -> dict:
+    """One run's line in a panel ('' the loss, '2' the learning rate, '3' the stability)."""
+    axes = dict(xaxis=f"x{panel}", yaxis=f"y{panel}") if panel else {}
+    return dict(type="scatter", x=np.asarray(x).tolist(), y=y, name=name, showlegend=showlegend, **axes,
+                **line, hovertemplate=hover + "<extra>" + name + "</extra>")  # fmt: skip
+
+
+def _edge_traces(x, lam, top, lrs, name, x_word, line, st, T) -> list[dict]:
+    """The edge of stability: lambda_max along the path, and the run's limit / lr_k (dashed)."""
+    out = [_trace(x, sig(lam, 5), name, "3", x_word + " %{x:.4g}<br>λmax %{y:.4g}", line)]
+    if top is not None:
+        edge = dict(line, line=dict(color=st["color"], width=2, dash="dash"))
+        hover = x_word + " %{x:.4g}<br>" + T("history.edge", limit=f"{top:.3g}") + " %{y:.4g}"
+        out.append(_trace(x, sig(top / lrs, 5), name, "3", hover, edge))
+    return out
+
+
+def _limit_line(top: float, color: str) -> dict:
+    """A run's stability limit across the lr * lambda_max panel."""
+    return dict(type="line", xref="x3 domain", yref="y3", x0=0, x1=1, y0=top, y1=top,
+                line=dict(color=color, width=2, dash="dash"))  # fmt: skip
+
+
+def _layout(runs, T, f_star, height, epochs, third: bool, sharpness: bool, losses, thirds, shapes) -> dict:
+    """The panels' axes (log where the values span decades), titles and, by epoch, one range."""
+    domains = SHARP_DOMAINS if sharpness else DOMAINS
     used = np.concatenate([r.lrs[: r.steps_taken] for r in runs]) if runs else np.ones(1)
     used = used[used > 0]
     lr_log = len(used) > 0 and used.max() > 10 * used.min()  # a log axis only where lrs span decades
-    x_title = T("axis.epoch") if epochs else T("axis.step")
+    x_title = dict(text=T("axis.epoch") if epochs else T("axis.step"), font=dict(size=15, color=INK))
     loss_title = T("axis.loss") if f_star is None else T("axis.loss_gap", star=f"{f_star:.6g}")
-    small = dict(font=dict(size=15, color=INK))
-    loss_values = [d["y"] for d in data if "xaxis" not in d]
+    loss_log = f_star is not None
     layout = base_layout(
         height,
-        xaxis=dict(AXIS, domain=domains[0], title=dict(text=x_title, **small)),
-        yaxis=dict(AXIS, type="log" if f_star is not None else "linear", exponentformat="power",
-                   dtick=log_dtick(loss_values) if f_star is not None else None),
-        xaxis2=dict(AXIS, domain=domains[1], anchor="y2", title=dict(text=x_title, **small)),
+        xaxis=dict(AXIS, domain=domains[0], title=x_title),
+        yaxis=dict(AXIS, type="log" if loss_log else "linear", exponentformat="power",
+                   dtick=log_dtick([d["y"] for d in losses]) if loss_log else None),
+        xaxis2=dict(AXIS, domain=domains[1] if third else [0.52, 1.0], anchor="y2", title=x_title),
         yaxis2=dict(AXIS, anchor="x2", type="log" if lr_log else "linear", exponentformat="power",
                     dtick=log_dtick([used]) if lr_log else None, rangemode="tozero"),
         margin=dict(l=70, r=20, t=56, b=60),
@@ -107,31 +103,21 @@ def history_figure(
         shapes=shapes,
     )  # fmt: skip
     titles = [("", loss_title), ("2", T("axis.lr"))]
-    if ratios is not None:
-        ratio_values = [d["y"] for d in data if d.get("yaxis") == "y3"]
+    if third:
         layout.update(
-            xaxis3=dict(AXIS, domain=domains[2], anchor="y3", title=dict(text=x_title, **small)),
-            yaxis3=dict(
-                AXIS,
-                anchor="x3",
-                type="linear" if sharpness else "log",
-                exponentformat="power",
-                rangemode="tozero" if sharpness else "normal",
-                dtick=None if sharpness else log_dtick(ratio_values),
-            ),
-        )
+            xaxis3=dict(AXIS, domain=domains[2], anchor="y3", title=x_title),
+            yaxis3=dict(AXIS, anchor="x3", type="linear" if sharpness else "log", exponentformat="power",
+                        rangemode="tozero" if sharpness else "normal",
+                        dtick=None if sharpness else log_dtick([d["y"] for d in thirds])),
+        )  # fmt: skip
         titles.append(("3", T("axis.sharpness" if sharpness else "axis.lr_lambda")))
-    else:
-        layout["xaxis2"]["domain"] = [0.52, 1.0]
     if epochs and runs:  # like with like: every run on the same passes over the data
         budget = min(r.steps_taken / r.per_epoch for r in runs)
         for axis in ("xaxis", "xaxis2", "xaxis3"):
             if axis in layout:
                 layout[axis]["range"] = [0, budget]
-    if phone:
-        stack_panels(layout, *(PHONE if ratios is not None else PHONE_TWO))
     layout["annotations"] = panel_titles(layout, titles)
-    return dict(data=data, layout=layout)
+    return layout
 
 
 def log_dtick(series, most: int = 6) -> int:

@@ -1,4 +1,7 @@
-"""The main chart of a picture, by view: the 1-D curve, the contour map or the 3-D surface."""
+"""The animated main chart of the three path views: the 1-D curve, the contour map or the 3-D
+surface. The other views draw their own figures: the lr scrubber (viz.scrub), the basin map
+(viz.basins), the lr sweep and the optimizers x rates heatmap (viz.sweep), and a network's plane
+and line (viz.landscape)."""
 
 from __future__ import annotations
 

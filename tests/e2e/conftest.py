@@ -18,6 +18,7 @@ from fixtures.browser import (  # noqa: F401  (the test modules import them from
     PHONE_UA,
     ROOT,
     free_port,
+    painted,
     settle,
     start_server,
     stop_server,
@@ -99,7 +100,7 @@ def open_app(browser, app_url):
         pg.goto(app_url + ("/?" + query if query else ""))
         settle(pg)
         pg.wait_for_function(f"() => {{ const g = {MAIN}; return g && g._fullLayout; }}", timeout=60_000)
-        pg.wait_for_timeout(400)
+        painted(pg, 5)  # the page script's sizing of the stage
         return pg
 
     yield _open

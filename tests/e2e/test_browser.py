@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from .conftest import settle
+from .conftest import painted, settle
 
 pytestmark = pytest.mark.e2e
 
@@ -44,7 +44,7 @@ def test_default_page_shows_a_chart_no_exception_and_no_console_errors(page):
     assert exceptions(page) == 0
     assert main_chart(page, "g.data[0].name") == "loss L(w)"
     assert trace_x(page, "GD · lr 0.1")[:2] == [5, 4.2]
-    page.wait_for_timeout(500)
+    painted(page, 30)  # an error from a late script would show by now
     assert page.console_errors == []
 
 
@@ -75,13 +75,15 @@ def marker_state(page):
 def test_play_moves_the_markers_and_pause_stops_them(page):
     before = marker_state(page)
     page.locator(".updatemenu-button", has_text="Play").first.click()
-    page.wait_for_timeout(1200)
+    page.wait_for_function(
+        f"() => ({MAIN})()._fullLayout.sliders[0].active > {before[0]} + 1", timeout=30_000
+    )
     playing = marker_state(page)
     assert playing[0] > before[0] and playing[1] != before[1]
     page.locator(".updatemenu-button", has_text="Pause").first.click()
-    page.wait_for_timeout(300)
+    painted(page, 5)
     paused = marker_state(page)
-    page.wait_for_timeout(800)
+    painted(page, 60)  # a second of frames: an animation still running would have moved
     assert marker_state(page) == paused
     assert exceptions(page) == 0
 
@@ -110,8 +112,7 @@ def test_the_3d_view_renders_and_animates(page):
     assert page.locator(".js-plotly-plot canvas").count() >= 1
     main_chart(page, "(window.__frames = 0, g.on('plotly_animatingframe', () => window.__frames++), true)")
     page.locator(".updatemenu-button", has_text="Fast").first.click()
-    page.wait_for_timeout(2500)
-    assert page.evaluate("() => window.__frames") >= 3
+    page.wait_for_function("() => window.__frames >= 3", timeout=30_000)
     assert exceptions(page) == 0
 
 

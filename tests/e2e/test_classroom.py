@@ -8,7 +8,7 @@ import pytest
 
 from lessons import builtin
 
-from .conftest import MAIN, OUTPUT, box, chart, inside_viewport, settle
+from .conftest import MAIN, OUTPUT, box, chart, inside_viewport, painted, settle
 
 pytestmark = pytest.mark.e2e
 
@@ -24,6 +24,11 @@ def visible_points(pg) -> list[int]:
         """[...g.querySelectorAll('.scatterlayer .trace')].filter(t => t.__data__[0].trace.meta && t.__data__[0].trace.meta.grow)
            .map(t => [...t.querySelectorAll('path.point')].filter(p => p.style.display !== 'none').length)""",
     )
+
+
+def frame_is(pg, name: str) -> None:
+    """Wait until the animation shows frame `name` (a step button's click has been applied)."""
+    pg.wait_for_function(f"() => ({MAIN}).__descentFrame === {name!r}", timeout=30_000)
 
 
 def wait_idle(pg) -> None:
@@ -143,14 +148,13 @@ def test_the_step_buttons_move_one_frame(open_app):
     pg = open_app("lesson=too-large&present=1", 1280, 720)
     for expected in ("1", "2", "3"):
         button(pg, "step").click()
-        pg.wait_for_timeout(250)
-        assert chart(pg, "g.__descentFrame") == expected
+        frame_is(pg, expected)
     button(pg, "back").click()
-    pg.wait_for_timeout(250)
-    assert chart(pg, "g.__descentFrame") == "2" and visible_points(pg) == [3, 3]
+    frame_is(pg, "2")
+    assert visible_points(pg) == [3, 3]
     frames = chart(pg, "(window.__f = [], g.on('plotly_animatingframe', e => window.__f.push(e.name)), true)")
     button(pg, "Slow").click()
-    pg.wait_for_timeout(900)
+    pg.wait_for_function("() => window.__f.length >= 1", timeout=30_000)
     button(pg, "Pause").click()
     assert frames and pg.evaluate("() => window.__f[0]") == "3"  # Play continues from the frame on show
 
@@ -164,7 +168,7 @@ def test_a_click_on_the_map_sets_the_start_after_playing_and_scrubbing(open_app)
         f"() => {{ const g = {MAIN}; return g.__descentFrame === g._transitionData._frames.slice(-1)[0].name; }}",
         timeout=60_000,
     )
-    pg.wait_for_timeout(1500)
+    pg.wait_for_function(f"() => ({MAIN}).__descentSame === false", timeout=30_000)  # the frame re-applied
     plot = box(pg, ".js-plotly-plot .nsewdrag")
     pg.mouse.click(plot["x"] + plot["width"] * 0.75, plot["y"] + plot["height"] * 0.3)
     pg.wait_for_function("() => location.search.includes('x0=')", timeout=30_000)
@@ -176,7 +180,7 @@ def test_a_1d_point_off_the_view_is_labelled_with_its_value(open_app):
     """Finding 3: lesson 2 at step 1 drew the pinned point's label empty."""
     pg = open_app("lesson=too-large&present=1", 1280, 720)
     button(pg, "step").click()
-    pg.wait_for_timeout(300)
+    frame_is(pg, "1")
     assert any("w = −75, L = 5778" in t for t in labels(pg))
 
 
@@ -248,9 +252,9 @@ def touch_drag(pg, x0, y0, x1, y1, moves=12):
             "Input.dispatchTouchEvent",
             {"type": "touchMove", "touchPoints": [{"x": x0 + t * (x1 - x0), "y": y0 + t * (y1 - y0)}]},
         )
-        pg.wait_for_timeout(16)
+        painted(pg, 1)
     cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
-    pg.wait_for_timeout(600)
+    painted(pg, 30)  # a scroll's momentum and a slider's last step come to rest
 
 
 def test_on_a_phone_a_swipe_scrolls_a_tap_sets_the_start_and_the_slider_drags(open_app):
@@ -277,7 +281,8 @@ def test_on_a_phone_a_swipe_scrolls_a_tap_sets_the_start_and_the_slider_drags(op
     )
     assert chart(pg, "g._fullLayout.sliders[0].active") > 10  # dragged from step 0 by a finger
     pg.evaluate("() => document.querySelector('[data-testid=stMain]').scrollTo(0, 0)")
-    pg.wait_for_timeout(300)
+    pg.wait_for_function("() => document.querySelector('[data-testid=stMain]').scrollTop === 0")
+    painted(pg, 2)
     plot = box(pg, ".js-plotly-plot .nsewdrag")
     pg.touchscreen.tap(plot["x"] + plot["width"] * 0.75, plot["y"] + plot["height"] * 0.3)
     pg.wait_for_function("() => location.search.includes('x0=')", timeout=30_000)

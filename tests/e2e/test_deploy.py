@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 
@@ -21,7 +22,7 @@ import pytest
 
 from deploy.serve import DEFAULT_BASE_PORT, DEFAULT_PORT, EXAMPLE, Cluster, haproxy_config
 
-from .conftest import MAIN, ROOT, chart, missing, settle
+from .conftest import MAIN, ROOT, chart, missing, painted, settle
 
 pytestmark = pytest.mark.e2e
 
@@ -157,13 +158,15 @@ def test_a_page_whose_replica_dies_comes_back_with_the_same_picture(cluster, bro
         port = cluster.ports[int(replica[1:]) - 1]
         os.kill(cluster.replicas[port].pid, signal.SIGKILL)
         cluster.replicas[port].wait()
+
         # the page reconnects through HAProxy, which moves the tab (its cookie) to the live replica
-        for _ in range(300):
-            now = next(c["value"] for c in context.cookies() if c["name"] == "STREAMLIT_REPLICA")
-            if now != replica:
-                break
-            pg.wait_for_timeout(100)
-        assert now != replica
+        def replica_now():
+            return next(c["value"] for c in context.cookies() if c["name"] == "STREAMLIT_REPLICA")
+
+        deadline = time.monotonic() + 30
+        while replica_now() == replica and time.monotonic() < deadline:  # polls the condition
+            painted(pg, 6)
+        assert replica_now() != replica
         settle(pg)
         # a change made after the kill comes back from the live replica, with the rest of the picture
         lr = pg.locator(".st-key-lr input")

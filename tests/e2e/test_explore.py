@@ -8,7 +8,7 @@ import pytest
 from model.explore import SCRUB_RATES
 from optimizers.sweep import scrub_rates
 
-from .conftest import box, settle
+from .conftest import box, painted, settle
 
 pytestmark = pytest.mark.e2e
 
@@ -27,7 +27,7 @@ def scrub_page(browser, app_url):
     pg.goto(f"{app_url}/?{QUERY}")
     settle(pg)
     pg.wait_for_function(f"() => {{ const g = {SCRUB}; return g && g._fullLayout; }}", timeout=60_000)
-    pg.wait_for_timeout(500)
+    painted(pg, 5)
     yield pg
     context.close()
 
@@ -42,7 +42,7 @@ def move_slider(pg, k: int) -> None:
     x = rail["x"] + inset + (rail["width"] - 2 * inset) * k / (SCRUB_RATES - 1)
     pg.mouse.click(x, rail["y"] + rail["height"] / 2)
     pg.wait_for_function(f"() => ({SCRUB}).layout.sliders[0].active === {k}", timeout=10_000)
-    pg.wait_for_timeout(300)
+    painted(pg, 5)  # the page script swaps the paths on the slider's change
 
 
 def test_the_slider_swaps_the_paths_in_the_browser_without_a_rerun(scrub_page):
@@ -57,7 +57,7 @@ def test_the_slider_swaps_the_paths_in_the_browser_without_a_rerun(scrub_page):
     assert after != before and names_after != names_before
     assert len(after) == 3
     assert scrub(pg, f"{PATHS}.every(t => Array.from(t.customdata).every(i => i === 36))")
-    pg.wait_for_timeout(1000)
+    painted(pg, 60)  # a second of frames: a rerun's message would have gone by now
     assert len(pg.sent) == sent, "moving the slider sent a message to the server (a rerun)"
     assert pg.locator("[data-testid='stApp'][data-test-script-state='notRunning']").count() == 1
 

@@ -23,9 +23,9 @@ def test_exported_html_opens_offline_with_a_playable_chart(browser, tmp_path):
             return [g.data[0].type, g._transitionData._frames.length, g._fullLayout.sliders[0].active]; }""")
         assert info[0] == "contour" and info[1] == 101 and info[2] == 0  # not playing on load
         page.locator(".updatemenu-button", has_text="Fast").first.click()
-        page.wait_for_timeout(1500)
-        assert (
-            page.evaluate("() => document.querySelector('.js-plotly-plot')._fullLayout.sliders[0].active") > 0
+        page.wait_for_function(
+            "() => document.querySelector('.js-plotly-plot')._fullLayout.sliders[0].active > 0",
+            timeout=30_000,
         )
         assert errors == []
     finally:
