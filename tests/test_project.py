@@ -35,3 +35,17 @@ def test_requirements_pin_ranges_and_dev_includes_runtime():
     assert (ROOT / "requirements-dev.txt").read_text().startswith("# ") and "-r requirements.txt" in (
         ROOT / "requirements-dev.txt"
     ).read_text()
+
+
+def test_the_readme_is_short_and_its_links_resolve():
+    """What a newcomer reads first: under 150 lines; deployment, figures and architecture in docs/."""
+    text = (ROOT / "README.md").read_text()
+    assert len(text.splitlines()) < 150
+    links = re.findall(r"\]\(([^)#]+)", text)
+    assert "docs/deploying.md" in links and "docs/architecture.md" in links
+    for link in links:
+        assert (ROOT / link).exists(), link
+    for page in (ROOT / "docs").glob("*.md"):
+        prose = re.sub(r"```.*?```", "", page.read_text(), flags=re.S)  # links, not code
+        for link in re.findall(r"\]\(([^)#:]+)", prose):
+            assert (page.parent / link).exists(), (page.name, link)
