@@ -13,7 +13,7 @@ import streamlit as st
 
 from model.state import setup_from
 from model.text import texts
-from ui import compute, offload, panels, session, sidebar, startup, views
+from ui import author, compute, offload, own, panels, session, sidebar, startup, views
 from ui.turn import turn
 
 
@@ -26,6 +26,7 @@ def page(state: dict, over=None, stopped=None) -> None:
     with st.sidebar:
         sidebar.sidebar(state, T)
     panels.link_notice(session.take_problems(), T)
+    own.problem_ui(T)
     setup = usable_setup(state, T)
     if setup is None:
         session.sync_url(state)
@@ -58,6 +59,8 @@ def page(state: dict, over=None, stopped=None) -> None:
     panels.summary_ui(s, runs, T)
     panels.steps_ui(s, setup, state, runs, T)
     panels.export_ui(s, setup, state, runs, T)
+    if not state["present"]:
+        author.author_ui(s, setup, state, T)
 
 
 def usable_setup(state, T):
@@ -100,6 +103,7 @@ def main() -> None:
     st.set_page_config(page_icon="⛰️", layout="wide")
     startup.start()
     try:
+        own.open_pending()  # a teacher's lesson file or link, before the state's transition
         state = session.begin()
         setup = setup_from(state, session.csv_in_use())
         compute.prepare(setup)  # a typed formula's analysis: no turn needed

@@ -205,12 +205,12 @@ def _only(table: dict, allowed, where: Locator, name: str) -> None:
     for key in table:
         if key not in allowed:
             path = (*name.split("."), key) if name else (key,)
+            if not name:
+                raise where.error(
+                    "lessonfile.unknown_table", path, name=str(key)[:40], allowed=", ".join(allowed)
+                )
             raise where.error(
-                "lessonfile.unknown_key",
-                path,
-                name=str(key)[:40],
-                table=name or "-",
-                allowed=", ".join(allowed),
+                "lessonfile.unknown_key", path, name=str(key)[:40], table=name, allowed=", ".join(allowed)
             )
 
 
@@ -354,7 +354,7 @@ def _texts(table, where, question, choices) -> dict:
             path = ("text", lang, part)
             if part == "choices":
                 if not isinstance(value, list) or len(value) != len(choices) or not choices:
-                    raise where.error("lessonfile.choice_written", path, n=len(choices), lang=lang)
+                    raise where.error("lessonfile.choice_texts", path, n=len(choices), lang=lang)
                 clean[part] = tuple(_text(v, where, path) for v in value)
             elif isinstance(value, dict) and part in VARIANT_PARTS:
                 clean[part] = {str(k): _text(v, where, (*path, k)) for k, v in value.items()}

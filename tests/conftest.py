@@ -72,3 +72,8 @@ def lesson_runs(slug):
 
     setup = setup_from(preset_state(builtin()[slug]))
     return {(r.optimizer, r.lr, r.start, r.batch_size): r for r in simulate(setup)}
+
+
+def csv_uploader(at):
+    """The sidebar's CSV uploader (the lesson file uploader is the other one)."""
+    return next(u for u in at.get("file_uploader") if "-data_csv" in u.proto.id)

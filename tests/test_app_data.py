@@ -2,7 +2,7 @@
 
 from fixtures.csvs import BAD
 
-from .conftest import chart_spec, fresh, no_exception
+from .conftest import chart_spec, csv_uploader, fresh, no_exception
 
 
 def app_on(surface):
@@ -37,11 +37,11 @@ def test_app_shows_data_beside_the_loss_and_compares_batch_sizes():
 
 def test_app_csv_upload_and_bad_files_keep_the_previous_data():
     at = app_on("logreg")
-    at.file_uploader[0].set_value(("good.csv", b"x,y\n-2,0\n-1,0\n0,1\n1,1\n2,1\n", "text/csv")).run()
+    csv_uploader(at).set_value(("good.csv", b"x,y\n-2,0\n-1,0\n0,1\n1,1\n2,1\n", "text/csv")).run()
     no_exception(at)
     assert data_points(at)["x"] == [-2, -1, 0, 1, 2]
     for content, message in [BAD["labels"], BAD["non-numeric"], BAD["one row"], BAD["missing column"]]:
-        at.file_uploader[0].set_value(("bad.csv", content, "text/csv")).run()
+        csv_uploader(at).set_value(("bad.csv", content, "text/csv")).run()
         no_exception(at)
         notes = [w.value.replace("`", "") for w in at.warning]  # markdown code spans around user data
         expected = message.split(";")[0].replace("`", "")
@@ -53,7 +53,7 @@ def test_a_bad_first_upload_is_refused_once_and_the_generated_data_stays():
     """A bad file as the first upload made every rerun ask for another rerun (the page spun)."""
     at = app_on("linreg")
     before = data_points(at)["x"]
-    at.file_uploader[0].set_value(("bad.csv", b"x,y\n1,a\n2,3\n", "text/csv")).run(timeout=20)
+    csv_uploader(at).set_value(("bad.csv", b"x,y\n1,a\n2,3\n", "text/csv")).run(timeout=20)
     no_exception(at)
     assert any("is not a number" in w.value and "previous data stays in use" in w.value for w in at.warning)
     assert data_points(at)["x"] == before

@@ -55,9 +55,11 @@ def test_many_first_reruns_at_once_start_the_background_work_once(monkeypatch):
     for t in threads:
         t.join()
     assert sorted(results) == [False] * 15 + [True]
-    for t in threading.enumerate():  # the started threads are done (each target returns at once)
-        if t.name in ("drop-expired-sessions", "warm-sympy-workers"):
-            t.join()
+    waited = threading.Event()
+    for _ in range(3000):  # the two threads' targets return at once: wait for them, at most 30 s
+        if len(started) >= 3:
+            break
+        waited.wait(0.01)
     assert sorted(started) == ["memory", "sweep", "warm"]
 
 

@@ -19,7 +19,7 @@ from model.text import CATALOGS, en, ko, texts
 from model.text.glossary import AVOID_KO, TERMS
 from surfaces.formula import CONSTANTS, FUNCTIONS, VARIABLES
 
-from .conftest import ROOT, fresh, no_exception
+from .conftest import ROOT, csv_uploader, fresh, no_exception
 
 # Names and symbols a Korean page may show as they are (the allowlist): optimizer and test
 # function proper names, abbreviations, the formula language's names, the lecture code's names.
@@ -36,7 +36,7 @@ ALLOWED = {
         "LeCun",
         "PCA",
     ),  # authors cited, a method
-    *("GD", "SGD", "CSV", "HTML", "English", "lr", "tol", "max", "min", "log"),
+    *("GD", "SGD", "CSV", "HTML", "TOML", "English", "lr", "tol", "max", "min", "log"),
     *FUNCTIONS,
     *CONSTANTS,
     *VARIABLES,
@@ -316,7 +316,7 @@ def test_a_bad_formula_is_refused_in_korean(formula):
 )
 def test_a_bad_csv_is_refused_in_korean(content):
     at = fresh({"lang": "ko", "surface": "linreg"})
-    at.file_uploader[0].set_value(("bad.csv", content, "text/csv")).run()
+    csv_uploader(at).set_value(("bad.csv", content, "text/csv")).run()
     assert_korean(at)
     assert any("이전 데이터를 그대로 씁니다" in m for m in page_texts(at))
 

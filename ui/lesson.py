@@ -17,10 +17,11 @@ def context(state: dict, setup, surface) -> Context:
     return Context(state, setup, surface)
 
 
-def title(lesson, T) -> str:
-    """'3 · Too large a learning rate': a lesson's title, numbered by its place in the menu."""
+def title(lesson, T, menu: dict | None = None) -> str:
+    """'3 · Too large a learning rate': a lesson's title, numbered by its place in the menu (this
+    session's, unless given)."""
     text, _ = lesson.text(T.lang)
-    return f"{number(lesson.slug, session.presets())} · {text['title']}"
+    return f"{number(lesson.slug, session.presets() if menu is None else menu)} · {text['title']}"
 
 
 def question(lesson, ctx: Context, state: dict, T, compact: bool) -> None:

@@ -14,6 +14,7 @@ import contextlib
 import streamlit as st
 
 import lessons
+from lessons.write import to_link
 from model.explore import SCRUB_RATES
 from model.fields import FIELDS, LR_MAX, LR_MIN
 from model.spec import remember_upload
@@ -57,7 +58,29 @@ def on_phone() -> bool:
 def presets() -> dict:
     """The lessons in play in this session, by slug, in the menu's order: ours, then the
     session's own (opened from a file or a link)."""
-    return lessons.catalog(st.session_state.get("_own_lessons", ()))
+    return lessons.catalog(own_lessons())
+
+
+def own_lessons() -> tuple:
+    """The lessons this session opened (a teacher's file, a lesson_data link, one made here)."""
+    return st.session_state.get("_own_lessons", ())
+
+
+def open_lesson(lesson) -> None:
+    """Put a checked lesson in this session's menu and choose it (the next rerun applies it)."""
+    ss = st.session_state
+    if lesson.slug not in {own.slug for own in own_lessons()}:
+        ss["_own_lessons"] = (*own_lessons(), lesson)
+    ss["lesson"] = lesson.slug
+
+
+def lesson_problem(problem=None):
+    """Why the last lesson file or link could not be opened: (its name, the LessonError) to say
+    once, or None. With `problem`: remember it."""
+    if problem is not None:
+        st.session_state["_lesson_problem"] = problem
+        return None
+    return st.session_state.pop("_lesson_problem", None)
 
 
 def begin() -> dict:
@@ -65,7 +88,8 @@ def begin() -> dict:
     ss = st.session_state
     sent = {}
     if "_state" not in ss:  # a new session: the share link, or the defaults
-        state, problems = decode(dict(st.query_params), lang=browser_lang(), presets=presets())
+        params = ss.pop("_link_params", None) or dict(st.query_params)  # a lesson_data link: ui.own
+        state, problems = decode(params, lang=browser_lang(), presets=presets())
         ss["_state"], ss["_problems"], ss["_url"] = state, problems, None
         sent = _sent_values()
     prev = ss["_state"]
@@ -200,6 +224,12 @@ def sync_url(state: dict) -> None:
     """Keep the address bar equal to the state's share link."""
     ss = st.session_state
     params = encode(state, lang=browser_lang(), presets=presets())
+    own = {lesson.slug: lesson for lesson in own_lessons()}
+    if params.get("lesson") in own:  # a teacher's lesson travels whole: the link reopens it anywhere
+        with contextlib.suppress(lessons.LessonError):  # too long for a link: only its name
+            params = {"lesson_data": to_link(own[params["lesson"]].source)} | {
+                k: v for k, v in params.items() if k != "lesson"
+            }
     if params != ss.get("_url"):
         ss["_url"] = params
         st.query_params.from_dict(params)

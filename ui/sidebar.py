@@ -67,12 +67,16 @@ def lesson_ui(T) -> None:
     def describe(slug):
         if slug not in lessons:
             return T("lesson.free")
-        return f"{T(f'group.{lessons[slug].group}')} › {lesson_ui.title(lessons[slug], T)}"
+        return f"{T(f'group.{lessons[slug].group}')} › {lesson_ui.title(lessons[slug], T, lessons)}"
 
     st.selectbox(
         T("sidebar.lesson"), ["free", *lessons], key=session.bind("lesson"), format_func=describe,
         help=T("sidebar.lesson_help"),
     )  # fmt: skip
+    with st.expander(T("sidebar.open_lesson")):
+        st.file_uploader(
+            T("sidebar.lesson_file"), type=["toml"], key="lesson_file", help=T("sidebar.lesson_file_help")
+        )
 
 
 def surface_ui(T) -> None:

@@ -45,8 +45,9 @@ class Texts:
         """A refusal's message in this language: errors that carry a catalog key (`key` and
         `values`, as surfaces' formula and CSV checks raise them) are looked up; others as written."""
         key = getattr(err, "key", None)
-        if key and key in self.catalog:
-            return self(key, **getattr(err, "values", {}))
+        if key and key in self.catalog:  # a value that is itself a refusal is said in this language too
+            values = {k: self.error(v) if isinstance(v, Exception) else v for k, v in err.values.items()}
+            return self(key, **values)
         if isinstance(err, InputError):  # a key no catalog has: said as it is (never str(), which asks here)
             return f"{key} {err.values}"
         return str(err)

@@ -88,14 +88,16 @@ _AFTER_VALUE = re.compile(
 )
 
 
-PARTICLE_AFTER = re.compile("^(" + "|".join(sorted(FORMS, key=len, reverse=True)) + r")(?![가-힣])")
+PARTICLE_AFTER = re.compile(
+    r"^([`'\"*\]]*)(" + "|".join(sorted(FORMS, key=len, reverse=True)) + r")(?![가-힣])"
+)  # a code span's, a quote's or bold's closing mark may stand between the value and its particle
 
 
 def after_value(value: str, rest: str) -> str:
     """`rest`, the text that follows a filled-in value, with its particle (if it starts with one)
     in the form the value's reading takes: "{optimizer}가" becomes "경사 하강법이"."""
     m = PARTICLE_AFTER.match(rest)
-    return particle(value, m.group(1)) + rest[m.end() :] if m else rest
+    return m.group(1) + particle(value, m.group(2)) + rest[m.end() :] if m else rest
 
 
 def format_ko(template: str, **values) -> str:
