@@ -14,6 +14,8 @@ from .format import Lesson, LessonError
 from .kinds import FATES, matches
 from .page import Context, answer_key, predicting, revealed
 
+ONE_D = ("grid_evaluations", "fewer_evaluations", "hilltop", "barrier")  # observations of a curve
+
 
 @dataclass(frozen=True)
 class Checked:
@@ -33,15 +35,20 @@ def check(lesson: Lesson, lang: str = "en", runs=None) -> Checked:
         raise LessonError("lessonfile.surface", problem=err) from None
     ctx = Context(state, setup, surface, lesson=lesson)
     _references(lesson, ctx)
-    ctx = ctx.with_runs(simulate(setup, surface) if runs is None else runs, lesson)
-    _written_choices(lesson, ctx)
-    for lang in lesson.texts:
-        T = texts(lang)
-        predicting(lesson, ctx, T)
-        result = lesson.kind.answer(ctx, lesson.question)
-        _variants(lesson, lang, result.value)
-        revealed(lesson, ctx, T)
-    return Checked(lesson, revealed(lesson, ctx, texts(lang)).answer, state)
+    try:
+        ctx = ctx.with_runs(simulate(setup, surface) if runs is None else runs, lesson)
+        _written_choices(lesson, ctx)
+        for written in lesson.texts:
+            T = texts(written)
+            predicting(lesson, ctx, T)
+            result = lesson.kind.answer(ctx, lesson.question)
+            _variants(lesson, written, result.value)
+            revealed(lesson, ctx, T)
+        return Checked(lesson, revealed(lesson, ctx, texts(lang)).answer, state)
+    except LessonError:
+        raise
+    except (ValueError, ArithmeticError, LookupError, TypeError) as err:  # a measure its runs cannot give
+        raise LessonError("lessonfile.cannot_measure", problem=f"{type(err).__name__}: {err}"[:200]) from None
 
 
 def _state(lesson: Lesson) -> dict:
@@ -65,6 +72,7 @@ def _references(lesson: Lesson, ctx: Context) -> None:
         index = m.params.get("index")
         if m.observe in (
             "minimum",
+            "grid_evaluations",
             "minimum_loss",
             "curvature_at_minimum",
             "critical_rate",
@@ -74,6 +82,8 @@ def _references(lesson: Lesson, ctx: Context) -> None:
             "basin_gone",
         ) and not (isinstance(index, int) and 1 <= index <= minima):
             raise LessonError("lessonfile.no_minimum", where=m.name, index=index, n=minima)
+        if m.observe in ONE_D and ctx.surface.dim != 1:
+            raise LessonError("lessonfile.needs_1d", where=m.name, observe=m.observe)
         if m.observe == "setting" and m.params["key"] not in ctx.state:
             raise LessonError("lessonfile.unknown_setting", name=m.params["key"])
 
@@ -87,6 +97,7 @@ def _written_choices(lesson: Lesson, ctx: Context) -> None:
         "which_minimum": {chr(ord("A") + i) for i in range(len(ctx.surface.minima))} | {"stalled", "none"},
         "first_to_converge": set(range(1, len(ctx.plan) + 1)) | {"none"},
         "lowest_after": set(range(1, len(ctx.plan) + 1)),
+        "which_run": set(range(1, len(ctx.plan) + 1)) | {"none"},
     }.get(kind)
     for c in lesson.choices:
         if allowed is not None and c not in allowed:

@@ -257,10 +257,7 @@ def _question(q, where) -> tuple[dict, tuple]:
     for key, value in out.items():
         if key != "kind" and not _param_ok(key, value, kind.name):
             raise where.error("lessonfile.bad_param", ("question", key), name=key)
-    choices = _choices(q.get("choices", ()), where)
-    if kind.name == "observed" and not choices:
-        raise where.error("lessonfile.needs_choices", ("question", "choices"))
-    return out, choices
+    return out, _choices(q.get("choices", ()), where)
 
 
 def _number(value) -> bool:
@@ -277,6 +274,10 @@ def _param_ok(key: str, value, kind: str) -> bool:
         return isinstance(value, int) and _number(value) and (1 if key == "run" else 0) <= value <= 100_000
     if key in ("tolerance", "relative"):
         return _number(value) and 0 <= value < 1e12
+    if key in ("above", "below"):
+        return _number(value) and abs(value) < 1e300
+    if key == "which":
+        return value in ("lowest", "highest")
     if key == "of":
         return value in OF
     if key == "by":
@@ -436,14 +437,18 @@ def _names(lesson: Lesson, where) -> None:
                         raise where.error("lessonfile.unknown_name", path, name=name, part=part, lang=lang)
                     if name not in after:
                         raise where.error("lessonfile.unknown_name", path, name=name, part=part, lang=lang)
-    if lesson.question["kind"] == "observed" and lesson.question["measure"] not in lesson.measures:
-        raise where.error(
-            "lessonfile.unknown_name",
-            ("question", "measure"),
-            name=str(lesson.question["measure"])[:40],
-            part="question",
-            lang="-",
-        )
+    if lesson.question["kind"] == "observed":
+        measure = lesson.measures.get(lesson.question["measure"])
+        if measure is None:
+            raise where.error(
+                "lessonfile.unknown_name",
+                ("question", "measure"),
+                name=str(lesson.question["measure"])[:40],
+                part="question",
+                lang="-",
+            )
+        if not lesson.choices and measure.observation.type not in ("number", "count", "share"):
+            raise where.error("lessonfile.needs_choices", ("question", "choices"))
 
 
 def _strings(value):

@@ -2,12 +2,14 @@
 
     outcome             how one run ends: converges / oscillates / diverges / still moving
     lowest_after        which run is lowest after N steps (or epochs; by loss or by distance)
+    which_run           which run's `of` at a step is above (or below) a value, or the highest / lowest
     first_to_converge   which run converges first (or none)
     which_minimum       the minimum a run ends at, by the letters on the map (or stalled, none)
     value_after         a number: w, x, y, the loss, ... after k steps, judged within a tolerance
     steps_to_converge   a number: the step at which a run converges (or never)
     largest_stable_lr   a number: the largest rate of the lr sweep below which no run diverges
-    observed            the value of one of the lesson's own measures; the file writes the choices
+    observed            the value of one of the lesson's own measures: among the file's choices,
+                        or a number typed (a measure that is a number, without choices)
 
 A kind gives the answer (`answer(ctx, q)`), the choices it generates when the file writes none
 (`choices(ctx, q)`, from the setup alone: they are on the page before Reveal), and the names of
@@ -167,6 +169,29 @@ def _largest_stable(ctx, q) -> Answer:
     return Answer(float(stable[-1]) if len(stable) else None)
 
 
+# ------------------------------------------------------------------------------ which_run
+def _which_run(ctx, q) -> Answer:
+    from .observe import _at, _series
+
+    values = [float(_at(_series(ctx, r, q["of"]), q["step"], r.per_epoch)) for r in ctx.runs]
+    if q["above"] is not None or q["below"] is not None:
+        hits = [
+            i + 1
+            for i, v in enumerate(values)
+            if (q["above"] is None or v > q["above"]) and (q["below"] is None or v < q["below"])
+        ]
+        answer = "none" if not hits else hits[0] if len(hits) == 1 else tuple(hits)
+        return Answer(answer, {"value": values[hits[0] - 1] if len(hits) == 1 else None})
+    best = max(values) if q["which"] == "highest" else min(values)
+    winners = [i + 1 for i, v in enumerate(values) if v == best]
+    return Answer(winners[0] if len(winners) == 1 else tuple(winners), {"value": best})
+
+
+def _which_run_choices(ctx, q) -> list[Choice]:
+    threshold = q["above"] is not None or q["below"] is not None
+    return [*_run_choices(ctx, q), *([Choice("none", "choice.no_run")] if threshold else [])]
+
+
 def _observed(ctx, q) -> Answer:
     return Answer(ctx.measure(q["measure"]))
 
@@ -180,6 +205,13 @@ KINDS = {
             {"steps": None, "epochs": None, "by": "loss"},
             _lowest,
             _run_choices,
+            ("answer", "value"),
+        ),
+        Kind(
+            "which_run",
+            {"of": "loss", "step": "end", "above": None, "below": None, "which": "lowest"},
+            _which_run,
+            _which_run_choices,
             ("answer", "value"),
         ),
         Kind("first_to_converge", {}, _first, _first_choices, ("answer", "step")),

@@ -27,7 +27,7 @@ from optimizers.stability import limit as optimizer_limit
 from optimizers.stability import sharpness
 
 SETUP, OUTCOME = "setup", "outcome"
-OF = ("w", "x", "y", "loss", "lr", "distance", "grad_norm", "theta_norm")
+OF = ("w", "x", "y", "loss", "lr", "distance", "grad_norm", "theta_norm", "taylor_gap")
 MAX_EXTENDED_STEPS = 10_000  # steps_within continues a run at most this far
 
 
@@ -80,7 +80,21 @@ def _series(ctx, r, of: str) -> np.ndarray:
         return _distance(ctx.surface, r.path[:n])
     if of == "grad_norm":
         return np.linalg.norm(ctx.surface.grad(r.path[:n]), axis=-1)
+    if of == "taylor_gap":
+        return taylor_gap(ctx.surface, r.path[:n], r.losses[:n])
     return np.linalg.norm(r.path[:n], axis=-1)  # theta_norm
+
+
+def taylor_gap(surface, path: np.ndarray, losses: np.ndarray) -> np.ndarray:
+    """For the step from iterate k: how far the first-order prediction of the loss's change,
+    ∇L(x_k) · (x_{k+1} - x_k), is off the actual change L(x_{k+1}) - L(x_k), as a share of the
+    prediction. On (w - 1)² + 2 a gradient step's share is exactly lr."""
+    if len(path) < 2:
+        return np.zeros(1)
+    predicted = np.einsum("kd,kd->k", surface.grad(path[:-1]), np.diff(path, axis=0))
+    actual = np.diff(losses)
+    with np.errstate(all="ignore"):
+        return np.abs(actual - predicted) / np.abs(predicted)
 
 
 def _distance(surface, points) -> np.ndarray:
@@ -450,6 +464,86 @@ def steps_within(ctx, run, tol):
     t = run_engine(ctx.surface, r.optimizer, x0=r.path[0], lr=r.lr, batch_size=r.batch_size, **options)
     d = _distance(ctx.surface, t.path)
     return int(np.argmax(d <= tol)) if (d <= tol).any() else None
+
+
+# ------------------------------------------------------------------------------ trends
+@observation(
+    "late_trend",
+    OUTCOME,
+    "word",
+    "run N over its second half: falls_grows (the loss still falls and the parameters' length still grows), levels (neither changes by 0.1 %) or rises (the loss ends higher)",
+    vocab="trend",
+    run=1,
+)
+def late_trend(ctx, run):
+    r = _run(ctx, run)
+    n = r.steps_taken
+    half, end = r.path[n // 2], r.path[n]
+    loss0, loss1 = float(r.losses[n // 2]), float(r.losses[n])
+    if loss1 > loss0 * (1 + 1e-3):
+        return "rises"
+    falls = loss1 < loss0 * (1 - 1e-3)
+    grows = np.linalg.norm(end) > np.linalg.norm(half) * (1 + 1e-3)
+    return "falls_grows" if falls and grows else "levels"
+
+
+# ------------------------------------------------------------------------------ schedules
+@observation(
+    "lr_drop",
+    OUTCOME,
+    "count",
+    "the first step at which run N's learning rate falls below its first; `monitor` (loss or validation): what reduce-on-plateau watches (the run repeated if the page's watches the other)",
+    run=1,
+    monitor=None,
+)
+def lr_drop(ctx, run, monitor):
+    from optimizers import run as run_engine
+
+    r = _run(ctx, run)
+    if monitor is None or monitor == ctx.setup.monitor:
+        lrs = r.lrs[: r.steps_taken]
+    else:
+        options = ctx.setup.run_options(r.optimizer) | {"monitor": monitor, "steps": r.steps_taken}
+        lrs = run_engine(
+            ctx.surface, r.optimizer, x0=r.path[0], lr=r.lr, batch_size=r.batch_size, **options
+        ).lrs
+    below = np.flatnonzero(lrs < lrs[0]) if len(lrs) else []
+    return int(below[0]) if len(below) else None
+
+
+# ------------------------------------------------------------------------------ search
+@observation(
+    "grid_evaluations",
+    OUTCOME,
+    "count",
+    "1-D: the fewest loss evaluations on an even grid across the view whose lowest lies within `tol` of minimum `index`",
+    tol=0.01,
+    index=1,
+)
+def grid_evaluations(ctx, tol, index):
+    from optimizers.search import evaluations_within
+
+    return evaluations_within(ctx.surface, tol, float(ctx.surface.minima[index - 1, 0]))
+
+
+@observation(
+    "fewer_evaluations",
+    OUTCOME,
+    "word",
+    "1-D: which needs fewer evaluations to come within `tol` of the minimum: run N's descent (one per step, and the start) or the grid",
+    vocab="search",
+    run=1,
+    tol=0.01,
+)
+def fewer_evaluations(ctx, run, tol):
+    descent = steps_within(ctx, run, tol)
+    grid = grid_evaluations(ctx, tol, 1)
+    descent = None if descent is None else descent + 1
+    if descent == grid:
+        return "tie"
+    if grid is None or (descent is not None and descent < grid):
+        return "descent"
+    return "grid"
 
 
 # ------------------------------------------------------------------------------ sharpness

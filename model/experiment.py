@@ -43,6 +43,7 @@ class Setup:
     shuffle: bool = True
     stop_diverged: bool = True
     epochs: int = 0  # > 0 (a data loss): each batch size runs this many passes over the data
+    monitor: str = "loss"  # what reduce-on-plateau watches: the training loss, or the held-out one
 
     def steps_for(self, per_epoch: int) -> int:
         """The steps a run of `per_epoch` steps per pass takes: the epoch budget, or `steps`."""
@@ -62,6 +63,7 @@ class Setup:
         """run()'s keyword arguments shared by every run of `optimizer` (all but x0, lr, batch size)."""
         hyper = self.hyper_for(optimizer)
         return dict(
+            monitor=self.monitor,
             steps=self.steps,
             schedule=make_schedule(self.schedule, **dict(self.schedule_params)),
             tol=self.tol,

@@ -258,6 +258,7 @@ FIELDS: dict[str, Field] = {
         Field("view", "choice", "curve", choices=VIEWS),
         Field("whole_path", "bool", True),
         Field("taylor", "bool", False),
+        Field("search_points", "int", 0, 0, 1000, step=5),  # 1-D: a grid search's evaluations drawn (0: none)
         Field("scrub_decades", "float", 1.0, 0.25, 3.0, step=0.25),
         Field("basin_zoom", "int", 1, 1, BASIN_ZOOMS[-1]),
         Field("directions", "choice", "pca", choices=DIRECTIONS),
@@ -268,6 +269,10 @@ FIELDS: dict[str, Field] = {
         Field("data_b", "float", 1.0, -100.0, 100.0, step=0.5),
         Field("data_seed", "int", 0, 0, 2**31 - 1, step=1),
         Field("data_standardize", "bool", False),
+        Field("data_holdout", "int", 0, 0, 5_000, step=10),  # held-out rows: a validation loss
+        Field(
+            "plateau_on", "choice", "loss", choices=("loss", "validation")
+        ),  # what reduce-on-plateau watches
         Field("batch_sizes", "ints", [50], 1, 10_000),
         Field("epochs", "int", 0, 0, 1000),  # > 0: every batch size runs this many passes over the data
         Field("net_width", "int", 16, 1, 64, step=1),
@@ -293,6 +298,7 @@ DISPLAY_KEYS = frozenset(
         "whole_path",
         "history_x",
         "taylor",
+        "search_points",
         "scrub_decades",
         "basin_zoom",
         "directions",
@@ -300,6 +306,7 @@ DISPLAY_KEYS = frozenset(
 )
 KEPT_KEYS = DISPLAY_KEYS - {
     "view",
+    "search_points",
     "history_x",
     "scrub_decades",
     "basin_zoom",

@@ -18,6 +18,7 @@ from functools import lru_cache
 from surfaces import SURFACES, custom_surface, data_surface, mlp_surface, synthetic
 from surfaces.data import KINDS, Dataset, parse_csv
 from surfaces.errors import InputError, Refusal
+from surfaces.softmax import softmax_surface
 
 UPLOADS: OrderedDict[str, Dataset] = OrderedDict()
 MAX_UPLOADS = 64
@@ -44,10 +45,20 @@ class DataSpec:
         if name == "mlp":
             keys = ("data_n", "data_noise", "data_seed", "net_width", "net_depth", "net_init")
             return cls(name, data=tuple(state[k] for k in keys))
+        if name == "softmax":
+            return cls(name, data=tuple(state[k] for k in ("data_n", "data_noise", "data_seed")))
         if name in KINDS:
             if csv and csv in UPLOADS and csv.startswith(KINDS[name]):
                 return cls(name, csv=csv)
-            keys = ("data_n", "data_noise", "data_seed", "data_w", "data_b", "data_standardize")
+            keys = (
+                "data_n",
+                "data_noise",
+                "data_seed",
+                "data_w",
+                "data_b",
+                "data_standardize",
+                "data_holdout",
+            )
             return cls(name, data=tuple(state[k] for k in keys))
         return cls(name)
 
@@ -77,14 +88,17 @@ def _build(spec: DataSpec):
     if spec.surface == "mlp":
         n, noise, seed, width, depth, init_scale = spec.data
         return mlp_surface(width, depth, n, noise, seed, init_scale)
+    if spec.surface == "softmax":
+        return softmax_surface(*spec.data)
     if spec.csv:
         return data_surface(spec.surface, UPLOADS[spec.csv])
     if spec.data:
-        n, noise, seed, w, b, standardize = spec.data
+        n, noise, seed, w, b, standardize, holdout = spec.data
         kind = KINDS[spec.surface]
-        return data_surface(
-            spec.surface, synthetic(kind, n=n, w=w, b=b, noise=noise, seed=seed, standardize=standardize)
+        data = synthetic(
+            kind, n=n, w=w, b=b, noise=noise, seed=seed, standardize=standardize, holdout=holdout
         )
+        return data_surface(spec.surface, data)
     return SURFACES[spec.surface]
 
 

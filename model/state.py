@@ -48,17 +48,20 @@ from .spec import DataSpec
 DEFAULT_OPTIMIZERS = {1: ["gd"], 2: ["gd", "momentum", "adam"]}
 DEFAULT_STEPS = {1: 100, 2: 300}
 NETWORK = "mlp"  # the network: its start is its seeded initialisation, its data a noisy sine
-NETWORK_STEPS = 3000  # gradient descent at lr 0.065 reaches the edge of stability at step ~1,600
+SOFTMAX = "softmax"  # 3-class softmax regression: 9 parameters, starting from zero
+MANY = (NETWORK, SOFTMAX)  # many parameters: seen through a plane, started where the model starts
+MANY_STEPS = {NETWORK: 3000, SOFTMAX: 400}  # the network at lr 0.065 reaches the edge of stability at ~1,600
 GOOD_LR = {  # a first learning rate that shows each surface at its most instructive
     "quadratic": 0.1, "double_well": 0.05, "wavy": 0.05, "bowl": 0.1, "ravine": 0.035, "rosenbrock": 0.001,
     "himmelblau": 0.005, "saddle": 0.05, "rastrigin": 0.002, "beale": 0.001, "six_hump_camel": 0.01,
-    "linreg_slope": 0.05, "linreg": 0.05, "logreg": 0.5, "custom": 0.01, "mlp": 0.065,
+    "linreg_slope": 0.05, "linreg": 0.05, "logreg": 0.5, "custom": 0.01, "mlp": 0.065, "softmax": 0.5,
 }  # fmt: skip
 OWN_DATA = {  # a surface's own data settings: the registry's logistic data is centred off zero,
     "logreg": {"data_b": -0.5},  # the network fits 32 points of a sine with noise 0.1
     NETWORK: {"data_n": 32, "data_noise": 0.1},
+    SOFTMAX: {"data_n": 60, "data_noise": 0.5},  # three clusters a line can separate
 }
-ROWS = (*KINDS, NETWORK)  # the losses over data rows: batch sizes and epochs apply
+ROWS = (*KINDS, *MANY)  # the losses over data rows: batch sizes and epochs apply
 # Inputs other defaults depend on: which function (and its view), how many data rows, the schedule
 # (its parameters) and the page's language. (An optimizer's own lr follows the main one until it
 # is ticked: normalize sees to it.)
@@ -86,8 +89,10 @@ def defaults(surface: str = "quadratic", csv: str = "", **given) -> dict:
     state = {key: f.default for key, f in FIELDS.items()}
     state.update(OWN_DATA.get(surface, {}))
     state.update({k: v for k, v in given.items() if k in DEPENDENT}, surface=surface)
-    if surface == NETWORK:  # full-batch gradient descent from the seeded weights: the edge of stability
-        state.update(optimizers=["gd"], steps=NETWORK_STEPS, lr=GOOD_LR[surface], view=views_for(0)[0])
+    if (
+        surface in MANY
+    ):  # full-batch gradient descent from the model's start (the network: the edge of stability)
+        state.update(optimizers=["gd"], steps=MANY_STEPS[surface], lr=GOOD_LR[surface], view=views_for(0)[0])
         state.update(batch_sizes=[_rows(state, csv)])
     else:
         dim, start = _dim_and_start(state, csv)
@@ -179,14 +184,17 @@ def unused_keys(s: dict) -> set[str]:
 def _surface_unused(s: dict) -> set[str]:
     """Data settings off a data loss, network settings off the network, formula settings off a
     typed formula (and its y range in 1-D); the steps when an epoch budget decides every run."""
-    custom, data, net = s["surface"] == "custom", s["surface"] in KINDS, s["surface"] == NETWORK
-    off = set() if net else set(NET_KEYS) | {"directions"}
-    if net:  # the network's data has no line to set
+    custom, data, many = s["surface"] == "custom", s["surface"] in KINDS, s["surface"] in MANY
+    off = set(NET_KEYS) if s["surface"] != NETWORK else set()
+    off |= set() if many else {"directions"}
+    if many:  # a network's or a classifier's data has no line to set
         off |= DATA_KEYS - NET_DATA_KEYS
-    if not data and not net:
+    if not data and not many:
         off |= DATA_KEYS | {"history_x", "epochs"}
     elif s["epochs"]:
         off |= {"steps"}
+    if dim_of(s) != 1:
+        off |= {"search_points"}
     if not custom:
         off |= FORMULA_KEYS
     elif dim_of(s) == 1:
@@ -195,16 +203,20 @@ def _surface_unused(s: dict) -> set[str]:
 
 
 def _start_unused(s: dict) -> set[str]:
-    """The network's start is its seeded initialisation; y is off in 1-D; the second start when off."""
-    if s["surface"] == NETWORK:
+    """A model of many parameters starts where the model starts; y is off in 1-D; the second start
+    when off."""
+    if s["surface"] in MANY:
         return {"x0", "y0", "start2", "x1", "y1"}
     off = {"y0", "y1"} if dim_of(s) == 1 else set()
     return off | ({"x1", "y1"} if not s["start2"] else set())
 
 
 def _schedule_unused(s: dict) -> set[str]:
+    """The parameters of other schedules; what reduce-on-plateau watches, unless it is the schedule
+    and the data has held-out rows to watch."""
     used = {f"schedule_{p}" for p in hyperparameters(SCHEDULES[s["schedule"]]) if p in SCHEDULE_WIDGETS}
-    return SCHEDULE_KEYS - used
+    watch = s["schedule"] == "plateau" and s["surface"] in KINDS and s["data_holdout"] > 0
+    return SCHEDULE_KEYS - used | (set() if watch else {"plateau_on"})
 
 
 def _optimizer_unused(s: dict) -> set[str]:
@@ -492,7 +504,7 @@ def setup_from(state: dict, csv: str = "") -> Setup:
     """The Setup a state means (csv: the digest of an uploaded data set in use)."""
     spec = DataSpec.from_state(state, csv)
     dim = dim_of(state)
-    if state["surface"] == NETWORK:  # the seeded weights
+    if state["surface"] in MANY:  # the model's own start (the network's seeded weights)
         x0, starts = tuple(spec.build().start.tolist()), ()
     else:
         x0 = (state["x0"], state["y0"])[:dim]
@@ -521,4 +533,5 @@ def setup_from(state: dict, csv: str = "") -> Setup:
         batch_sizes=batch_sizes,
         stop_diverged=bool(state["stop_diverged"]),
         epochs=int(state["epochs"]) if batch_sizes else 0,
+        monitor="validation" if state["plateau_on"] == "validation" else "loss",
     )

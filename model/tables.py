@@ -55,6 +55,17 @@ def step_rows(surface, run, T, rows: int = 20) -> list[dict]:
     return out
 
 
+def taylor_series(surface, run, steps: int = 20) -> tuple[np.ndarray, ...]:
+    """(k, actual, first order, second order) for the run's first `steps` steps: the step table's
+    three changes of the loss, as arrays for a chart."""
+    n = min(run.steps_taken, steps)
+    P = run.path[: n + 1]
+    d = np.diff(P, axis=0)
+    first = np.einsum("kd,kd->k", surface.grad(P[:-1]), d)
+    second = first + 0.5 * np.array([curvature(surface, P[k], d[k]) for k in range(n)])
+    return np.arange(n), np.diff(run.losses[: n + 1]), first, second
+
+
 def curvature(surface, p, d) -> float:
     """d^T H(p) d: from the Hessian, or from one Hessian-vector product on a network."""
     if surface.hvp is not None:

@@ -15,7 +15,7 @@ from .explore import run_options
 from .spec import UPLOADS
 from .text import texts
 
-SHARED = ("schedule", "tol", "noise", "seed", "shuffle", "stop_diverged", "batch_size")
+SHARED = ("schedule", "tol", "noise", "seed", "shuffle", "stop_diverged", "batch_size", "monitor")
 
 
 def surface(setup: Setup, uploads: dict | None = None):

@@ -129,6 +129,7 @@ def run(
     batch_size=None,
     shuffle=True,
     stop_diverged=True,
+    monitor="loss",
     **hyper,
 ) -> Trajectory:
     """Run `optimizer` on `surface` from x0 ((dim,) or (n, dim); default surface.start) with
@@ -138,8 +139,9 @@ def run(
     gradient of k data rows (data surfaces), reshuffled each epoch when shuffle. Each run draws
     both from its own streams, seeded by `seed` and the run's start and lr (optimizers.streams).
     stop_diverged=False lets a run go on past the divergence cutoff until a value overflows (the
-    seed's loop with lr 10 runs all its 100 iterations). Hyperparameters go by torch.optim's
-    names (**hyper).
+    seed's loop with lr 10 runs all its 100 iterations). monitor="validation": a schedule that
+    watches the loss (reduce-on-plateau) watches the loss on the data surface's held-out rows
+    instead of the training loss. Hyperparameters go by torch.optim's names (**hyper).
     """
     from surfaces import get_surface  # the engine's only link to the surface registry
 
@@ -156,6 +158,7 @@ def run(
     batches = batches_for(s, batch_size, shuffle, order)
     draws = (sigma, Noise(run_seeds(seed, starts, lr0, NOISE), s.dim)) if sigma else None
     world = _world(s, stop_diverged)
+    sched = _watching(sched, s, monitor)
     with np.errstate(all="ignore"):
         if not np.isfinite(s.value(x)).all():
             raise ValueError("the loss is not a finite number at the start point: pick another start")
@@ -165,6 +168,21 @@ def run(
         else:
             t = _run_arrays(s, opt, sched, x, lr0, steps, tol, draws, clip, batches, record, world)
     return t if record else _first_and_last(t)
+
+
+def _watching(sched: Schedule, s, monitor: str) -> Schedule:
+    """The schedule, fed the held-out loss at each iterate instead of the training loss when
+    monitor is "validation" (the same numbers otherwise: nothing is wrapped)."""
+    if monitor == "loss":
+        return sched
+    if monitor != "validation" or s.validation is None:
+        raise ValueError("monitor must be 'loss', or 'validation' on a data loss with held-out rows")
+
+    def update(k, f, state, x):
+        return sched.update(k, s.validation(np.asarray(x, dtype=float)), state)
+
+    update.watches_point = True
+    return Schedule(sched.init, update)
 
 
 def _world(s, stop_diverged=True):
@@ -289,7 +307,7 @@ class _Working:
 
     def step(self, s, opt, sched, k, noise, clip, batches, world) -> _Moved:
         """Step every working run once (k: steps already taken)."""
-        lr_k, self.sstate = sched.update(k, self.f, self.sstate)
+        lr_k, self.sstate = _update(sched, k, self.f, self.sstate, self.x)
         if batches is None:
             g, idx, epoch = self.g, None, k + 1
         else:
@@ -447,7 +465,7 @@ def _run_floats(s, spec, sched, x0, lr0, steps, tol, draws, clip, batches, world
         converged_at = 0
     k = 0
     while k < steps and converged_at < 0 and diverged_at < 0:
-        lr_k, sstate = sched.update(k, f, sstate)
+        lr_k, sstate = _update(sched, k, f, sstate, x)
         lr_k = float(lr_k)
         if batches is None:
             g = g_true
@@ -505,6 +523,13 @@ def _float_step(spec, fg, g, x, slots, lr, t, center, limit):
     except (ArithmeticError, ValueError):
         return (None, None, None), None, in_range, False
     return (x_new, f_new, g_new), new_slots, in_range, defined
+
+
+def _update(sched: Schedule, k, f, state, x):
+    """One schedule step: from the loss, or from the point for a schedule that watches it."""
+    if getattr(sched.update, "watches_point", False):
+        return sched.update(k, f, state, x)
+    return sched.update(k, f, state)
 
 
 def _first_and_last(t: Trajectory) -> Trajectory:

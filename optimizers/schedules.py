@@ -28,8 +28,8 @@ from .base import check_range
 
 
 class Schedule(NamedTuple):
-    init: Callable
-    update: Callable
+    init: Callable  # (lr0, batch shape) -> state
+    update: Callable  # (step, loss, state) -> (lr, state); with update.watches_point, (..., x) too
 
 
 def _closed_form(factor: Callable[[int], float]) -> Schedule:

@@ -11,9 +11,10 @@ from .base import Surface
 from .custom import custom_surface
 from .data import Dataset, DataSurface, data_surface, default_data_surfaces, synthetic
 from .mlp import mlp_surface
+from .softmax import softmax_surface
 
 SURFACES: dict[str, Surface] = {
-    s.name: s for s in [*build_analytic(), *default_data_surfaces(), mlp_surface()]
+    s.name: s for s in [*build_analytic(), *default_data_surfaces(), softmax_surface(), mlp_surface()]
 }
 
 

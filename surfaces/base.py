@@ -47,6 +47,8 @@ class Surface:
     critical_kinds: tuple = ()  # their kinds: 'minimum', 'maximum', 'saddle', ...
     domain_problem: Callable | None = None  # point -> the part of the formula undefined there
     grid: int | None = None  # contour cells per axis when each cell is costly (None: the default)
+    solution = None  # the exact minimizer in closed form, (dim,), where one exists (least squares)
+    validation: Callable | None = None  # P -> the loss on held-out data rows (a data loss with some)
 
     def __init__(
         self,

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -41,6 +41,8 @@ class Dataset:
     x: np.ndarray
     y: np.ndarray
     source: str = "synthetic"  # or the uploaded file's name
+    x_val: np.ndarray = field(default_factory=lambda: np.empty(0))  # held-out rows: never trained on
+    y_val: np.ndarray = field(default_factory=lambda: np.empty(0))
 
     @property
     def n(self) -> int:
@@ -55,32 +57,49 @@ def synthetic(
     noise: float = 1.0,
     seed: int = 0,
     standardize: bool = False,
+    holdout: int = 0,
 ) -> Dataset:
     """A seeded dataset: y = w x + b + noise * N(0, 1) (regression), or labels
-    y = [w x + b + noise * N(0, 1) > 0] (classification), with x ~ N(0, 1.5^2)."""
-    rng = np.random.default_rng(seed)
-    x = rng.normal(0.0, 1.5, size=n)
-    eps = rng.normal(0.0, 1.0, size=n)
-    y = w * x + b + noise * eps
-    if kind == "classification":
-        y = (y > 0).astype(float)
-    return prepare(x, y, standardize)
+    y = [w x + b + noise * N(0, 1) > 0] (classification), with x ~ N(0, 1.5^2); and `holdout`
+    more rows from the same distribution (their own stream: the training rows stay the same) held
+    out for a validation loss."""
+
+    def draw(rng, count):
+        x = rng.normal(0.0, 1.5, size=count)
+        y = w * x + b + noise * rng.normal(0.0, 1.0, size=count)
+        return x, (y > 0).astype(float) if kind == "classification" else y
+
+    x, y = draw(np.random.default_rng(seed), n)
+    held = draw(np.random.default_rng([seed, 1]), holdout) if holdout else (np.empty(0), np.empty(0))
+    return prepare(x, y, standardize, held=held)
 
 
-def prepare(x, y, standardize: bool = False, source: str = "synthetic") -> Dataset:
+def prepare(x, y, standardize: bool = False, source: str = "synthetic", held=None) -> Dataset:
+    """A Dataset; standardized, the held-out rows scaled by the training rows' mean and spread."""
     x = np.asarray(x, dtype=float)
+    x_val, y_val = (np.empty(0), np.empty(0)) if held is None else map(np.asarray, held)
     if standardize and x.std() > 0:
-        x = (x - x.mean()) / x.std()
-    return Dataset(x, np.asarray(y, dtype=float), source)
+        mean, std = x.mean(), x.std()
+        x, x_val = (x - mean) / std, (x_val - mean) / std
+    return Dataset(
+        x, np.asarray(y, dtype=float), source, np.asarray(x_val, dtype=float), np.asarray(y_val, dtype=float)
+    )
 
 
 class DataSurface(Surface):
     """A loss over model parameters built from a Dataset (see the module docstring)."""
 
-    def __init__(self, name, data: Dataset, **kwargs):
+    def __init__(self, name, data: Dataset, solution=None, **kwargs):
         self.data = data
         self.kind = KINDS[name]
+        self.solution = None if solution is None else np.asarray(solution, dtype=float)
+        if len(data.x_val):  # a validation loss: the same loss on the held-out rows
+            self.validation = self._held_out_loss
         super().__init__(name=name, **kwargs)
+
+    def _held_out_loss(self, P):
+        """The loss over the held-out rows (what a validation split measures)."""
+        return self._loss(self._points(P), self.data.x_val, self.data.y_val)
 
     def _rows(self, idx):
         return (self.data.x, self.data.y) if idx is None else (self.data.x[idx], self.data.y[idx])
@@ -124,8 +143,9 @@ class DataSurface(Surface):
 
     def batch_value(self, P, idx):
         """The loss over the rows idx only."""
-        P = self._points(P)
-        x, y = self._rows(idx)
+        return self._loss(self._points(P), *self._rows(idx))
+
+    def _loss(self, P, x, y):
         w, b = self._params(P)
         z = w[..., None] * x + b[..., None]
         if self.kind == "regression":
@@ -165,14 +185,9 @@ def _bounds_around(center, spread, dim):
 def linreg_surface(data: Dataset, slope_only: bool = False) -> DataSurface:
     """MSE of y = w x (+ b): an exact quadratic around its least-squares minimum."""
     x, y = data.x, data.y
-    if slope_only:
-        A = np.array([[np.mean(x * x)]])
-        theta = np.array([np.sum(x * y) / np.sum(x * x)])
-        design = x[:, None]
-    else:
-        design = np.stack([x, np.ones_like(x)], axis=-1)
-        theta = np.linalg.lstsq(design, y, rcond=None)[0]
-        A = design.T @ design / len(x)
+    design = x[:, None] if slope_only else np.stack([x, np.ones_like(x)], axis=-1)
+    theta = np.linalg.lstsq(design, y, rcond=None)[0]  # the closed form: the normal equations' solution
+    A = design.T @ design / len(x)
     resid = design @ theta - y
     L_star = float(np.mean(resid * resid))
     dim = len(theta)
@@ -198,6 +213,7 @@ def linreg_surface(data: Dataset, slope_only: bool = False) -> DataSurface:
         bounds=_bounds_around(theta, spread, dim),
         start=start,
         minima=[theta],
+        solution=theta,
         latex=r"L(w) = \frac{1}{n}\sum_i (w x_i - y_i)^2"
         if slope_only
         else r"L(w, b) = \frac{1}{n}\sum_i (w x_i + b - y_i)^2",

@@ -136,6 +136,7 @@ def slice_surface(surface, center, directions="filter", seed: int = 0, span: flo
         D, explained = pca_directions(path, center)
         reach = np.abs((np.asarray(path, dtype=float) - center) @ D.T).max(axis=0)
         half = span * 1.25 * np.maximum(reach, 1e-3)
+        half = np.maximum(half, 0.25 * half.max())  # a path along one line still gets a map, not a strip
         kind = "pca"
     elif isinstance(directions, str) and directions == "filter":
         D, half, kind = filter_directions(surface, center, seed), np.array([span, span]), "filter"

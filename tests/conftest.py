@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
+import model.text  # noqa: F401  (installs str() of a refusal: its English, from the catalog)
+
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 
@@ -77,3 +79,24 @@ def lesson_runs(slug):
 def csv_uploader(at):
     """The sidebar's CSV uploader (the lesson file uploader is the other one)."""
     return next(u for u in at.get("file_uploader") if "-data_csv" in u.proto.id)
+
+
+def lesson_page(slug_or_lesson, lang="en", **changes):
+    """(question, reveal, runs, state) of a lesson as the page shows it, with some settings changed
+    as a class would (through the state's own transition: the lesson stays open if it invites them)."""
+    from lessons import builtin
+    from lessons.page import Context, predicting, revealed
+    from model.experiment import simulate
+    from model.state import preset_state, setup_from, transition
+    from model.text import texts
+
+    lesson = builtin()[slug_or_lesson] if isinstance(slug_or_lesson, str) else slug_or_lesson
+    state = preset_state(lesson)
+    if changes:
+        state = transition(state, dict(state, **changes), presets={lesson.slug: lesson})
+    setup = setup_from(state)
+    surface = setup.spec.build()
+    runs = simulate(setup, surface)
+    ctx = Context(state, setup, surface)
+    T = texts(lang)
+    return predicting(lesson, ctx, T), revealed(lesson, ctx.with_runs(runs, lesson), T), runs, state

@@ -14,37 +14,20 @@ from hypothesis import strategies as st
 
 from lessons import builtin, parse
 from lessons.check import check
-from lessons.page import Context, predicting, revealed
-from model.experiment import simulate
-from model.state import preset_state, setup_from, transition
-from model.text import texts
+from model.state import preset_state, setup_from
 from surfaces import get_surface
 
 from .conftest import ROOT, chart_spec, fresh, no_exception, state_of
+from .conftest import lesson_page as page
 from .reference import gd, himmelblau_grad, ravine_grad, ravine_loss, seed_loop
 
 LESSONS = builtin()
 SEED_GROUPS = {"000", "001", "002", "003", "004"}
 
 
-def page(slug_or_lesson, lang="en", **changes):
-    """(question, reveal, runs) of a lesson as the page shows it, with some settings changed as a
-    class would (through the state's own transition, so the lesson stays open if it invites them)."""
-    lesson = LESSONS[slug_or_lesson] if isinstance(slug_or_lesson, str) else slug_or_lesson
-    state = preset_state(lesson)
-    if changes:
-        state = transition(state, dict(state, **changes), presets={lesson.slug: lesson})
-    setup = setup_from(state)
-    surface = setup.spec.build()
-    runs = simulate(setup, surface)
-    ctx = Context(state, setup, surface)
-    T = texts(lang)
-    return predicting(lesson, ctx, T), revealed(lesson, ctx.with_runs(runs, lesson), T), runs, state
-
-
 # ------------------------------------------------------------------------------ loading
-def test_sixteen_lessons_load_from_their_files_in_the_menus_order():
-    assert len(LESSONS) >= 16
+def test_every_lesson_loads_from_its_file_in_the_menus_order():
+    assert len(LESSONS) == 23
     assert {p.stem for p in (ROOT / "lessons" / "builtin").glob("*.toml")} == set(LESSONS)
     from lessons import GROUP_ORDER
 

@@ -63,7 +63,7 @@ def _params(kind: str, setup, T) -> dict:
     runs = max(1, len(setup.optimizers) * (1 + len(setup.lrs)) * (1 + len(setup.starts)))
     cols = st.columns(3)
     i = 0
-    for name in ("run", "steps", "step", "of", "by", "tolerance"):
+    for name in ("run", "steps", "step", "of", "by", "which", "above", "tolerance"):
         if name not in params:
             continue
         where = cols[i % 3]
@@ -82,6 +82,14 @@ def _params(kind: str, setup, T) -> dict:
             out[name] = where.selectbox(label, OF, key=key)
         elif name == "by":
             out[name] = where.selectbox(label, ("loss", "distance"), key=key)
+        elif name == "which":
+            out[name] = where.selectbox(
+                label, ("lowest", "highest"), key=key, format_func=lambda w: T(f"author.{w}")
+            )
+        elif name == "above":
+            value = where.number_input(label, value=None, format="%g", key=key)
+            if value is not None:
+                out[name] = float(value)
         else:
             value = where.number_input(label, 0.0, 1e6, value=None, format="%g", key=key)
             if value is not None:

@@ -18,6 +18,7 @@ from model.spec import UPLOADS
 from model.text import texts
 from surfaces import sympy_pool
 from viz.history import history_figure
+from viz.taylor import taylor_figure
 from viz.views import main_figure
 
 from . import offload, session
@@ -137,9 +138,10 @@ def main_json(
     big: bool = False,
     phone: bool = False,
     predicting: bool = False,
+    search: int = 0,
 ) -> dict:
     runs = shown_runs(setup, predicting)
-    return main_figure(surface_of(setup), runs, texts(lang), view, taylor, grow, big, phone)
+    return main_figure(surface_of(setup), runs, texts(lang), view, taylor, grow, big, phone, search)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=SETUP_HASH)
@@ -154,8 +156,17 @@ def history_json(setup: Setup, lang: str, epochs: bool = False, phone: bool = Fa
     runs, s = runs_of(setup), surface_of(setup)
     ratios = [(*verdicts.ratio_path(s, run), verdicts.run_limit(run)) for run in runs]
     network = s.dim > 2  # its sharpness against 2/lr: the edge of stability
+    held = None if s.validation is None else [s.validation(r.path[: r.steps_taken + 1]) for r in runs]
+    f_star = None if held is not None else lowest_known(s, runs)  # the held-out loss has its own floor
     return history_figure(
-        runs, texts(lang), lowest_known(s, runs), epochs=epochs, ratios=ratios, sharpness=network, phone=phone
+        runs,
+        texts(lang),
+        f_star,
+        epochs=epochs,
+        ratios=ratios,
+        sharpness=network,
+        phone=phone,
+        validation=held,
     )
 
 
@@ -216,6 +227,13 @@ def line_json(setup: Setup, lang: str, big: bool = False) -> dict:
 
 
 @st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=SETUP_HASH)
+@st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=SETUP_HASH)
+def taylor_json(setup: Setup, lang: str, index: int = 0) -> dict:
+    """The chart of run `index`'s changes of the loss beside their Taylor predictions."""
+    series = tables.taylor_series(surface_of(setup), runs_of(setup)[index])
+    return taylor_figure(*series, texts(lang))
+
+
 def step_rows_of(setup: Setup, lang: str, index: int = 0) -> list[dict]:
     """The step table of the setup's run `index` (model.tables.step_rows)."""
     return tables.step_rows(surface_of(setup), runs_of(setup)[index], texts(lang))

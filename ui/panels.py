@@ -220,6 +220,9 @@ def stability_ui(s, setup, runs, T) -> None:
 
 
 def summary_ui(s, runs, T) -> None:
+    if s.solution is not None:  # least squares: the exact answer every run is heading for
+        point = "(" + ", ".join(fmt(float(v)) for v in s.solution) + ")"
+        st.caption(T("summary.closed_form", point=point, loss=fmt(float(s.value(s.solution)))))
     rows = []
     for run in runs:
         k = run.steps_taken
@@ -262,6 +265,10 @@ def steps_ui(s, setup, state: dict, runs, T) -> None:
         caption = (
             "steps.caption_1d" if s.dim == 1 else "steps.caption_2d" if s.dim == 2 else "steps.caption_net"
         )
+        if run.steps_taken:
+            st.markdown(f"**{T('taylor.title')}**")
+            figure = PreparedFigure(compute.taylor_json(setup, T.lang, i))
+            st.plotly_chart(figure, key="taylor_chart", config=CONFIG)
         st.caption(T(caption) + T("steps.taylor_caption"))
         rows = compute.step_rows_of(setup, T.lang, i)
         st.dataframe(

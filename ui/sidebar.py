@@ -14,7 +14,7 @@ from model.fields import (
     controls,
 )
 from model.spec import UPLOADS, DataSpec
-from model.state import NETWORK, dim_of, start_at
+from model.state import MANY, NETWORK, SOFTMAX, dim_of, start_at
 from model.text import LANGS, NAMES, texts
 from model.text.glossary import TERMS
 from optimizers import OPTIMIZERS, SCHEDULES, hyperparameters
@@ -49,11 +49,15 @@ def sidebar(state: dict, T) -> None:
         data_ui(state, T)
     elif state["surface"] == NETWORK:
         network_ui(state, T)
+    elif state["surface"] == SOFTMAX:
+        classes_ui(state, T)
     optimizers_ui(state, T)
     lr_ui(T)
     schedule_ui(state, T)
     run_ui(T)
     start_ui(state, T)
+    if dim_of(state) == 1:  # the lecture's first idea: try parameters on a grid, keep the best
+        number("search_points", T("sidebar.search_points"), help=T("sidebar.search_points_help"))
     glossary_ui(T)
 
 
@@ -112,6 +116,7 @@ def data_ui(state: dict, T) -> None:
         number("data_b", T("data.b"), c2)
         number("data_seed", T("data.seed"), c3)
         st.checkbox(T("data.standardize"), key=session.bind("data_standardize"))
+        number("data_holdout", T("data.holdout"), help=T("data.holdout_help"))
         upload = st.file_uploader(
             T("data.upload_classification" if kind == "classification" else "data.upload"),
             type=["csv"],
@@ -134,6 +139,17 @@ def network_ui(state: dict, T) -> None:
         number("data_noise", T("data.noise"), c2)
         number("data_seed", T("data.seed"), c3, help=T("net.seed_help"))
         st.caption(T("net.caption", dim=dim_of(state)))
+        batch_ui(state, T)
+
+
+def classes_ui(state: dict, T) -> None:
+    """Softmax regression's data: seeded points in three clusters, and the batch sizes."""
+    with st.expander(T("data.title"), expanded=True):
+        c1, c2, c3 = st.columns(3)
+        number("data_n", T("data.n"), c1)
+        number("data_noise", T("data.noise"), c2)
+        number("data_seed", T("data.seed"), c3)
+        st.caption(T("softmax.caption", dim=dim_of(state)))
         batch_ui(state, T)
 
 
@@ -224,7 +240,7 @@ def lr_ui(T) -> None:
     st.multiselect(
         placeholder=T("widget.choose"),
         label=T("sidebar.lrs"),
-        options=list(EXTRA_LRS),
+        options=sorted({*EXTRA_LRS, *session.state()["lrs"]}),  # a lesson's own rates too
         key=session.bind("lrs"),
         format_func=format_lr,
         help=T("sidebar.lrs_help"),
@@ -241,6 +257,9 @@ def schedule_ui(state: dict, T) -> None:
     for param in hyperparameters(SCHEDULES[state["schedule"]]):
         if param in SCHEDULE_WIDGETS:
             number(f"schedule_{param}", T(f"hyper.{param}"))
+    if state["schedule"] == "plateau" and state["surface"] in KINDS and state["data_holdout"] > 0:
+        st.radio(T("sidebar.plateau_on"), ("loss", "validation"), key=session.bind("plateau_on"),
+                 format_func=lambda w: T(f"sidebar.plateau_on_{w}"), horizontal=True)  # fmt: skip
 
 
 def run_ui(T) -> None:
@@ -259,7 +278,7 @@ def run_ui(T) -> None:
 
 
 def start_ui(state: dict, T) -> None:
-    if state["surface"] == NETWORK:  # its start is its seeded weights (network_ui)
+    if state["surface"] in MANY:  # it starts where the model starts (the network's seeded weights)
         return
     dim = dim_of(state)
     names = ("x0",) if dim == 1 else ("x0", "y0")

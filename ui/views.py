@@ -67,8 +67,9 @@ def animated(s, setup, state, runs, T, grow: bool, predicting: bool = False) -> 
     present = state["present"]
     view = state["view"]
     spec = compute.main_json(
-        setup, view, T.lang, state["taylor"] and s.dim == 1, grow, present, session.on_phone(), predicting
-    )
+        setup, view, T.lang, state["taylor"] and s.dim == 1, grow, present, session.on_phone(), predicting,
+        state["search_points"] if s.dim == 1 else 0,
+    )  # fmt: skip
     staged(PreparedFigure(scened(spec, setup)), "chart", present, clickable=view == "contour")
     if view == "contour":
         mini = any(r.batch_size for r in runs)

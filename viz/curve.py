@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from optimizers.search import grid_search
+
 from . import marks
 from .animation import ROW, controls, controls_margin, epoch_labels, frame_steps, index, last_tick
 from .data_panel import DOMAIN_LOSS, PHONE, add_data_panel
@@ -15,6 +17,7 @@ from .runs import ahead, fmt, label, outcome, path_trace, pin, shown, styles
 from .style import AXIS, LINE_WIDTH, MARKER_SIZE, MINIMUM_COLOR, base_layout, sizes, stack_panels
 
 CURVE_POINTS = 400
+SEARCH_COLOR = "#56B4E9"  # a grid search's evaluations: Okabe-Ito sky blue
 PARABOLA_POINTS = 15
 CRITICAL_SYMBOLS = {
     "maximum": "triangle-down",
@@ -37,14 +40,14 @@ def curve_window(surface, bounds=None) -> tuple[np.ndarray, np.ndarray]:
 
 
 def curve_figure(
-    surface, runs, T, bounds=None, height=560, taylor=False, grow=False, big=False, phone=False
+    surface, runs, T, bounds=None, height=560, taylor=False, grow=False, big=False, phone=False, search=0
 ) -> dict:
     """Plotly JSON of the animated 1-D view for `runs` (from model.experiment.simulate). `grow` draws
     each path only up to the current frame (a prediction is not spoiled); `big`: the projector's
     sizes, the height left to the page; `phone`: two rows of buttons, a data panel under the curve."""
     lo, hi = curve_window(surface, bounds)
     looks = styles(runs, solid=grow)
-    data = curve_traces(surface, T, lo, hi)
+    data = curve_traces(surface, T, lo, hi) + (search_traces(surface, search, T) if search else [])
     tracks = [_track(surface, run, lo, hi) for run in runs]
     digits = marks.digits_for(hi - lo)
     for run, look, tr in zip(runs, looks, tracks):
@@ -89,6 +92,18 @@ def curve_figure(
     if phone and panel:
         stack_panels(layout, *PHONE)
     return dict(data=data, layout=layout, frames=frames)
+
+
+def search_traces(surface, n: int, T) -> list[dict]:
+    """A grid search's n evaluations across the view, and its best one (optimizers.search)."""
+    w, losses, best = grid_search(surface, n)
+    point = dict(type="scatter", mode="markers", hoverinfo="skip")
+    return [
+        dict(point, x=rounded(w, 6), y=rounded(losses, 6), name=T("search.points", n=n),
+             marker=dict(symbol="line-ns-open", size=16, color=SEARCH_COLOR, line=dict(width=2.5))),
+        dict(point, x=rounded(w[[best]], 6), y=rounded(losses[[best]], 6), name=T("search.best"),
+             marker=dict(symbol="diamond", size=14, color=SEARCH_COLOR, line=dict(color="#FFFFFF", width=1.5))),
+    ]  # fmt: skip
 
 
 def curve_traces(surface, T, lo, hi) -> list[dict]:

@@ -22,8 +22,19 @@ def has_data(surface) -> bool:
     return surface.data is not None
 
 
+CLASS_COLORS = ("#E69F00", "#56B4E9", "#009E73")  # Okabe-Ito: a softmax model's three classes
+CLASS_FILLS = ("rgba(230,159,0,0.16)", "rgba(86,180,233,0.16)", "rgba(0,158,115,0.16)")
+
+
+def multiclass(surface) -> bool:
+    return surface.kind == "multiclass"
+
+
 def data_box(surface) -> tuple[np.ndarray, np.ndarray]:
     x, y = surface.data.x, surface.data.y
+    if multiclass(surface):  # points in the plane: both coordinates are inputs
+        pad = 0.08 * np.ptp(x, axis=0)
+        return x.min(axis=0) - pad, x.max(axis=0) + pad
     pad_x = 0.06 * (np.ptp(x) or 1.0)
     if surface.kind == "classification":
         return np.array([x.min() - pad_x, -0.12]), np.array([x.max() + pad_x, 1.12])
@@ -33,8 +44,24 @@ def data_box(surface) -> tuple[np.ndarray, np.ndarray]:
 
 def data_traces(surface, T) -> list[dict]:
     x, y = surface.data.x, surface.data.y
+    if multiclass(surface):
+        return [
+            dict(
+                type="scatter",
+                x=rounded(x[y == k, 0], 5),
+                y=rounded(x[y == k, 1], 5),
+                mode="markers",
+                xaxis="x2",
+                yaxis="y2",
+                name=T("data.class", k=k + 1),
+                marker=dict(size=9, color=CLASS_COLORS[k], line=dict(color="#FFFFFF", width=1)),
+                hovertemplate="(%{x:.3g}, %{y:.3g})<extra>" + T("data.class", k=k + 1) + "</extra>",
+            )
+            for k in range(len(CLASS_COLORS))
+        ]
     what = T("data.label") if surface.kind == "classification" else "y"
     return [
+        *_solution_trace(surface, T),
         dict(
             type="scatter",
             x=rounded(x, 5),
@@ -49,23 +76,72 @@ def data_traces(surface, T) -> list[dict]:
             + " = %{y:.4g}<extra>"
             + T("data.row")
             + " %{pointNumber}</extra>",
+        ),
+    ]
+
+
+def _solution_trace(surface, T) -> list[dict]:
+    """The least-squares line in closed form (the normal equations' solution), dashed, where the
+    loss has one: what every run's line is heading for."""
+    if surface.solution is None:
+        return []
+    lo, hi = data_box(surface)
+    xs = np.array([lo[0], hi[0]])
+    ys = surface.predict(surface.solution, xs)
+    return [
+        dict(
+            type="scatter",
+            x=rounded(xs, 5),
+            y=rounded(ys, 5),
+            mode="lines",
+            xaxis="x2",
+            yaxis="y2",
+            name=T("data.closed_form"),
+            line=dict(color="#1B1F24", width=2.5, dash="dash"),
+            hovertemplate=T("data.closed_form") + "<extra></extra>",
         )
     ]
 
 
 def data_axes(surface, T) -> dict:
     lo, hi = data_box(surface)
-    ytitle = T("axis.label01") if surface.kind == "classification" else "y"
+    ytitle = T("axis.label01") if surface.kind == "classification" else "x₂" if multiclass(surface) else "y"
     return dict(
         xaxis2=dict(
-            AXIS, domain=DOMAIN_DATA, anchor="y2", range=[lo[0], hi[0]], autorange=False, title=dict(text="x")
+            AXIS,
+            domain=DOMAIN_DATA,
+            anchor="y2",
+            range=[lo[0], hi[0]],
+            autorange=False,
+            title=dict(text="x₁" if multiclass(surface) else "x"),
         ),
         yaxis2=dict(AXIS, anchor="x2", range=[lo[1], hi[1]], autorange=False, title=dict(text=ytitle)),
     )
 
 
+def region_frames(surface, runs, steps) -> list[list[dict]]:
+    """Per frame: the first run's decision regions, the parts of the panel each class wins, as
+    filled polygons (a linear classifier's regions are convex: the box cut by two half-planes)."""
+    lo, hi = data_box(surface)
+    digits = digits_for(hi - lo)
+    run = runs[0]
+    frames = []
+    for k in steps:
+        P = run.path[index(run, k)]
+        shapes = []
+        for cls, poly in enumerate(surface.regions(P, (lo, hi))):
+            if len(poly) >= 3:
+                path = "M" + "L".join(f"{round(a, digits)},{round(b, digits)}" for a, b in poly) + "Z"
+                shapes.append(dict(type="path", xref="x2", yref="y2", path=path, fillcolor=CLASS_FILLS[cls],
+                                   line=dict(color=CLASS_COLORS[cls], width=1.5), layer="below"))  # fmt: skip
+        frames.append(shapes)
+    return frames
+
+
 def data_frames(surface, runs, looks, steps) -> list[dict]:
     """Per frame: shapes (model lines, ringed batch rows) for the data panel."""
+    if multiclass(surface):
+        return region_frames(surface, runs, steps)
     lo, hi = data_box(surface)
     digits = digits_for(hi - lo)
     curved = surface.kind == "classification" or surface.curved

@@ -18,14 +18,15 @@ PHONE_TWO = (660, [("", [0.52, 0.96]), ("2", [0.0, 0.33])])
 
 
 def history_figure(
-    runs, T, f_star=None, height=380, epochs=False, ratios=None, sharpness=False, phone=False
+    runs, T, f_star=None, height=380, epochs=False, ratios=None, sharpness=False, phone=False, validation=None
 ) -> dict:
     """Loss, learning rate and (when `ratios` is given: per run, (steps k, lr_k * lambda_max(x_k) at
     those steps, the run's limit or None)) lr * lambda_max, step by step (or by epoch: step k of a
     run with m batches per epoch is at k / m passes over the data). With f_star (L*, the lowest loss
     known) the loss is drawn as L - L* on a log axis. `sharpness` draws lambda_max itself against
     the run's limit / lr_k (2/lr for gradient descent) on a linear axis: the edge of stability.
-    `phone`: the panels one above the other (viz.style.stack_panels)."""
+    `phone`: the panels one above the other (viz.style.stack_panels). `validation`: per run, the loss
+    on held-out rows at each iterate, drawn dotted beside the training loss."""
     x_word = T("hover.epoch") if epochs else T("hover.step")
     losses, lrs, thirds, shapes = [], [], [], []
     for i, (run, st) in enumerate(zip(runs, styles(runs))):
@@ -39,6 +40,11 @@ def history_figure(
         )
         y = run.losses[:n] if f_star is None else np.maximum(run.losses[:n] - f_star, FLOOR)
         losses.append(_trace(x, sig(y, 6), name, "", x_word + " %{x:.4g}<br>%{y:.4g}", line, showlegend=True))
+        if validation is not None:
+            held = validation[i][:n] if f_star is None else np.maximum(validation[i][:n] - f_star, FLOOR)
+            dotted = dict(line, line=dict(line["line"], dash="dot", width=2))
+            said = T("history.validation", name=name)
+            losses.append(_trace(x, sig(held, 6), said, "", x_word + " %{x:.4g}<br>%{y:.4g}", dotted))
         if n < 2:
             continue
         lrs.append(

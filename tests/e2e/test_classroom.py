@@ -79,7 +79,7 @@ def smallest_text(pg) -> float:
             if (r.width === 0 || r.bottom < 0 || r.top > innerHeight || style.visibility === "hidden") continue;
             if (style.opacity === "0" || el.closest("[aria-hidden='true'], .hoverlayer")) continue;
             if (/Material/.test(style.fontFamily)) continue;  // an icon's ligature, not text
-            if (/rgba\(0, 0, 0, 0\)/.test(style.fill) && el.tagName === "text") continue;
+            if ((/rgba\(0, 0, 0, 0\)/.test(style.fill) || style.fillOpacity === "0") && el.tagName === "text") continue;  // invisible
             seen.push(parseFloat(style.fontSize));
           }
           return Math.min(...seen);
