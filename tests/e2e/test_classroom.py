@@ -130,7 +130,7 @@ def test_a_prediction_cannot_be_read_off_the_page_before_play_or_reveal(open_app
     pg.get_by_role("button", name="Reveal").click()
     settle(pg)
     assert pg.locator("[data-testid='stAlert']", has_text="diverged at step 6").count() == 1
-    assert pg.locator("[data-testid='stDataFrame']").count() >= 1
+    pg.locator("[data-testid='stDataFrame']").first.wait_for(timeout=30_000)  # Streamlit loads tables lazily
     pg.wait_for_function(f"() => {{ const g = {MAIN}; return g.__descentFrame === '100'; }}", timeout=30_000)
     pg.wait_for_function(  # the animation stays at its end, which now says how each run ended
         f"() => [...{MAIN}.querySelectorAll('.annotation-text')].some(a => a.textContent.includes('diverged at step 6'))",
@@ -141,7 +141,7 @@ def test_a_prediction_cannot_be_read_off_the_page_before_play_or_reveal(open_app
 def test_free_play_shows_the_whole_path_at_step_0(open_app):
     pg = open_app("surface=quadratic", 1400, 1000)
     assert chart(pg, "g.layout.meta.grow") is False
-    assert pg.locator("[data-testid='stDataFrame']").count() >= 1
+    pg.locator("[data-testid='stDataFrame']").first.wait_for(timeout=30_000)  # the summary and the step table
 
 
 def test_the_step_buttons_move_one_frame(open_app):
