@@ -13,7 +13,7 @@ import streamlit as st
 
 from model.state import setup_from
 from model.text import texts
-from ui import author, compute, offload, own, panels, session, sidebar, startup, views
+from ui import author, classroom, compute, offload, own, panels, session, sidebar, startup, views
 from ui.turn import turn
 
 
@@ -48,7 +48,15 @@ def page(state: dict, over=None, stopped=None) -> None:
         st.info(T("note.cannot_run", problem=T.error(err)), icon=":material/arrow_forward:")
         return
     hidden = panels.predicting(state)  # a prediction is open: the outcome waits for Reveal
-    views.main_view(s, setup, state, runs, T, hidden)
+    lesson = session.presets().get(state["lesson"])
+    if state["present"] and lesson is not None and classroom.teacher() is not None:
+        chart, side = st.columns([3, 2])  # a live class: its code, link and tally beside the chart
+        with chart:
+            views.main_view(s, setup, state, runs, T, hidden)
+        with side:
+            classroom.panel(lesson, state, T)
+    else:
+        views.main_view(s, setup, state, runs, T, hidden)
     if hidden:
         st.caption(T("predict.hidden"))
         return
@@ -103,6 +111,12 @@ def main() -> None:
     st.set_page_config(page_icon="⛰️", layout="wide")
     startup.start()
     try:
+        if "class" in st.query_params and "teacher" not in st.query_params:  # a student's phone
+            lang = st.query_params.get("lang")
+            panels.assets({"present": False})
+            classroom.student_page(lang if lang in ("en", "ko") else session.browser_lang())
+            return
+        classroom.resume()  # a teacher link: this session runs that class
         own.open_pending()  # a teacher's lesson file or link, before the state's transition
         state = session.begin()
         setup = setup_from(state, session.csv_in_use())

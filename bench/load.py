@@ -11,6 +11,8 @@ for `script_finished`. The time from the request to `script_finished` is one rer
     python bench/load.py burst  --url http://127.0.0.1:8501 --students 10 --workload formulas
     python bench/load.py slow-formula --url http://127.0.0.1:8501 --students 10
     python bench/load.py hostile --url http://127.0.0.1:8501 --students 30 --seconds 60
+    python bench/load.py class --url http://127.0.0.1:8501 --students 60 [--kill-replica]
+    python bench/load.py class-idle --url http://127.0.0.1:8501 --students 60 --seconds 60
 
 steady: N students open the app (spread over a few seconds) and change the learning rate (or a
 formula) every 3-8 s. bell: N students open the page within S seconds; the time to a finished page.
@@ -20,7 +22,7 @@ students change something at the same instant. slow-formula: one student types a
 takes sympy seconds while the others type quick ones: their reruns must not wait for it. hostile:
 one student opens the worst links a class ever found (fixtures.links) one after another, every few
 seconds, while N others change learning rates: the others' reruns are reported, the hostile
-student's separately.
+student's separately. class, class-idle: a live class (bench/load_class.py).
 
 It targets a URL, so it measures one server or the load balancer alike. Bounded: at most 200
 students, 600 s per scenario, 127.0.0.1 only. Prints p50/p95/max, throughput, exceptions, app
@@ -127,8 +129,15 @@ class Student:
         self.query = urlencode(query)
         self.tally = tally
         self.widgets: dict[str, str] = {}  # user key -> widget id
+        self.kinds: dict[str, str] = {}  # user key -> the widget's element kind
+        self.options: dict[str, list[str]] = {}  # user key -> a radio's option labels
         self.states: dict[str, BackMsg] = {}
+        self.fragments: dict[str, float] = {}  # fragment id -> its auto-rerun interval (s)
+        self.texts: list[str] = []  # the text elements of the last run (markdown, alerts, html)
+        self.rendered = 0  # elements drawn by the last run
+        self.seen: set[str] = set()  # widget keys and element kinds drawn by the last full run
         self.ws = None
+        self.lock = asyncio.Lock()  # one run at a time per tab, as in the browser
 
     async def open(self) -> None:
         t0 = time.monotonic()
@@ -137,20 +146,40 @@ class Student:
         self.tally.pages.append(time.monotonic() - t0)
 
     async def rerun(self, **changes) -> float:
-        """Run the script with widget `changes` (user key -> value); the seconds to script_finished."""
-        for key, value in changes.items():
-            state = self._state(key, value)
-            if state is not None:
-                self.states[key] = state
-        msg = BackMsg()
-        msg.rerun_script.query_string = self.query
-        msg.rerun_script.page_script_hash = ""
-        for state in self.states.values():
-            msg.rerun_script.widget_states.widgets.append(state)
-        t0 = time.monotonic()
-        await self.ws.send(msg.SerializeToString())
-        await self._until_finished()
-        return time.monotonic() - t0
+        """Run the script with widget `changes` (user key -> value); the seconds to script_finished.
+        A button's value is True: pressed in this run only."""
+        return await self._run(changes)
+
+    async def poll(self, fragment_id: str) -> float:
+        """What the browser does when a fragment's run_every interval passes: run that fragment."""
+        return await self._run({}, fragment_id)
+
+    async def _run(self, changes: dict, fragment_id: str = "") -> float:
+        async with self.lock:
+            triggers = []
+            for key, value in changes.items():
+                state = self._state(key, value)
+                if state is not None and self.kinds.get(key) == "button":
+                    triggers.append(state)
+                elif state is not None:
+                    self.states[key] = state
+            msg = BackMsg()
+            msg.rerun_script.query_string = self.query
+            msg.rerun_script.page_script_hash = ""
+            if fragment_id:
+                msg.rerun_script.fragment_id = fragment_id
+                msg.rerun_script.is_auto_rerun = True
+            for state in [*self.states.values(), *triggers]:
+                msg.rerun_script.widget_states.widgets.append(state)
+            if not fragment_id:
+                self.texts, self.fragments, self.seen = [], {}, set()
+            self.rendered = 0
+            t0 = time.monotonic()
+            await self.ws.send(msg.SerializeToString())
+            await self._until_finished()
+            took = time.monotonic() - t0
+            self.states = {k: v for k, v in self.states.items() if k in self.seen}  # gone from the page
+            return took
 
     def _state(self, key, value):
         widget_id = self.widgets.get(key)
@@ -159,7 +188,12 @@ class Student:
         from streamlit.proto.WidgetStates_pb2 import WidgetState
 
         state = WidgetState(id=widget_id)
-        if isinstance(value, str):
+        kind = self.kinds.get(key)
+        if kind == "button":
+            state.trigger_value = True
+        elif kind == "radio":  # the browser sends the option's label
+            state.string_value = value if isinstance(value, str) else self.options[key][int(value)]
+        elif isinstance(value, str):
             state.string_value = value
         else:
             state.double_value = float(value)
@@ -173,7 +207,13 @@ class Student:
             kind = msg.WhichOneof("type")
             if kind == "delta":
                 self._read_delta(msg.delta)
-            elif kind == "script_finished" and msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+            elif kind == "auto_rerun":
+                self.fragments[msg.auto_rerun.fragment_id] = msg.auto_rerun.interval
+            elif kind == "page_info_changed":  # the script set query parameters: the address bar follows
+                self.query = msg.page_info_changed.query_string
+            elif kind == "script_finished" and msg.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                self.texts, self.fragments, self.seen = [], {}, set()  # st.rerun(): the page runs again
+            elif kind == "script_finished":
                 return
 
     def _read_delta(self, delta) -> None:
@@ -181,13 +221,21 @@ class Student:
             return
         element = delta.new_element
         kind = element.WhichOneof("type")
+        self.rendered += 1
+        self.seen.add(kind)
+        if kind in ("markdown", "alert", "html"):
+            self.texts.append(getattr(element, kind).body)
         if kind == "exception":
             self.tally.exceptions.append(f"{element.exception.type}: {element.exception.message}")
         elif kind == "alert" and any(s in element.alert.body for s in FAILED_PAGE):
             self.tally.app_errors.append(element.alert.body)
-        elif kind in ("number_input", "text_input"):
+        elif kind in ("number_input", "text_input", "radio", "button"):
             widget_id = getattr(element, kind).id
-            self.widgets[widget_id.rsplit("-", 1)[-1]] = widget_id
+            key = widget_id.rsplit("-", 1)[-1]
+            self.widgets[key], self.kinds[key] = widget_id, kind
+            if kind == "radio":
+                self.options[key] = list(element.radio.options)
+            self.seen.add(key)
 
     async def close(self) -> None:
         if self.ws is not None:
@@ -425,6 +473,13 @@ async def saturate(args) -> dict:
     }
 
 
+async def class_scenario(args) -> dict:
+    """A live class (bench/load_class.py)."""
+    import load_class
+
+    return await (load_class.class_idle if args.scenario == "class-idle" else load_class.class_run)(args)
+
+
 SCENARIOS = {
     "steady": steady,
     "saturate": saturate,
@@ -433,6 +488,8 @@ SCENARIOS = {
     "burst": burst,
     "slow-formula": slow_formula,
     "hostile": hostile,
+    "class": class_scenario,
+    "class-idle": class_scenario,
 }
 
 
@@ -453,6 +510,11 @@ def main(argv=None) -> int:
     ap.add_argument("--pid", type=int, action="append", help="memory: the server processes to measure")
     ap.add_argument("--levels", default="40,60,80,100,120,140,160,180,200", help="saturate: class sizes")
     ap.add_argument("--p95-limit", type=float, default=2.0, help="saturate: stop past this rerun p95 (s)")
+    ap.add_argument(
+        "--join-within", type=float, default=10, help="class: every student opens within this (s)"
+    )
+    ap.add_argument("--answer-within", type=float, default=20, help="class: each answers within this (s)")
+    ap.add_argument("--kill-replica", action="store_true", help="class: kill a replica mid-question")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json", action="store_true", help="print one JSON line")
     args = ap.parse_args(argv)

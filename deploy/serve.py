@@ -28,6 +28,7 @@ import os
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -113,6 +114,21 @@ def replica_command(port: int) -> list[str]:
     ]
 
 
+def redis_command(port: int) -> list[str]:
+    """Debian's redis-server for a live class's store: on 127.0.0.1 only, nothing written to disk
+    (a class is a lesson's worth of answers; its keys expire after 3 idle hours)."""
+    return ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+
+
+def redis_answers(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5) as s:
+            s.sendall(b"PING\r\n")
+            return s.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
 def healthy(port: int) -> bool:
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
@@ -141,6 +157,8 @@ class Cluster:
         self.replicas: dict[int, subprocess.Popen] = {}
         self.haproxy: subprocess.Popen | None = None
         self.static: subprocess.Popen | None = None
+        self.redis: subprocess.Popen | None = None
+        self.redis_port = base_port - 2
         self.quiet = quiet
         self.env = dict(
             os.environ,
@@ -148,6 +166,13 @@ class Cluster:
             STREAMLIT_SERVER_COOKIE_SECRET=secrets.token_hex(32),
             STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
         )
+        self.own_redis = "DESCENT_CLASS_STORE" not in os.environ  # else the operator names the store
+        if self.own_redis:
+            if shutil.which("redis-server") is None:
+                raise SystemExit(
+                    "redis-server is not installed: sudo apt-get install -y redis-server (Debian's package)"
+                )
+            self.env["DESCENT_CLASS_STORE"] = f"redis://127.0.0.1:{self.redis_port}/0"
 
     def _output(self):
         return subprocess.DEVNULL if self.quiet else None
@@ -163,6 +188,16 @@ class Cluster:
         for old in self.run_dir.glob("*.pid"):
             old.unlink()
         self.config.write_text(haproxy_config(self.port, self.ports, self.static_port))
+        end = time.monotonic() + timeout
+        if self.own_redis:  # every replica keeps its classes here: any replica serves any student
+            self.redis = subprocess.Popen(redis_command(self.redis_port), cwd=ROOT, stdout=subprocess.DEVNULL,
+                                          stderr=self._output())  # fmt: skip
+            (self.run_dir / "redis.pid").write_text(str(self.redis.pid))
+            while not redis_answers(self.redis_port):
+                if time.monotonic() > end or self.redis.poll() is not None:
+                    self.stop()
+                    raise RuntimeError(f"redis-server did not start on port {self.redis_port}")
+                time.sleep(0.05)
         for port in self.ports:
             self.start_replica(port)
         self.static = subprocess.Popen(
@@ -172,7 +207,6 @@ class Cluster:
             stderr=self._output(),
         )
         (self.run_dir / "static.pid").write_text(str(self.static.pid))
-        end = time.monotonic() + timeout
         while not all(healthy(p) for p in self.ports):
             if time.monotonic() > end:
                 self.stop()
@@ -197,7 +231,7 @@ class Cluster:
         return dead
 
     def stop(self) -> None:
-        every = [self.haproxy, self.static, *self.replicas.values()]
+        every = [self.haproxy, self.static, *self.replicas.values(), self.redis]
         for proc in every:
             if proc is not None and proc.poll() is None:
                 proc.terminate()

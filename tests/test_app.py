@@ -35,7 +35,9 @@ def test_main_figure_has_frames_fixed_axes_and_no_nan():
     assert "NaN" not in at.get("plotly_chart")[0].proto.spec
 
 
-@pytest.mark.parametrize("surface", sorted(set(SURFACES) - set(MANY)))  # through planes: test_app_network.py, test_lecture_lessons.py
+@pytest.mark.parametrize(
+    "surface", sorted(set(SURFACES) - set(MANY))
+)  # through planes: test_app_network.py, test_lecture_lessons.py
 def test_every_surface_renders(surface):
     at = fresh()
     at.selectbox(key="surface").set_value(surface).run()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("export", "ui", "lessons", "model", "viz", "optimizers", "surfaces", "deploy", "fixtures")
+PACKAGES = ("export", "ui", "lessons", "live", "model", "viz", "optimizers", "surfaces", "deploy", "fixtures")
 LINT = Path(sys.executable).with_name("lint-imports")
 
 

@@ -12,7 +12,10 @@ from optimizers.stability import sharpness_path
 from surfaces.landscape import line_surface, slice_surface
 from surfaces.mlp import mlp_surface
 
-EOS_LR, EOS_STEPS = GOOD_LR[NETWORK], MANY_STEPS[NETWORK]  # the app's defaults: 0.065 (2/lr = 30.8), 3,000 steps
+EOS_LR, EOS_STEPS = (
+    GOOD_LR[NETWORK],
+    MANY_STEPS[NETWORK],
+)  # the app's defaults: 0.065 (2/lr = 30.8), 3,000 steps
 
 
 @pytest.fixture(scope="module")

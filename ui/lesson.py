@@ -10,7 +10,7 @@ from lessons import number
 from lessons.page import Context, plain, predicting
 from model.text import NAMES
 
-from . import compute, session
+from . import classroom, compute, session
 
 
 def context(state: dict, setup, surface) -> Context:
@@ -30,8 +30,9 @@ def question(lesson, ctx: Context, state: dict, T, compact: bool) -> None:
     q = predicting(lesson, ctx, T)
     if not compact:
         _look(lesson, q, T)
-    if compact:  # one bar: the question, Reveal, the lessons before and after, Exit
-        c1, c2, c4, c5, c3 = st.columns([6, 1.5, 0.75, 0.75, 1.3], vertical_alignment="bottom")
+    live = classroom.teacher() if compact else None
+    if compact:  # one bar: the question, Reveal, the lessons before and after, the class, Exit
+        c1, c2, c4, c5, c6, c3 = st.columns([6, 1.5, 0.75, 0.75, 1.3, 1.3], vertical_alignment="bottom")
     else:
         c1, c2, c3 = st.columns([6, 1.6, 1.6], vertical_alignment="bottom")
     label = T("lesson.predict", question=plain(q.question))
@@ -48,12 +49,18 @@ def question(lesson, ctx: Context, state: dict, T, compact: bool) -> None:
         )
     if shown:
         c2.button(T("lesson.hide"), key="lesson_hide", width="stretch", on_click=session.hide_answer)
+    elif live:  # the class's Reveal: here and on every student's page
+        c2.button(T("lesson.reveal"), key="class_reveal", width="stretch", on_click=classroom.reveal,
+                  args=(lesson.slug, lesson.reveal), type="primary")  # fmt: skip
     else:
         c2.button(T("lesson.reveal"), key="lesson_reveal", width="stretch", on_click=session.reveal,
                   args=(lesson.slug, lesson.reveal), type="primary")  # fmt: skip
     present_button(state, T, c3)
     if compact:
-        lesson_buttons(lesson, T, c4, c5)
+        lesson_buttons(lesson, T, c4, c5, live is not None)
+        if live is None:
+            c6.button(T("class.start"), key="class_start", width="stretch", icon=":material/groups:",
+                      help=T("class.start_help"), on_click=classroom.start, args=(lesson, T.lang))  # fmt: skip
     if shown:
         answer(lesson, ctx, T)
 
@@ -103,11 +110,17 @@ def present_button(state: dict, T, where) -> None:
                  on_click=session.set_value, args=("present", not on))  # fmt: skip
 
 
-def lesson_buttons(lesson, T, before, after) -> None:
-    """The previous and the next lesson (presentation mode stays on; a lesson opens predicting)."""
+def lesson_buttons(lesson, T, before, after, live: bool = False) -> None:
+    """The previous and the next lesson (presentation mode stays on; a lesson opens predicting).
+    During a class, Next moves the whole class (class_next) and there is no way back."""
     slugs = list(session.presets())
     i = slugs.index(lesson.slug)
-    before.button("", icon=":material/skip_previous:", key="lesson_prev", width="stretch", disabled=i == 0,
+    following = slugs[min(i + 1, len(slugs) - 1)]
+    before.button("", icon=":material/skip_previous:", key="lesson_prev", width="stretch", disabled=i == 0 or live,
                   help=T("lesson.prev"), on_click=session.set_value, args=("lesson", slugs[max(i - 1, 0)]))  # fmt: skip
+    if live:
+        after.button("", icon=":material/skip_next:", key="class_next", width="stretch", disabled=i == len(slugs) - 1,
+                     help=T("class.next"), on_click=classroom.advance, args=(following, T.lang))  # fmt: skip
+        return
     after.button("", icon=":material/skip_next:", key="lesson_next", width="stretch", disabled=i == len(slugs) - 1,
-                 help=T("lesson.next"), on_click=session.set_value, args=("lesson", slugs[min(i + 1, len(slugs) - 1)]))  # fmt: skip
+                 help=T("lesson.next"), on_click=session.set_value, args=("lesson", following))  # fmt: skip

@@ -14,6 +14,7 @@ from fixtures.browser import (  # noqa: F401  (the test modules import them from
     CHROMIUM,
     CHROMIUM_ARGS,
     GL_ARGS,
+    IDLE,
     MAIN,
     PHONE_UA,
     ROOT,
