@@ -371,11 +371,22 @@ def test_the_export_writes_a_korean_page(tmp_path):
 
 # ------------------------------------------------------------------------------ Korean as a teacher writes it
 PLAIN_ENDING = re.compile(r"([가-힣])다(?=[.!]|\s*$)")  # a sentence ending in 다 that is not ...니다
+POLITE_ENDING = re.compile(r"([가-힣])요(?=[.!?:]|\s*$)")  # 해요체: '보세요', '될까요?', '아쉽네요.'
+NOUNS_IN_YO = set("필중주개수")  # 필요, 중요, 주요, 개요, 수요: nouns, not endings
 
 
 def plain_style(text: str) -> list[str]:
-    """The sentence endings of `text` that are not 합니다체 (한다체: '머문다', '수렴한다')."""
-    return [m.group(0) for m in PLAIN_ENDING.finditer(text) if m.group(1) != "니"]
+    """The sentence endings of `text` that are not 합니다체: 한다체 ('머문다', '수렴한다') and 해요체
+    ('보세요', '수렴할까요?')."""
+    plain = [m.group(0) for m in PLAIN_ENDING.finditer(text) if m.group(1) != "니"]
+    return plain + [m.group(0) for m in POLITE_ENDING.finditer(text) if m.group(1) not in NOUNS_IN_YO]
+
+
+def test_the_register_check_catches_both_other_registers():  # the check above can fail
+    assert plain_style("경로가 머문다.") == ["문다"]
+    assert plain_style("학습률 1은 수렴할까요?") == ["까요"]
+    assert plain_style("보세요: 곡선") == ["세요"]
+    assert plain_style("수렴합니다. 무엇이 필요합니까? 필요.") == []
 
 
 @pytest.mark.parametrize("slug", list(builtin()))
