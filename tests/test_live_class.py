@@ -33,16 +33,22 @@ def teacher_on(slug="too-large"):
 
 
 def text_of(at) -> str:
-    return " ".join(
-        e.value for kind in ("markdown", "caption", "success", "warning", "code") for e in at.get(kind)
-    )
+    """Every text the page shows: Markdown, captions, alerts, code and HTML blocks."""
+    shown = [
+        e.value
+        for kind in ("markdown", "caption", "success", "info", "warning", "code")
+        for e in at.get(kind)
+    ]
+    return " ".join(shown + [e.proto.body for e in at.get("html")])
 
 
 def test_the_loop_start_join_answer_tally_reveal_next_end(class_store):
     t, code = teacher_on()
     shown = text_of(t)
     assert code in shown and f"?class={code}" in shown and "0 joined" in shown
-    assert t.session_state["_class"]["secret"] not in shown  # the projector never shows the key
+    secret = t.session_state["_class"]["secret"]
+    assert secret not in re.sub(r"<script>.*?</script>", "", shown, flags=re.S)  # never on the projector
+    assert f"{classroom.COOKIE}={code}.{secret};" in shown  # only in this browser's cookie, for a reload
     students = [fresh({"class": code, "lang": lang}) for lang in ("en", "ko", "en")]
     for i, s in enumerate(students):
         no_exception(s)
@@ -69,6 +75,10 @@ def test_the_loop_start_join_answer_tally_reveal_next_end(class_store):
         assert s.number_input(key="class_answer") is not None  # a typed number for this kind
     t.button(key="class_end").click().run()
     no_exception(t)
+    for s, lang in zip(students, ("en", "ko", "en"), strict=True):  # said so, not taken for a wrong code
+        s.run()
+        no_exception(s)
+        assert texts(lang)("class.ended") in text_of(s) and "_wrong_codes" not in s.session_state
     assert sqlite3.connect(class_store).execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 0
 
 

@@ -35,6 +35,7 @@ STUDENT_POLL = 1.5  # seconds between a student's looks at the class (Next reach
 WRONG_SLOW, WRONG_REFUSE = 3, 10  # wrong codes from one page: then each waits, then it is refused
 ANSWERS_PER_MINUTE = 30
 STUDENT_ID = re.compile(r"[0-9a-f]{32}")
+COOKIE = "descent_class_teacher"  # `code.secret` of the class this browser's teacher runs
 now = time.monotonic  # the clock of rate limits and waits (a test sets its own)
 
 
@@ -67,6 +68,7 @@ def start(lesson, lang: str) -> None:
         st.session_state["_class_problem"] = err
         return
     st.session_state["_class"] = {"code": code, "secret": secret}
+    st.session_state["_class_cookie"] = f"{code}.{secret}"  # written by the next run (remember)
 
 
 def reveal(slug: str, changes: dict) -> None:
@@ -96,33 +98,67 @@ def end() -> None:
     if live is not None:
         with contextlib.suppress(ClassError):  # already gone (expired): nothing to delete
             store().end(live["code"], live["secret"])
+        st.session_state["_class_cookie"] = ""  # forgotten by the next run
+        st.session_state["_class_ended"] = True
 
 
 def resume() -> None:
-    """`?class=CODE&teacher=SECRET` (the teacher link): this session runs that class; the address
-    bar loses the secret at once and opens the class's lesson, presenting."""
+    """A teacher's class survives a reload: the browser that started it keeps `code.secret` in a
+    cookie (COOKIE, 3 hours, this site only), and a teacher link (`?class=CODE&teacher=SECRET`)
+    resumes it on another device (the address bar loses the secret at once and opens the class's
+    lesson, presenting)."""
+    remember()
+    T = texts(st.session_state.get("_state", {}).get("lang", "en"))
+    if st.session_state.pop("_class_ended", False):
+        st.toast(T("class.ended"))
+    if teacher() is None:
+        kept = (st.context.cookies or {}).get(COOKIE, "")
+        code, _, secret = kept.partition(".")
+        if _takes_over(normal_code(code), secret):
+            st.toast(T("class.resumed"))
     params = st.query_params
     code, secret = normal_code(params.get("class")), params.get("teacher")
     if code is None or not secret:
         return
-    state = store().state(code)
-    try:
-        store().check_teacher(code, secret)
-    except ClassError:
+    if not _takes_over(code, secret):
         st.query_params.clear()
         return
+    state = store().state(code)
     lesson_params = {"present": "1"}
     if state.question.lesson_data:
         lesson_params["lesson_data"] = state.question.lesson_data
     else:
         lesson_params["lesson"] = state.question.lesson
-    st.session_state["_class"] = {"code": code, "secret": secret}
     st.query_params.from_dict(lesson_params)
+
+
+def _takes_over(code: str | None, secret: str) -> bool:
+    """This session runs the class if `secret` is its teacher's."""
+    if code is None or not secret or store().state(code) is None:
+        return False
+    try:
+        store().check_teacher(code, secret)
+    except ClassError:
+        return False
+    st.session_state["_class"] = {"code": code, "secret": secret}
+    return True
+
+
+def remember() -> None:
+    """Write (or clear) the teacher's cookie in this browser, once after a start or an end."""
+    value = st.session_state.pop("_class_cookie", None)
+    if value is None:
+        return
+    age = 3 * 3600 if value else 0
+    st.html(  # value: our code alphabet, a dot and a token_urlsafe secret: nothing to escape
+        f"<script>document.cookie = '{COOKIE}={value}; path=/; max-age={age}; SameSite=Strict';</script>",
+        unsafe_allow_javascript=True,
+    )
 
 
 def students_link(code: str) -> str:
     base = (st.context.url or "").split("?")[0] or "/"
-    return f"{base}?class={code}"
+    return f"{base if base.endswith('/') else base + '/'}?class={code}"
 
 
 def qr_svg(link: str) -> str:
@@ -139,8 +175,8 @@ def panel(lesson, state: dict, T) -> None:
     if st.session_state.get("_revealed") != lesson.slug:  # after Reveal the tally needs the room
         c1, c2 = st.columns([1, 1], vertical_alignment="center")
         c1.image(qr_svg(link), width=190)
-        c2.caption(T("class.open_link"))
-        c2.code(link, language=None, wrap_lines=True)
+        c2.markdown(T("class.open_link"))
+        c2.html(f"<div class='class-link'>{html.escape(link)}</div>")
     tally(code, lesson, state, T)
     c3, c4 = st.columns(2)
     c3.button(T("class.end"), key="class_end", on_click=end, width="stretch", icon=":material/stop_circle:")
@@ -160,15 +196,17 @@ def tally(code: str, lesson, state: dict, T) -> None:
         return
     q = current.question
     t = store().tally(code, q.number)
-    st.markdown(f"**{T('class.joined', n=t.joined)} · {T('class.answered', n=t.answered)}**")
-    revealed = q.phase == "revealed"
+    st.html(
+        f"<div class='class-count'>{T('class.joined', n=t.joined)} · {T('class.answered', n=t.answered)}</div>"
+    )
+    revealed = st.session_state.get("_revealed") == lesson.slug  # "Hide answer" hides the mark too
     if q.choices:
         labels = _labels(lesson, state, T)
         right = compute.reveal_of(setup_from(state), lesson, T.lang, state).index if revealed else None
         st.html(bars(labels, t.counts, right))
     elif t.numbers:
         shown = ", ".join(f"{v:g}" for v in t.numbers[:40])
-        st.caption(T("class.numbers", numbers=shown))
+        st.html(f"<div class='class-numbers'>{html.escape(T('class.numbers', numbers=shown))}</div>")
 
 
 def _labels(lesson, state: dict, T) -> tuple[str, ...]:
@@ -222,6 +260,9 @@ def student_page(lang: str) -> None:
     )
     code = normal_code(st.query_params.get("class"))
     state = store().state(code) if code else None
+    if state is None and code is not None and st.session_state.get("_joined") == code:
+        st.info(T("class.ended"))  # the teacher ended it: not a wrong code
+        return
     if state is None:
         join_box(code, T)
         return
@@ -284,24 +325,27 @@ def answer_box(code: str, me: str, q: Question, asked, own, T) -> None:
                  format_func=lambda i: plain(asked.choices[i]), on_change=send)  # fmt: skip
     else:
         st.number_input(T("class.answer_label"), value=own, key="class_answer", format="%g", on_change=send,
-                        placeholder=T("lesson.number_help"))  # fmt: skip
+                        placeholder=T("class.number_help"))  # fmt: skip
     if own is not None:
         said = plain(asked.choices[int(own)]) if q.choices and 0 <= own < len(asked.choices) else f"{own:g}"
         st.caption(T("class.your_answer", answer=said))
     else:
-        st.caption(T("class.wait_answer"))
+        st.caption(T("class.wait_answer" if q.choices else "class.wait_number"))
 
 
 def revealed_view(lesson, state: dict, setup, asked, own, T) -> None:
     """After Reveal: right or not, the answer and why, and the run playing."""
     r = compute.reveal_of(setup, lesson, T.lang, state)
+    right = False
     if own is None:
         verdict = T("class.no_answer")
     else:
         guess = asked.choices[int(own)] if asked.choices and 0 <= own < len(asked.choices) else own
-        verdict = T("lesson.right") if r.judge(guess, lesson.question) else T("lesson.not_quite")
+        right = bool(r.judge(guess, lesson.question))
+        mine = T("class.you_said", answer=plain(guess) if isinstance(guess, str) else f"{guess:g}")
+        verdict = T("lesson.right" if right else "lesson.not_quite") + mine
     said = f"{verdict}{T('lesson.answer_is', answer=plain(r.answer))} {plain(r.explanation)}"
-    st.success(said) if verdict == T("lesson.right") else st.info(said)
+    st.success(said) if right else st.info(said)
     spec = compute.main_json(setup, state["view"], T.lang, False, False, False, session.on_phone())
     st.plotly_chart(PreparedFigure(spec), key="class_chart", config={"displayModeBar": False})
 

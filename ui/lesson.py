@@ -32,7 +32,7 @@ def question(lesson, ctx: Context, state: dict, T, compact: bool) -> None:
         _look(lesson, q, T)
     live = classroom.teacher() if compact else None
     if compact:  # one bar: the question, Reveal, the lessons before and after, the class, Exit
-        c1, c2, c4, c5, c6, c3 = st.columns([6, 1.5, 0.75, 0.75, 1.3, 1.3], vertical_alignment="bottom")
+        c1, c2, c4, c5, c6, c3 = st.columns([5.5, 1.5, 0.75, 0.75, 1.6, 1.5], vertical_alignment="bottom")
     else:
         c1, c2, c3 = st.columns([6, 1.6, 1.6], vertical_alignment="bottom")
     label = T("lesson.predict", question=plain(q.question))

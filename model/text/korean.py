@@ -6,6 +6,8 @@ run is measured, so the page corrects the particle after every value it fills in
 
 >>> particle("30.8", "와"), particle("20", "로"), particle("(0, 1)", "으로"), particle("3.8", "와")
 ('과', '으로', '로', '과')
+>>> particle("−19", "이어서"), particle("−1", "여서")
+('여서', '이어서')
 >>> fix_particles("λmax는 30.8와 같고, lr은 20로 바뀝니다")
 'λmax는 30.8과 같고, lr은 20으로 바뀝니다'
 """
@@ -29,6 +31,7 @@ PAIRS = [
     ("으로", "로"),
     ("이나", "나"),
     ("이라", "라"),
+    ("이어서", "여서"),  # the copula's 'being ..., so': −1이어서, −19여서
     ("과", "와"),
     ("이", "가"),
     ("을", "를"),

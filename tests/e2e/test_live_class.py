@@ -91,6 +91,10 @@ def test_the_class_loop_reaches_every_student(browser, class_server):
         said = texts("ko" if kind == "ko" else "en")("class.your_answer", answer="|").split("|")[0]
         pg.locator("[data-testid='stCaptionContainer']").filter(has_text=said).wait_for(timeout=WAIT)
     teacher.wait_for_selector("text=3 joined · 3 answered", timeout=WAIT)
+    teacher.reload()  # the projector's page reloaded: this browser's cookie gives the class back
+    settle(teacher)
+    assert teacher.locator(".class-code").inner_text().strip() == code
+    teacher.wait_for_selector("text=3 joined · 3 answered", timeout=WAIT)
     assert "answered" not in students[1].locator("body").inner_text()  # no tally on a student's page
 
     OUTPUT.mkdir(exist_ok=True)
@@ -115,8 +119,10 @@ def test_the_class_loop_reaches_every_student(browser, class_server):
     press(teacher, "class_next")
     for pg in students:  # too-small asks for a number
         pg.wait_for_selector(f"{key('class_answer')} input[type='number']", timeout=WAIT)
-    for pg in students:
+    press(teacher, "class_end")
+    for pg, kind in zip(students, kinds, strict=True):  # every page says the class has ended
+        said = texts("ko" if kind == "ko" else "en")("class.ended")
+        pg.locator("[data-testid='stAlertContentInfo']").filter(has_text=said).wait_for(timeout=WAIT)
         assert pg.errors == []
         pg.context.close()
-    press(teacher, "class_end")
     teacher_ctx.close()
