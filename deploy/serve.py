@@ -120,6 +120,12 @@ def redis_command(port: int) -> list[str]:
     return ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
 
 
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def redis_answers(port: int) -> bool:
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=0.5) as s:
@@ -158,7 +164,7 @@ class Cluster:
         self.haproxy: subprocess.Popen | None = None
         self.static: subprocess.Popen | None = None
         self.redis: subprocess.Popen | None = None
-        self.redis_port = base_port - 2
+        self.redis_port = _free_port()  # any free port: the replicas are told it
         self.quiet = quiet
         self.env = dict(
             os.environ,

@@ -98,6 +98,7 @@ class Run:
     left_domain: bool = False  # stopped where the function is not defined (diverged_at says when)
     fate: Fate = Fate.MOVING  # how it ended (optimizers.fate), and the step that dates it (-1: none)
     fate_at: int = -1
+    ratios: tuple | None = None  # (steps, lr_k * lambda_max) measured where the run was made (a network's)
 
     @property
     def steps_taken(self) -> int:

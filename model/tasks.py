@@ -5,11 +5,13 @@ other copy of it)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from optimizers.stability import limit
 from optimizers.sweep import compare, curvature_if_quadratic, lr_grid, lr_sweep
 from viz.sweep import compare_figure, sweep_figure
 
-from . import explore
+from . import explore, verdicts
 from .experiment import Setup, simulate
 from .explore import run_options
 from .spec import UPLOADS
@@ -26,7 +28,13 @@ def surface(setup: Setup, uploads: dict | None = None):
 
 
 def runs(setup: Setup, uploads: dict | None = None):
-    return simulate(setup, surface(setup, uploads))
+    """The setup's runs; on a network each carries its sharpness path, measured here (in the
+    worker that made it, beside the other optimizers' workers) rather than by the page."""
+    s = surface(setup, uploads)
+    made = simulate(setup, s)
+    if s.dim <= 2:
+        return made
+    return [dataclasses.replace(r, ratios=verdicts.ratio_path(s, r)) for r in made]
 
 
 def sweep(setup: Setup, lang: str, uploads: dict | None = None) -> dict:

@@ -49,6 +49,9 @@ def ratio_path(s, run) -> tuple[np.ndarray, np.ndarray]:
     iteration on Hessian-vector products, never a dim x dim Hessian per step). Remembered per run:
     the notes and the history both read it."""
 
+    if run.ratios is not None:  # measured in the worker that made the run (model.tasks.runs)
+        return run.ratios
+
     def compute():
         k = run.steps_taken
         every = 1 if s.dim <= 2 else SHARPNESS_EVERY

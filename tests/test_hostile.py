@@ -159,6 +159,28 @@ def test_heavy_work_in_a_worker_gives_the_same_runs():
     assert [r.path.tolist() for r in here] == [r.path.tolist() for r in there]
 
 
+def test_each_optimizers_chain_in_its_own_worker_gives_the_same_runs_and_sharpness():
+    import numpy as np
+
+    from model import tasks, verdicts
+    from model.experiment import simulate
+    from model.state import decode, setup_from
+    from ui import compute
+
+    state, _ = decode({"surface": "mlp", "optimizers": "gd,momentum,adam", "steps": "2000"})
+    setup = setup_from(state)
+    s = setup.spec.build()
+    plain = simulate(setup, s)  # one process, one optimizer after another, sharpness not attached
+    split = compute._made(setup)  # heavy: three workers' results joined in order
+    assert compute.heavy(setup, compute.runs_cost_of(setup))
+    assert [(r.optimizer, r.variant) for r in split] == [(r.optimizer, r.variant) for r in plain]
+    for a, b in zip(plain, split, strict=True):
+        assert np.array_equal(a.path, b.path) and np.array_equal(a.losses, b.losses)
+        steps, ratio = verdicts.ratio_path(s, a)  # measured afresh, here
+        assert np.array_equal(b.ratios[0], steps) and np.allclose(b.ratios[1], ratio, rtol=1e-9)
+    assert all(r.ratios is not None for r in tasks.runs(setup))
+
+
 def test_a_worker_past_its_deadline_or_out_of_memory_is_stopped_and_the_pool_goes_on():
     from ui import offload
 

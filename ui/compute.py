@@ -5,6 +5,8 @@ language; figures are cached as the Plotly JSON dicts viz builds (never modified
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+from concurrent.futures import ThreadPoolExecutor
 
 import streamlit as st
 
@@ -69,7 +71,23 @@ RUNS = ByteCache(RUNS_BYTES)
 def runs_of(setup: Setup):
     """The runs of a setup, shared by every session and never modified, kept while the cache's
     bytes allow (the largest setups cost hundreds of MB)."""
-    return RUNS.get(repr(setup), lambda: offloaded(tasks.runs, setup, runs_cost_of(setup)))
+    return RUNS.get(repr(setup), lambda: _made(setup))
+
+
+def _made(setup: Setup):
+    """The runs, each optimizer's chain in its own worker at once when the work is heavy and the
+    machine has the cores (simulate runs the optimizers independently: the same runs, in order)."""
+    what = runs_cost_of(setup)
+    if len(setup.optimizers) < 2 or offload.WORKERS < 2 or not heavy(setup, what):
+        return offloaded(tasks.runs, setup, what)
+    parts = [dataclasses.replace(setup, optimizers=(name,)) for name in setup.optimizers]
+    costs = [runs_cost_of(p).seconds for p in parts]
+    uploads, cancelled = uploads_of(setup), session.superseded_here()  # the threads have no context
+    with ThreadPoolExecutor(len(parts)) as pool:
+        made = pool.map(
+            lambda p, c: offload.call(tasks.runs, p, uploads, seconds=c, cancelled=cancelled), parts, costs
+        )
+        return [run for runs in made for run in runs]
 
 
 def runs_cost_of(setup: Setup) -> Cost:

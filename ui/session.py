@@ -10,6 +10,7 @@ report a change on the next rerun. A widget that was hidden keeps its value in `
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -29,15 +30,28 @@ def superseded() -> bool:
     """Whether this session's rerun is no longer wanted: the student changed something since, and
     Streamlit holds a newer rerun (or a stop) for it. Read from Streamlit's script requests, which
     it checks itself only when the script next draws something; False where that changes."""
+    return superseded_here()()
+
+
+def superseded_here() -> Callable[[], bool]:
+    """superseded, bound to this rerun: for threads this rerun starts (they have no script context)."""
     try:
-        from streamlit.runtime.scriptrunner_utils.script_requests import ScriptRequestType
         from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
         ctx = get_script_run_ctx(suppress_warning=True)
-        requests = ctx.script_requests if ctx is not None else None
-        return requests is not None and requests._state != ScriptRequestType.CONTINUE
-    except (ImportError, AttributeError):
+    except ImportError:
+        return lambda: False
+    if ctx is None:
+        return lambda: False
+
+    def check() -> bool:
+        with contextlib.suppress(AttributeError):
+            from streamlit.runtime.scriptrunner_utils.script_requests import ScriptRequestType
+
+            return ctx.script_requests._state != ScriptRequestType.CONTINUE
         return False
+
+    return check
 
 
 def browser_lang() -> str:

@@ -118,7 +118,9 @@ def test_the_processes_are_started_and_stopped_by_pid(tmp_path):
     base = free_block(3)
     c = Cluster(1, port=base, base_port=base + 2, config=tmp_path / "h.cfg", run_dir=tmp_path / "run").start()
     pids = [int(p.read_text()) for p in (tmp_path / "run").glob("*.pid")]
-    assert len(pids) == 3 and all(Path(f"/proc/{pid}").exists() for pid in pids)  # haproxy, static, replica
+    # haproxy, static, a replica, and (unless DESCENT_CLASS_STORE names one) the classes' redis-server
+    assert len(pids) == 3 + c.own_redis and all(Path(f"/proc/{pid}").exists() for pid in pids)
+    assert (tmp_path / "run" / "redis.pid").exists() == c.own_redis
     assert f"bind 127.0.0.1:{base}" in (tmp_path / "h.cfg").read_text()
     c.stop()
     assert not list((tmp_path / "run").glob("*.pid"))
