@@ -42,6 +42,7 @@ def _serve(conn, limit_bytes: int) -> None:  # in the worker process
         resource.setrlimit(resource.RLIMIT_DATA, (limit_bytes, limit_bytes))
     import model.tasks  # noqa: F401  (imports NumPy, the engine and the surfaces once)
 
+    conn.send(("ready", None))  # a deadline counts the work, not this start
     while True:
         try:
             fn, args = conn.recv()
@@ -66,6 +67,16 @@ class _Worker:
         self.proc.start()
         child.close()
 
+    def wait_ready(self, cancelled: Callable[[], bool], timeout: float = 120.0) -> None:
+        """Until the new process has imported what it runs (seconds on a busy machine)."""
+        end = time.monotonic() + timeout
+        while not self.conn.poll(POLL):
+            if cancelled() or time.monotonic() > end or not self.proc.is_alive():
+                why = "cancelled" if cancelled() else "timeout" if self.proc.is_alive() else "memory"
+                self.kill()
+                raise Refused(why)
+        self.conn.recv()
+
     def kill(self) -> None:
         self.proc.kill()
         self.proc.join(timeout=5)
@@ -88,7 +99,13 @@ class _Pool:
             if self.idle:
                 return self.idle.pop()
             self.started += 1
-        return _Worker()
+        worker = _Worker()
+        try:
+            worker.wait_ready(cancelled)
+        except Refused:
+            self.free.release()
+            raise
+        return worker
 
     def release(self, worker: _Worker | None) -> None:
         with self.lock:
@@ -112,8 +129,8 @@ def call(fn, *args, seconds: float = 0.0, cancelled: Callable[[], bool] = lambda
     (Refused('cancelled')) or when it runs out of memory (Refused('memory'))."""
     if seconds <= QUICK:
         return fn(*args)
-    deadline = time.monotonic() + max(SLACK * seconds, budget()[0]) + 2.0
     worker = POOL.acquire(cancelled)
+    deadline = time.monotonic() + max(SLACK * seconds, budget()[0]) + 2.0  # the work's, not the queue's
     try:
         worker.conn.send((fn, args))
         while not worker.conn.poll(POLL):

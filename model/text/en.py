@@ -642,7 +642,7 @@ TEXT = {
     "trend.falls_grows": "keeps falling while the weights keep growing",
     "trend.levels": "levels off",
     "trend.rises": "rises again",
-    "class.start": "Start a class",
+    "class.start": "Live class",
     "class.start_help": "Students join on their phones with the code or the QR code and answer this question; the tally shows here.",
     "class.open_link": "Students open this link (or scan the code):",
     "class.joined": "{n} joined",
