@@ -20,13 +20,12 @@ from urllib.parse import parse_qsl, urlsplit
 import lessons
 from lessons import LessonError
 from lessons.check import check
-from lessons.page import Context, handout
+from lessons.page import handout_page
 from lessons.write import take_lesson_data
 from model.experiment import simulate
-from model.landscape import picture
 from model.state import decode, preset_state, setup_from
 from model.text import LANGS, texts
-from viz.export import html_page, page_script, trajectories_csv
+from viz.export import trajectories_csv
 
 
 def picture_export(state: dict, lang: str | None = None, catalog: dict | None = None) -> tuple[str, str]:
@@ -39,17 +38,8 @@ def picture_export(state: dict, lang: str | None = None, catalog: dict | None = 
     surface = setup.spec.build()
     runs = simulate(setup, surface)
     lesson = catalog.get(state["lesson"])
-    ctx = Context(state, setup, surface, runs, lesson) if lesson is not None else None
-    words = handout(state, T, ctx, lessons.number(lesson.slug, catalog) if lesson else "")
-    page = html_page(
-        picture(surface, runs, T, state),
-        words.title,
-        words.paragraphs,
-        T.lang,
-        page_script(),
-        words.answer,
-        T("export.answer"),
-    )
+    number = lessons.number(lesson.slug, catalog) if lesson else ""
+    page = handout_page(state, setup, surface, runs, lesson, number, T)
     return page, trajectories_csv(runs, surface.dim, T)
 
 

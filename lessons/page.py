@@ -16,8 +16,10 @@ import re
 from dataclasses import dataclass, field
 
 from model.experiment import plan
+from model.landscape import picture
 from model.text.korean import after_value
 from model.words import surface_description, surface_title
+from viz.export import html_page, page_script
 from viz.runs import label
 
 from .format import Lesson, placeholders
@@ -341,4 +343,20 @@ def handout(state: dict, T, ctx: Context | None = None, number: str = "") -> Han
         f"{number} · {q.title}" if number else q.title,
         [p for p in (q.look, T("lesson.predict", question=q.question)) if p],
         [p for p in (T("lesson.answer_is", answer=r.answer) + " " + r.explanation, r.why, r.ask) if p],
+    )
+
+
+def handout_page(state: dict, setup, surface, runs, lesson: Lesson | None, number: str, T) -> str:
+    """The handout as one self-contained HTML page (the picture, the lesson's words, its answer
+    folded away): the app's download and `python -m export` make the same page."""
+    ctx = Context(state, setup, surface, runs, lesson) if lesson is not None else None
+    words = handout(state, T, ctx, number if lesson is not None else "")
+    return html_page(
+        picture(surface, runs, T, state),
+        words.title,
+        words.paragraphs,
+        T.lang,
+        page_script(),
+        words.answer,
+        T("export.answer"),
     )

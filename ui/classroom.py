@@ -55,7 +55,7 @@ def question_of(lesson, lang: str) -> Question:
     """What the class is asked: the lesson (a teacher's as link data) and how many choices."""
     state = preset_state(lesson) | {"lang": lang}
     setup = setup_from(state)
-    q = predicting(lesson, Context(state, setup, setup.spec.build(), None, lesson), texts(lang))
+    q = predicting(lesson, Context(state, setup, compute.surface_of(setup), None, lesson), texts(lang))
     data = "" if lesson.slug in builtin() else to_link(lesson.source)
     return Question(lesson.slug, 0, "predicting", len(q.choices), data)
 

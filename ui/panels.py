@@ -10,12 +10,11 @@ import pyarrow as pa
 import streamlit as st
 
 from lessons import number
-from lessons.page import Context, handout
+from lessons.page import handout_page
 from model import verdicts
-from model.landscape import picture
 from model.tables import seed_rows
 from model.words import surface_description, surface_title
-from viz.export import html_page, page_script, trajectories_csv
+from viz.export import page_script, trajectories_csv
 from viz.figure import PreparedFigure
 from viz.runs import fate_text, fmt, label
 from viz.stability import effective_step_figure, stability_figure
@@ -302,18 +301,8 @@ def export_ui(s, setup, state: dict, runs, T) -> None:
     presets = session.presets()
     lesson = presets.get(state["lesson"])
 
-    def page() -> str:  # the same page as `python -m export` makes (lessons.page.handout)
-        ctx = Context(state, setup, s, runs, lesson) if lesson is not None else None
-        words = handout(state, T, ctx, number(lesson.slug, presets) if lesson is not None else "")
-        return html_page(
-            picture(s, runs, T, state),
-            words.title,
-            words.paragraphs,
-            T.lang,
-            page_script(),
-            words.answer,
-            T("export.answer"),
-        )
+    def page() -> str:  # the same page as `python -m export` makes
+        return handout_page(state, setup, s, runs, lesson, number(lesson.slug, presets) if lesson else "", T)
 
     c1.download_button(
         T("export.html"),
