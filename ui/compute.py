@@ -81,11 +81,10 @@ def _made(setup: Setup):
     if len(setup.optimizers) < 2 or offload.WORKERS < 2 or not heavy(setup, what):
         return offloaded(tasks.runs, setup, what)
     parts = [dataclasses.replace(setup, optimizers=(name,)) for name in setup.optimizers]
-    costs = [runs_cost_of(p).seconds for p in parts]
     uploads, cancelled = uploads_of(setup), session.superseded_here()  # the threads have no context
-    with ThreadPoolExecutor(len(parts)) as pool:
+    with ThreadPoolExecutor(len(parts)) as pool:  # each part has the whole picture's time: it may queue
         made = pool.map(
-            lambda p, c: offload.call(tasks.runs, p, uploads, seconds=c, cancelled=cancelled), parts, costs
+            lambda p: offload.call(tasks.runs, p, uploads, seconds=what.seconds, cancelled=cancelled), parts
         )
         return [run for runs in made for run in runs]
 

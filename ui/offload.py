@@ -129,8 +129,8 @@ def call(fn, *args, seconds: float = 0.0, cancelled: Callable[[], bool] = lambda
     (Refused('cancelled')) or when it runs out of memory (Refused('memory'))."""
     if seconds <= QUICK:
         return fn(*args)
+    deadline = time.monotonic() + max(SLACK * seconds, budget()[0]) + 2.0  # the rerun's bound, all told
     worker = POOL.acquire(cancelled)
-    deadline = time.monotonic() + max(SLACK * seconds, budget()[0]) + 2.0  # the work's, not the queue's
     try:
         worker.conn.send((fn, args))
         while not worker.conn.poll(POLL):

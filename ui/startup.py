@@ -14,7 +14,7 @@ import threading
 from deploy.memory import keep_freed_memory
 from surfaces import sympy_pool
 
-from . import housekeeping
+from . import housekeeping, offload
 
 _lock = threading.Lock()
 _started = False
@@ -30,4 +30,5 @@ def start() -> bool:
     keep_freed_memory()
     threading.Thread(target=housekeeping.sweep, name="drop-expired-sessions", daemon=True).start()
     threading.Thread(target=sympy_pool.warm, name="warm-sympy-workers", daemon=True).start()
+    threading.Thread(target=offload.POOL.warm, name="warm-heavy-workers", daemon=True).start()
     return True
