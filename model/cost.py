@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from optimizers import OPTIMIZERS
+from optimizers import OPTIMIZERS, by_coordinates
 
 # Fitted by bench/cost.py on this project's machine kind (2 shared cores); seconds.
 A = {"gd": 45e-6, "momentum": 50e-6, "nesterov": 55e-6, "adagrad": 55e-6, "rmsprop": 60e-6,
@@ -43,6 +43,7 @@ EIGH = 3e-10  # seconds per dim^3 of one symmetric eigendecomposition (Newton's 
 FIGURE = 12e-6  # seconds per run and frame to build and send an animated chart
 BASIN_PROBE = 8  # the basin map's early stopping is measured on a BASIN_PROBE^2 grid first
 BASIN_FACTOR = 2.5  # a basin map compacts its stopped runs as it goes: that bookkeeping, measured
+BASIN_FACTOR_COORDS = 1.1  # the same, stepped coordinate by coordinate (optimizers.by_coordinates)
 BATCH_FIXED = 0.9e-6  # seconds per point of a mini-batch step, whatever its size (gathering the rows)
 BYTES = 8
 
@@ -280,7 +281,10 @@ def basin_cost(setup, surface, zoom: int = 1) -> Cost:
     if full.seconds > QUICK and probe.seconds < 0.5 and probe.bytes < 50e6:
         bmap = basin_of(setup, surface, zoom, n=BASIN_PROBE)
         share = max(float(np.mean(bmap.steps)) / BASIN_STEPS, 0.02)
-    seconds = full.seconds * share * BASIN_FACTOR
+    from .explore import run_options
+
+    coords = by_coordinates(surface, name, record=False, **run_options(setup, name))
+    seconds = full.seconds * share * (BASIN_FACTOR_COORDS if coords else BASIN_FACTOR)
     return Cost(seconds, full.bytes, (("basins", seconds, full.bytes),))
 
 

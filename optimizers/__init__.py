@@ -8,7 +8,7 @@
 
 from .base import Optimizer, clip_grad_norm
 from .registry import OPTIMIZERS, SCHEDULES, hyperparameters, make_optimizer, make_schedule
-from .run import Trajectory, run
+from .run import Trajectory, by_coordinates, run
 from .schedules import Schedule
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "Optimizer",
     "Schedule",
     "Trajectory",
+    "by_coordinates",
     "clip_grad_norm",
     "hyperparameters",
     "make_optimizer",

@@ -87,11 +87,14 @@ def _labels(surface, t, bounds) -> np.ndarray:
     end = t.path[-1]
     label = np.full(len(end), -2)
     minima = np.asarray(surface.minima, dtype=float).reshape(-1, 2)
-    if len(minima):
-        d = np.linalg.norm(end[:, None, :] - minima[None, :, :], axis=-1)
-        nearest = d.argmin(axis=1)
-        near = d[np.arange(len(end)), nearest] <= RADIUS * np.linalg.norm(bounds[:, 1] - bounds[:, 0])
-        label = np.where(t.converged & near, nearest, label)
+    done = np.flatnonzero(t.converged)
+    if len(minima) and len(done):
+        ex, ey = end[done, 0], end[done, 1]
+        d2 = np.stack([(ex - mx) ** 2 + (ey - my) ** 2 for mx, my in minima])  # (minima, runs)
+        nearest = d2.argmin(axis=0)
+        d = np.sqrt(d2[nearest, np.arange(len(done))])  # np.linalg.norm's numbers, for the nearest
+        near = d <= RADIUS * np.linalg.norm(bounds[:, 1] - bounds[:, 0])
+        label[done[near]] = nearest[near]
     return np.where(t.diverged, -1, label)
 
 

@@ -4,11 +4,14 @@ The loop is the seed's, vectorized: a run stops at the first iterate whose true 
 <= tol (tol = 0: exactly the seed's `while derivative != 0`) or when it diverges; the call ends
 when every run has stopped or after `steps` steps.
 
-Two loops implement these semantics: `_run_arrays` steps any batch with NumPy, and
+Three loops implement these semantics: `_run_arrays` steps any batch with NumPy;
 `_run_floats` steps a single run of an elementwise rule on an analytic surface with Python floats
-(NumPy's ~1 us per call would dominate a 2-vector). They run the same rule and surface
-functions in the same order, and draw from the same per-run streams (optimizers.streams), so
-they agree bit for bit (tests/test_run.py checks it).
+(NumPy's ~1 us per call would dominate a 2-vector); `_run_coords` steps a batch of an elementwise
+rule on an analytic surface when only the end of each run is kept (record=False, no noise, no
+mini-batches, no clipping: the basin map and the lr sweep), one contiguous array per coordinate
+straight through the surface's fg, so no step builds or copies an (n, dim) array. They run the
+same rule and surface functions in the same order, and draw from the same per-run streams
+(optimizers.streams), so they agree bit for bit (tests/test_run.py checks it).
 """
 
 from __future__ import annotations
@@ -165,6 +168,10 @@ def run(
         spec = getattr(opt.update, "elementwise", None)
         if x.ndim == 1 and spec is not None and s.scalar is not None:
             t = _run_floats(s, spec, sched, x, lr0, steps, tol, draws, clip, batches, world)
+        elif by_coordinates(
+            s, opt, record=record, batch_size=batch_size, noise=sigma, clip_norm=clip, monitor=monitor
+        ):
+            t = _run_coords(s, spec, sched, x, lr0, steps, tol, world)
         else:
             t = _run_arrays(s, opt, sched, x, lr0, steps, tol, draws, clip, batches, record, world)
     return t if record else _first_and_last(t)
@@ -523,6 +530,171 @@ def _float_step(spec, fg, g, x, slots, lr, t, center, limit):
     except (ArithmeticError, ValueError):
         return (None, None, None), None, in_range, False
     return (x_new, f_new, g_new), new_slots, in_range, defined
+
+
+def by_coordinates(
+    surface, optimizer, *, record=True, batch_size=None, noise=0.0, clip_norm=None, monitor="loss", **_
+) -> bool:
+    """Whether run(surface, optimizer, ...) with these options steps a batch coordinate by
+    coordinate (_run_coords): only the ends kept, an elementwise rule without clipping, a surface
+    with fg, no noise, no mini-batches, a schedule that watches the training loss."""
+    opt = make_optimizer(optimizer) if isinstance(optimizer, str) else optimizer
+    spec = getattr(opt.update, "elementwise", None)
+    return (
+        not record
+        and spec is not None
+        and spec.clip_norm is None
+        and clip_norm is None
+        and surface.scalar is not None
+        and batch_size is None
+        and not noise
+        and monitor == "loss"
+    )
+
+
+def _run_coords(s, spec, sched, x0, lr0, steps, tol, world):
+    """The record=False loop of an elementwise rule on a surface with fg, coordinate by coordinate:
+    x[i] is the (n,) array of every working run's i-th coordinate and the rule steps each
+    coordinate (as _run_floats does, on arrays). A stopped run steps with lr 0, which keeps it where
+    it is (its end was written out when it stopped, and the tests pass it over), until an eighth of
+    the working set has stopped and the stopped runs are dropped."""
+    n, dim = x0.shape
+    fg = s.scalar
+    x = [np.ascontiguousarray(x0[:, i]) for i in range(dim)]
+    f, g = _fg_arrays(fg, x, (n,))
+    center, limit, safe_lo, safe_hi = world
+    path0, f0 = x0.copy(), f + 0.0  # value_and_grad's numbers: a loss of -0.0 is 0.0
+    X, F = x0.copy(), f + 0.0  # every run's end, written as it stops
+    G, LR = np.zeros((1, n, dim)), np.zeros((1, n))  # the last step: its gradient and rate
+    conv, div, outside_at = np.full(n, -1), np.full(n, -1), np.zeros(n, dtype=bool)
+    rows, live = np.arange(n), np.ones(n, dtype=bool)
+    slots = [spec.init_slots(np.zeros(n)) for _ in range(dim)]
+    sstate = sched.init(lr0, (n,))
+    stopped = _small_coords(g, _squares(g) if tol else None, tol, live)
+    conv[stopped] = 0
+    live[stopped] = False
+    frozen = len(stopped)
+    k = 0
+    while k < steps and frozen < len(rows):
+        lr_k, sstate = sched.update(k, f, sstate)
+        lr_step = np.where(live, lr_k, 0.0) if frozen else lr_k
+        k += 1
+        used = [spec.rule(*_regularized(spec, g[i], x[i]), slots[i], lr_step, k, np) for i in range(dim)]
+        x_new, slots = [u[0] for u in used], [u[1] for u in used]
+        f_new, g_new = _fg_arrays(fg, x_new, (len(rows),))
+        sq = _squares(g_new) if tol else None
+        bad, outside = _left_coords(x_new, f_new, g_new, sq, center, limit, safe_lo, safe_hi, live)
+        g_used = g
+        if len(bad):  # they stay at their last point in the world
+            for new, old in ((x_new, x), (g_new, g), ([f_new], [f])):
+                for a, b in zip(new, old):
+                    a[bad] = b[bad]
+            div[rows[bad]], outside_at[rows[bad[outside]]] = k, True
+            g_used = [np.where(np.isfinite(gi), gi, 0.0) for gi in g]
+        live[bad] = False
+        done = _small_coords(g_new, sq, tol, live)
+        conv[rows[done]] = k
+        live[done] = False
+        x, f, g = x_new, f_new, g_new
+        last = (rows, g_used, lr_step)
+        stopped = np.concatenate([bad, done])
+        if len(stopped):
+            X[rows[stopped]] = np.stack([xi[stopped] for xi in x], axis=-1)
+            F[rows[stopped]] = f[stopped] + 0.0
+            frozen += len(stopped)
+        if frozen > max(64, len(rows) // 8):
+            m = len(rows)
+            rows, f, x, g = rows[live], f[live], [xi[live] for xi in x], [gi[live] for gi in g]
+            slots = [_take(si, live, m) for si in slots]
+            sstate, live, frozen = _take(sstate, live, m), live[live], 0
+    X[rows] = np.stack(x, axis=-1)
+    F[rows] = f + 0.0
+    if k:
+        at, g_used, lr_step = last
+        gl = np.stack(g_used, axis=-1)
+        lr_l = np.array(np.broadcast_to(lr_step, (len(at),)), dtype=float)
+        c, d = conv[at], div[at]
+        stepped = ((c < 0) | (c == k)) & ((d < 0) | (d == k))  # it had not stopped before step k
+        gl[~stepped] = 0.0  # a run that had stopped took no step: its gradient is recorded as 0
+        G[0, at], LR[0, at] = gl, lr_l
+    return Trajectory(
+        path=np.stack([path0, X]),
+        losses=np.stack([f0, F]),
+        grads=G[:k],
+        lrs=LR[:k],
+        epochs=np.arange(1, k + 1),
+        batch_rows=None,
+        converged_at=conv,
+        diverged_at=div,
+        steps=k,
+        left_domain=outside_at,
+    )
+
+
+def _fg_arrays(fg, x, shape):
+    """f and the gradient's coordinate arrays at the coordinate arrays x, each (n,), new and
+    writable (a surface's fg may give a constant, or one of its inputs, for a coordinate)."""
+    f, g = fg(*x)
+    return _own(f, x, shape), [_own(gi, x, shape) for gi in g]
+
+
+def _own(v, inputs, shape):
+    fresh = isinstance(v, np.ndarray) and v.shape == shape and v.dtype == float and v.flags.writeable
+    if fresh and not any(np.may_share_memory(v, xi) for xi in inputs):
+        return v
+    return np.array(np.broadcast_to(v, shape), dtype=float)
+
+
+def _regularized(spec, g, x):
+    return (g + spec.weight_decay * x if spec.weight_decay else g), x
+
+
+def _squares(g):
+    """||g||^2 per run, summed coordinate by coordinate as _small does."""
+    sq = g[0] * g[0]
+    for gi in g[1:]:
+        sq += gi * gi
+    return sq
+
+
+def _left_coords(x, f, g, sq, center, limit, safe_lo, safe_hi, live):
+    """_left_the_world for coordinate arrays, among the live runs: their positions, and among them
+    those at a finite point in range (they left the function's domain). `sq`: ||g||^2 per run, or
+    None (a finite sum of squares says every gradient is finite). Cheap whole-batch tests first; a
+    batch whose losses and gradients are all finite can only have left by range, which is tested
+    on the coordinates that fail the cheap test alone."""
+    finite = all(np.isfinite(gi.sum()) for gi in g) if sq is None else np.isfinite(sq.sum())
+    finite = finite and np.isfinite(f.sum())
+    far = [i for i, xi in enumerate(x) if not (xi.max() <= safe_hi and xi.min() >= safe_lo)]
+    if finite and not far:
+        return _none, _none_bool
+    if finite:  # only a range to test: |x_i - c_i| <= limit is False for a NaN or an infinity too
+        out = np.zeros(len(f), dtype=bool)
+        for i in far:
+            out |= ~(np.abs(x[i] - center[i]) <= limit)
+        bad = np.flatnonzero(out & live)
+        return bad, np.zeros(len(bad), dtype=bool)
+    in_range = np.ones(len(f), dtype=bool)
+    defined = np.isfinite(f)
+    for xi, gi, c in zip(x, g, center):
+        in_range &= np.isfinite(xi) & (np.abs(xi - c) <= limit)
+        defined &= np.isfinite(gi)
+    bad = np.flatnonzero(~(in_range & defined) & live)
+    return bad, in_range[bad]
+
+
+def _small_coords(g, sq, tol, live):
+    """The positions of the live runs whose gradient passes _small's test (sq: _squares(g), or
+    None when tol is 0)."""
+    if tol == 0:
+        small = g[0] == 0
+        for gi in g[1:]:
+            small &= gi == 0
+        near = np.flatnonzero(small)
+        return near[live[near]]
+    near = np.flatnonzero(sq <= (1.01 * tol) ** 2)  # then the exact test on these alone
+    near = near[live[near]]
+    return near[np.sqrt(sq[near]) <= tol]
 
 
 def _update(sched: Schedule, k, f, state, x):

@@ -39,7 +39,8 @@ def _closed_form(factor: Callable[[int], float]) -> Schedule:
         return lr0
 
     def update(t, loss, lr0):
-        return lr0 * factor(t), lr0
+        f = factor(t)
+        return (lr0 if f == 1.0 else lr0 * f), lr0  # x * 1.0 is x: no pass over a batch's rates
 
     return Schedule(init, update)
 

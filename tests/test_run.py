@@ -92,6 +92,48 @@ def test_record_false_keeps_first_and_last_with_the_same_flags():
     assert one.path.shape == (2, 2) and np.array_equal(one.path[1], full.path[-1, 0])
 
 
+ELEMENTWISE = ["gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"]
+
+
+@pytest.mark.parametrize("surface", sorted(n for n in SURFACES if get_surface(n).scalar is not None))
+@pytest.mark.parametrize("optimizer", ELEMENTWISE)
+def test_the_coordinate_loop_ends_every_run_where_the_recorded_loop_does(surface, optimizer):
+    """record=False steps coordinate by coordinate (run._run_coords): the same bits as the
+    recorded NumPy loop, for runs that converge, diverge and stop at once, with a schedule."""
+    s = get_surface(surface)
+    X0 = np.concatenate([starts_for(s, 150, seed=3), s.minima[:1]])  # one starts at a minimum
+    lrs = np.geomspace(1e-4, 30.0, len(X0))
+    seen = set()
+    for kw in (
+        {"tol": 1e-4},
+        {"tol": 0, "schedule": SCHEDULES["plateau"](patience=3)},
+        {"weight_decay": 0.1},
+    ):
+        full = run(s, optimizer, x0=X0, lr=lrs, steps=150, **kw)
+        lean = run(s, optimizer, x0=X0, lr=lrs, steps=150, record=False, **kw)
+        assert lean.steps == full.steps
+        assert np.array_equal(lean.path, full.path[[0, -1]]) and np.array_equal(
+            lean.losses, full.losses[[0, -1]]
+        )
+        assert np.array_equal(lean.grads, full.grads[-1:]) and np.array_equal(lean.lrs, full.lrs[-1:])
+        for flag in ("converged_at", "diverged_at", "left_domain"):
+            assert np.array_equal(getattr(lean, flag), getattr(full, flag)), flag
+        seen |= {"diverged"} if lean.diverged.any() else set()
+        seen |= {"converged"} if lean.converged.any() else set()
+    adaptive = optimizer in ("adagrad", "rmsprop", "adam")  # steps of about lr: they never run away
+    assert "converged" in seen and ("diverged" in seen or adaptive or s.data is not None)
+
+
+def test_the_coordinate_loop_takes_a_formula_whose_derivative_is_a_constant():
+    from surfaces.custom import custom_surface
+
+    s = custom_surface("x + y**2", bounds=[[-2, 2], [-2, 2]])
+    X0 = starts_for(s, 100)
+    full = run(s, "adam", x0=X0, lr=0.1, steps=50, tol=0)
+    lean = run(s, "adam", x0=X0, lr=0.1, steps=50, tol=0, record=False)
+    assert np.array_equal(lean.path[1], full.path[-1]) and np.array_equal(lean.grads, full.grads[-1:])
+
+
 def test_noise_is_seeded():
     a = run("bowl", "gd", x0=[2.0, 2.0], lr=0.1, steps=50, noise=0.5, seed=1)
     b = run("bowl", "gd", x0=[2.0, 2.0], lr=0.1, steps=50, noise=0.5, seed=1)
