@@ -291,7 +291,7 @@ class _Moved:
     f: np.ndarray
     g_true: np.ndarray
     g_used: np.ndarray
-    lr: np.ndarray
+    lr: np.ndarray | float  # one rate for every run, or a rate per run
     rows: np.ndarray | None
     epoch: int
     bad: np.ndarray  # positions that left the finite world at this step
@@ -329,13 +329,13 @@ class _Working:
         # Stopped runs stay where they are, put back before the check: a run that left the world
         # is not found again at every step until it is compacted away.
         stay = self.frozen
-        x_new[stay], f_new[stay], g_new[stay] = self.x[stay], self.f[stay], self.g[stay]
+        if len(stay):
+            x_new[stay], f_new[stay], g_new[stay] = self.x[stay], self.f[stay], self.g[stay]
         bad, outside = _left_the_world(x_new, f_new, g_new, world)
         if len(bad):
             x_new[bad], f_new[bad], g_new[bad] = self.x[bad], self.f[bad], self.g[bad]
             g = np.where(np.isfinite(g), g, 0.0)
-        lr_used = np.broadcast_to(lr_k, self.f.shape)
-        return _Moved(x_new, f_new, g_new, g, lr_used, idx, epoch, bad, outside)
+        return _Moved(x_new, f_new, g_new, g, lr_k, idx, epoch, bad, outside)
 
     def advance(self, moved: _Moved, stopped: np.ndarray) -> None:
         self.x, self.f, self.g = moved.x, moved.f, moved.g_true
@@ -402,7 +402,7 @@ class _Record:
         self.epochs[k - 1] = moved.epoch
         g, lr, idx = moved.g_used, moved.lr, moved.rows
         if len(stopped):
-            g, lr = g.copy(), lr.copy()
+            g, lr = g.copy(), np.array(np.broadcast_to(lr, moved.f.shape), dtype=float)
             g[stopped], lr[stopped] = 0.0, 0.0
             if idx is not None:
                 idx = idx.copy()
@@ -575,9 +575,17 @@ def _run_coords(s, spec, sched, x0, lr0, steps, tol, world):
     live[stopped] = False
     frozen = len(stopped)
     k = 0
+    masked = source = None  # lr_k * live, kept while the schedule gives the same rates (constant)
     while k < steps and frozen < len(rows):
         lr_k, sstate = sched.update(k, f, sstate)
-        lr_step = np.where(live, lr_k, 0.0) if frozen else lr_k
+        if not frozen:
+            lr_step = lr_k
+        elif masked is not None and lr_k is source:
+            masked[stopped] = 0.0  # the runs that stopped at the last step (it has been recorded)
+            lr_step = masked
+        else:
+            lr_step = masked = lr_k * live
+            source = lr_k
         k += 1
         used = [spec.rule(*_regularized(spec, g[i], x[i]), slots[i], lr_step, k, np) for i in range(dim)]
         x_new, slots = [u[0] for u in used], [u[1] for u in used]
@@ -606,7 +614,7 @@ def _run_coords(s, spec, sched, x0, lr0, steps, tol, world):
             m = len(rows)
             rows, f, x, g = rows[live], f[live], [xi[live] for xi in x], [gi[live] for gi in g]
             slots = [_take(si, live, m) for si in slots]
-            sstate, live, frozen = _take(sstate, live, m), live[live], 0
+            sstate, live, frozen, masked = _take(sstate, live, m), live[live], 0, None
     X[rows] = np.stack(x, axis=-1)
     F[rows] = f + 0.0
     if k:
