@@ -8,6 +8,9 @@ values; first-order rules ignore it):
     init(x0) -> state                                   state: a NamedTuple with `count`
     update(grad, state, x, lr, surface) -> (x_new, state)
 
+A state that has a `rate` field says which step size the update took (a line search's accepted
+step, not the learning rate it started from); run() records that as the step's learning rate.
+
 `x` and `grad` have shape batch + (dim,); `lr` is a number or an array that broadcasts
 against `x` (shape batch + (1,)). Every rule is elementwise over the batch, so thousands of
 starts step in one call.

@@ -22,6 +22,7 @@ from .base import Optimizer, check_clip, check_range, regularize
 
 class LineSearchState(NamedTuple):
     count: int
+    rate: np.ndarray | None = None  # the step size each run took at the last step (run() records it)
 
 
 def linesearch(c1=1e-4, shrink=0.5, max_backtracks=30, weight_decay=0.0, clip_norm=None):
@@ -54,6 +55,6 @@ def linesearch(c1=1e-4, shrink=0.5, max_backtracks=30, weight_decay=0.0, clip_no
             if j == tries or not searching.any():
                 break
             s = np.where(searching, s * shrink, s)
-        return x - s[..., None] * g, LineSearchState(state.count + 1)
+        return x - s[..., None] * g, LineSearchState(state.count + 1, s)
 
     return Optimizer(init, update)

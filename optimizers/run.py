@@ -40,7 +40,8 @@ class Trajectory:
     losses (k+1,) + batch          the full-data loss at each iterate
     grads (k,) + batch + (dim,)    the gradient each step used (noise, mini-batch and clipping
                                    included; 0 for steps a stopped run did not take)
-    lrs (k,) + batch               the learning rate each step used (0 once a run has stopped)
+    lrs (k,) + batch               the learning rate each step used (0 once a run has stopped; a
+                                   line search's accepted step size)
     epochs (k,)                    the epoch (1-based pass over the data) each step belongs to
     batch_rows (k,) + batch + (b,)  the data rows of each step's mini-batch (-1 pads a short
                                    batch and a step not taken), or None for full-batch steps
@@ -325,6 +326,7 @@ class _Working:
         if clip is not None:
             g = clip_grad_norm(g, clip)
         x_new, self.ostate = opt.update(g, self.ostate, self.x, lr_k[:, None] if np.ndim(lr_k) else lr_k, s)
+        lr_k = _rate_taken(self.ostate, lr_k)
         f_new, g_new = s.value_and_grad(x_new)
         # Stopped runs stay where they are, put back before the check: a run that left the world
         # is not found again at every step until it is compacted away.
@@ -703,6 +705,13 @@ def _small_coords(g, sq, tol, live):
     near = np.flatnonzero(sq <= (1.01 * tol) ** 2)  # then the exact test on these alone
     near = near[live[near]]
     return near[np.sqrt(sq[near]) <= tol]
+
+
+def _rate_taken(ostate, lr):
+    """The step size a step took: the optimizer's own where its state says (optimizers.base), else
+    the schedule's learning rate."""
+    rate = ostate.rate if "rate" in getattr(type(ostate), "_fields", ()) else None
+    return lr if rate is None else rate
 
 
 def _update(sched: Schedule, k, f, state, x):

@@ -170,3 +170,31 @@ def test_a_csv_of_millions_of_rows_stops_at_the_limit_without_reading_the_rest()
 def test_old_excel_line_ends_read_like_any_other():
     data = parse_csv(b"x,y\r1,2\r2,4\r3,7\r", "regression")
     assert data.n == 3 and list(data.x) == [1.0, 2.0, 3.0]
+
+
+def test_a_fitted_line_is_cut_at_the_box_with_its_slope_kept():
+    """The data panel draws the model line inside the data's box: the drawn ends lie on the line
+    (its slope kept, where clipping y alone tilted it) and span exactly the part of the line that a
+    fine sampling finds inside the box."""
+    from viz.data_panel import box_segment
+
+    rng = np.random.default_rng(5)
+    lo, hi = np.array([-4.0, -6.0]), np.array([3.5, 7.0])
+    xs = np.array([lo[0], hi[0]])
+    Y = rng.normal(0, 12, size=(400, 2))
+    X, Yc = box_segment(xs, Y, lo, hi)
+    slope = (Y[:, 1] - Y[:, 0]) / (xs[1] - xs[0])
+    on_line = Y[:, :1] + slope[:, None] * (X - xs[0])
+    grid = np.linspace(lo[0], hi[0], 20001)
+    for i in range(len(Y)):
+        y = Y[i, 0] + slope[i] * (grid - xs[0])
+        inside = grid[(y >= lo[1]) & (y <= hi[1])]
+        if len(inside):
+            np.testing.assert_allclose(Yc[i], on_line[i], atol=1e-9)
+            assert X[i, 0] == pytest.approx(inside.min(), abs=1e-3) and X[i, 1] == pytest.approx(
+                inside.max(), abs=1e-3
+            )
+        else:
+            assert X[i, 0] == X[i, 1]  # a line that misses the box is one point
+    assert (np.abs(X - (lo[0] + hi[0]) / 2) <= (hi[0] - lo[0]) / 2 + 1e-12).all()
+    assert (np.abs(Yc - (lo[1] + hi[1]) / 2) <= (hi[1] - lo[1]) / 2 + 1e-12).all()

@@ -225,3 +225,14 @@ def test_never_raises_never_nan_and_flags_match_the_path(kw):
         np.testing.assert_allclose(
             np.atleast_2d(t.losses.reshape(t.steps + 1, -1))[:, i], s.value(paths[:, i]), rtol=1e-12
         )
+
+
+def test_a_line_search_records_the_step_size_it_took():
+    """Keep a step only if the loss drops: lr 1.5 on (w - 1)^2 + 2 from 5 would land at -7 and
+    raise the loss, so the first step halves to 0.75 and lands at -1; the record says 0.75, and
+    every step is w_k+1 = w_k - lr_k * g_k with the recorded rate (the step table's identity)."""
+    t = run("quadratic", "linesearch", x0=[5.0], lr=1.5, steps=60, tol=1e-6)
+    assert t.lrs[0] == 0.75 and t.path[1, 0] == -1.0
+    k = t.steps
+    np.testing.assert_array_equal(t.path[1 : k + 1], t.path[:k] - t.lrs[:k, None] * t.grads[:k])
+    assert (t.lrs[:k] * 2 < 2).all()  # every kept rate is below gradient descent's limit 2 / lambda

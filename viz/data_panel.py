@@ -138,6 +138,22 @@ def region_frames(surface, runs, steps) -> list[list[dict]]:
     return frames
 
 
+def box_segment(xs, Y, lo, hi) -> tuple[np.ndarray, np.ndarray]:
+    """The part inside the box [lo, hi] of each line from (xs[0], Y[:, 0]) to (xs[1], Y[:, 1]):
+    its end points (X, Y), each (frames, 2); a line that misses the box shrinks to a point on its
+    edge. The slope is kept (Liang-Barsky on y; the line spans the box's x range)."""
+    y0, dy = Y[:, 0], Y[:, 1] - Y[:, 0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ta, tb = (lo[1] - y0) / dy, (hi[1] - y0) / dy
+    flat = dy == 0
+    t0 = np.where(flat, 0.0, np.clip(np.minimum(ta, tb), 0.0, 1.0))
+    t1 = np.where(flat, 1.0, np.minimum(1.0, np.maximum(ta, tb)))
+    t1 = np.maximum(t1, t0)  # outside the box: one point
+    t = np.stack([t0, t1], axis=1)
+    X = xs[0] + t * (xs[1] - xs[0])
+    return X, np.clip(y0[:, None] + t * dy[:, None], lo[1], hi[1])
+
+
 def data_frames(surface, runs, looks, steps) -> list[dict]:
     """Per frame: shapes (model lines, ringed batch rows) for the data panel."""
     if multiclass(surface):
@@ -153,32 +169,35 @@ def data_frames(surface, runs, looks, steps) -> list[dict]:
     for run, look in zip(runs, looks, strict=True):
         j = index(run, steps)
         P = run.path[j]
-        Y = np.clip(surface.predict(P, xs), lo[1], hi[1])  # (frames, points)
+        Y = surface.predict(P, xs)  # (frames, points)
+        if len(xs) == 2:  # a line: cut where it leaves the box (clipping y alone would tilt it)
+            X, Y = box_segment(xs, Y, lo, hi)
+        else:
+            X, Y = np.broadcast_to(xs, Y.shape), np.clip(Y, lo[1], hi[1])
         boundary = None
         if surface.kind == "classification":
             with np.errstate(divide="ignore", invalid="ignore"):
                 boundary = np.where(np.abs(P[:, 0]) > 1e-12, -P[:, 1] / P[:, 0], np.nan)
-        per_run.append((look["color"], np.round(Y, digits).tolist(), boundary))
-    xs_r = np.round(xs, digits).tolist()
+        per_run.append((look["color"], np.round(X, digits).tolist(), np.round(Y, digits).tolist(), boundary))
     frames = []
     for f, k in enumerate(steps):
         shapes = []
-        for color, Y, boundary in per_run:
-            if len(xs_r) == 2:
+        for color, X, Y, boundary in per_run:
+            if len(xs) == 2:
                 shapes.append(
                     dict(
                         type="line",
                         xref="x2",
                         yref="y2",
-                        x0=xs_r[0],
+                        x0=X[f][0],
                         y0=Y[f][0],
-                        x1=xs_r[1],
+                        x1=X[f][1],
                         y1=Y[f][1],
                         line=dict(color=color, width=3.5),
                     )
                 )
             else:
-                path = "M" + "L".join(f"{a},{b}" for a, b in zip(xs_r, Y[f], strict=True))
+                path = "M" + "L".join(f"{a},{b}" for a, b in zip(X[f], Y[f], strict=True))
                 shapes.append(
                     dict(type="path", xref="x2", yref="y2", path=path, line=dict(color=color, width=3.5))
                 )
