@@ -23,7 +23,8 @@ def step_rows(surface, run, T, rows: int = 20) -> list[dict]:
     P = run.path[:n]
     grad = surface.grad(P)
     lam = sharpness_path(surface, P, 1)  # a network's by power iteration: no dim x dim Hessian
-    names = ["w"] if surface.dim == 1 else ["x", "y"] if surface.dim == 2 else []
+    plane = ["w", "b"] if surface.data is not None else ["x", "y"]  # a line's slope and intercept
+    names = ["w"] if surface.dim == 1 else plane if surface.dim == 2 else []
     top = run_limit(run)
     out = []
     for k in range(n):

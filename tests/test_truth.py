@@ -76,6 +76,15 @@ def test_the_second_order_prediction_is_exact_on_quadratics(surface, optimizer):
         assert abs(first - actual) > 0  # the first-order view misses the curvature
 
 
+def test_a_data_loss_step_table_names_its_parameters_as_the_map_does():
+    """A line's loss: the map's axes are w and b, so are the table's columns (not x and y, the
+    data's own axes in the panel beside it)."""
+    s = SURFACES["linreg"]
+    (r,) = simulate(Setup(DataSpec("linreg"), ("gd",), 0.1, tuple(s.start), steps=3))
+    row = step_rows(s, r, T)[1]
+    assert (row["w_k"], row["b_k"]) == tuple(r.path[1]) and "x_k" not in row
+
+
 def test_the_first_order_prediction_of_a_gradient_step_is_minus_lr_grad_squared():
     s = SURFACES["quadratic"]
     (r,) = simulate(Setup(DataSpec("quadratic"), ("gd",), 0.1, (5.0,), steps=3))

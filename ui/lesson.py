@@ -47,6 +47,9 @@ def question(lesson, ctx: Context, state: dict, T, compact: bool) -> None:
         c1.number_input(
             label, value=None, key="lesson_guess", format="%g", placeholder=T("lesson.number_help")
         )
+    if compact and not shown:  # what the picture shows, one click away (it says nothing of the outcome)
+        with c1.expander(T("lesson.look_open")):
+            st.markdown(plain(q.look))
     if shown:
         c2.button(T("lesson.hide"), key="lesson_hide", width="stretch", on_click=session.hide_answer)
     elif live:  # the class's Reveal: here and on every student's page
