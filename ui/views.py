@@ -64,13 +64,12 @@ def main_view(s, setup, state: dict, runs, T, predicting: bool = False) -> None:
 
 
 def animated(s, setup, state, runs, T, grow: bool, predicting: bool = False) -> None:
-    present = state["present"]
     view = state["view"]
     spec = compute.main_json(
-        setup, view, T.lang, state["taylor"] and s.dim == 1, grow, present, session.on_phone(), predicting,
+        setup, view, T.lang, state["taylor"] and s.dim == 1, grow, big_screen(state), session.on_phone(), predicting,
         state["search_points"] if s.dim == 1 else 0,
     )  # fmt: skip
-    staged(PreparedFigure(scened(spec, setup)), "chart", present, clickable=view == "contour")
+    staged(PreparedFigure(scened(spec, setup)), "chart", big_screen(state), clickable=view == "contour")
     if view == "contour":
         mini = any(r.batch_size for r in runs)
         st.caption(
@@ -91,8 +90,8 @@ def lesson_view(state: dict) -> str | None:
 def scrub(setup, state: dict, T) -> None:
     """Every optimizer at SCRUB_RATES rates; the slider under the chart switches in the browser."""
     decades = state["scrub_decades"]
-    spec = compute.scrub_json(setup, T.lang, decades, state["present"])
-    staged(PreparedFigure(spec), "scrub_chart", state["present"])
+    spec = compute.scrub_json(setup, T.lang, decades, big_screen(state))
+    staged(PreparedFigure(spec), "scrub_chart", big_screen(state))
     lrs = explore.scrub_lrs(setup, decades)
     st.caption(
         T(
@@ -110,8 +109,8 @@ def scrub(setup, state: dict, T) -> None:
 def basins(setup, state: dict, T) -> None:
     """The first optimizer's basin map over the view (or a zoomed window around the start)."""
     zoom = state["basin_zoom"]
-    spec = compute.basins_json(setup, T.lang, zoom, state["present"])
-    staged(PreparedFigure(spec), "basin_chart", state["present"])
+    spec = compute.basins_json(setup, T.lang, zoom, big_screen(state))
+    staged(PreparedFigure(spec), "basin_chart", big_screen(state))
     st.caption(
         T("view.basins_caption", optimizer=T(f"opt.{setup.optimizers[0]}.name"), steps=explore.BASIN_STEPS)
         + settings_note(setup, T)
@@ -131,9 +130,9 @@ def landscape(setup, state: dict, T, grow: bool, predicting: bool = False) -> No
     loss plot: while a prediction is open it waits for Reveal, as the history does)."""
     present = state["present"]
     view = compute.landscape_of(
-        setup, T.lang, state["directions"], grow, present, session.on_phone(), predicting
+        setup, T.lang, state["directions"], grow, big_screen(state), session.on_phone(), predicting
     )
-    staged(PreparedFigure(scened(view.map, setup)), "chart", present, clickable=False)
+    staged(PreparedFigure(scened(view.map, setup)), "chart", big_screen(state), clickable=False)
     if view.explained is not None:
         plane = T(
             "landscape.pca_caption", first=f"{view.explained[0]:.1%}", second=f"{view.explained[1]:.1%}"
@@ -153,9 +152,9 @@ def landscape(setup, state: dict, T, grow: bool, predicting: bool = False) -> No
 def line(setup, state: dict, T) -> None:
     """The loss on the straight line from the first run's start to its end (Goodfellow et al. 2015)."""
     staged(
-        PreparedFigure(compute.line_json(setup, T.lang, state["present"])),
+        PreparedFigure(compute.line_json(setup, T.lang, big_screen(state))),
         "line_chart",
-        state["present"],
+        big_screen(state),
         False,
     )
     st.caption(T("landscape.line_caption"))
@@ -166,6 +165,13 @@ def scened(spec: dict, setup) -> dict:
     when the same scene is drawn again: Reveal). A shallow copy: cached figures are never changed."""
     meta = dict(spec["layout"].get("meta") or {}, scene=hashlib.sha1(repr(setup).encode()).hexdigest()[:12])
     return dict(spec, layout=dict(spec["layout"], meta=meta))
+
+
+def big_screen(state: dict) -> bool:
+    """Presenting on a projector: the chart fills the screen below the lesson's bar, in the back
+    row's sizes. A phone with a presentation link keeps its own sizes (the bar alone would fill
+    its screen, leaving the chart a strip)."""
+    return state["present"] and not session.on_phone()
 
 
 def staged(fig, key: str, present: bool, clickable: bool = True) -> None:

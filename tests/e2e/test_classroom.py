@@ -243,6 +243,19 @@ def test_a_phone_gets_the_data_under_the_map_and_the_history_one_panel_a_row(ope
     assert chart(desktop, "g._fullLayout.xaxis.domain")[1] < chart(desktop, "g._fullLayout.xaxis2.domain")[0]
 
 
+def test_a_phone_with_a_presentation_link_keeps_a_phones_chart(open_app):
+    """A presentation link opened on a phone: the lesson's bar fills the phone's first screen, so the
+    chart is not squeezed into the rest of it (a strip 56 px tall) but drawn as on any phone, every
+    animation button within the screen's width."""
+    pg = open_app("lesson=taylor&present=1&lang=ko", 390, 844, mobile=True, locale="ko-KR")
+    assert box(pg, ".js-plotly-plot .nsewdrag")["height"] > 150  # a strip of 56 px before
+    right = pg.evaluate(
+        """() => Math.max(...[...document.querySelectorAll('.js-plotly-plot .updatemenu-button')]
+                   .map(b => b.getBoundingClientRect().right))"""
+    )
+    assert 0 < right <= 390
+
+
 def touch_drag(pg, x0, y0, x1, y1, moves=12):
     cdp = pg.context.new_cdp_session(pg)
     cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x0, "y": y0}]})
