@@ -128,6 +128,7 @@ def test_a_prediction_cannot_be_read_off_the_page_before_play_or_reveal(open_app
     assert not any("diverged" in t for t in labels(pg))  # a preview has no fate, even at the end
     assert visible_points(pg)[1] == 101
     pg.get_by_role("button", name="Reveal").click()
+    pg.locator("[data-testid='stAlert']", has_text="diverged at step 6").wait_for(timeout=30_000)  # the rerun
     settle(pg)
     assert pg.locator("[data-testid='stAlert']", has_text="diverged at step 6").count() == 1
     pg.locator("[data-testid='stDataFrame']").first.wait_for(timeout=30_000)  # Streamlit loads tables lazily
