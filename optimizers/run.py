@@ -589,7 +589,10 @@ def _run_coords(s, spec, sched, x0, lr0, steps, tol, world):
             lr_step = masked = lr_k * live
             source = lr_k
         k += 1
-        used = [spec.rule(*_regularized(spec, g[i], x[i]), slots[i], lr_step, k, np) for i in range(dim)]
+        used = [
+            spec.rule(regularize(g[i], x[i], None, spec.weight_decay), x[i], slots[i], lr_step, k, np)
+            for i in range(dim)
+        ]
         x_new, slots = [u[0] for u in used], [u[1] for u in used]
         f_new, g_new = _fg_arrays(fg, x_new, (len(rows),))
         sq = _squares(g_new) if tol else None
@@ -653,10 +656,6 @@ def _own(v, inputs, shape):
     if fresh and not any(np.may_share_memory(v, xi) for xi in inputs):
         return v
     return np.array(np.broadcast_to(v, shape), dtype=float)
-
-
-def _regularized(spec, g, x):
-    return (g + spec.weight_decay * x if spec.weight_decay else g), x
 
 
 def _squares(g):
