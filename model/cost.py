@@ -298,7 +298,7 @@ def rerun_cost(setup, surface, view: str, zoom: int = 1) -> Cost:
         * max(len(setup.batch_sizes), 1)
     )
     sharp = Cost()
-    if surface.dim > 2:  # a network's sharpness along each run (power iteration every 10 steps)
+    if surface.dim > 2:  # a network's sharpness along each run (Lanczos every 10 steps)
         seconds = n_runs * setup.steps / 10 * 12 * gradient_cost(surface) * 4
         sharp = Cost(seconds, 0, (("sharpness", seconds, 0),))
     return runs + view_cost(setup, surface, view, zoom) + figure_cost(n_runs) + sharp

@@ -22,7 +22,7 @@ def step_rows(surface, run, T, rows: int = 20) -> list[dict]:
     n = min(run.steps_taken + 1, rows)
     P = run.path[:n]
     grad = surface.grad(P)
-    lam = sharpness_path(surface, P, 1)  # a network's by power iteration: no dim x dim Hessian
+    lam = sharpness_path(surface, P, 1)  # a network's by Lanczos: no dim x dim Hessian
     plane = ["w", "b"] if surface.data is not None else ["x", "y"]  # a line's slope and intercept
     names = ["w"] if surface.dim == 1 else plane if surface.dim == 2 else []
     top = run_limit(run)

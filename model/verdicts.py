@@ -29,7 +29,7 @@ def regime_of(run):
     return lambda a: regimes(np.asarray(a) + lr * wd, run.optimizer, **hyper)
 
 
-SHARPNESS_EVERY = 10  # a network's sharpness is measured every 10 steps (power iteration)
+SHARPNESS_EVERY = 10  # a network's sharpness is measured every 10 steps (Lanczos)
 _PATHS: dict = {}  # what is measured along a (cached, shared) run, by the run's id
 
 
@@ -63,7 +63,7 @@ def ratio_path(s, run) -> tuple[np.ndarray, np.ndarray]:
 
 
 def start_sharpness(s, run) -> float:
-    """lambda_max at the run's start (a network's by power iteration), remembered per run."""
+    """lambda_max at the run's start (a network's by Lanczos), remembered per run."""
     return _remembered(run, "start", lambda: float(sharpness_path(s, run.path[:1], 1)[0]))
 
 

@@ -77,7 +77,7 @@ def test_hessian_matches_second_differences_of_the_loss_on_a_small_net():
     assert np.isfinite(f0)
 
 
-def test_sharpness_path_by_power_iteration_equals_eigvalsh(net):
+def test_sharpness_path_by_lanczos_equals_eigvalsh(net):
     rng = np.random.default_rng(6)
     path = net.start + 0.3 * rng.normal(size=(3, net.dim))
     fast = sharpness_path(net, path, every=1)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from optimizers import run
-from optimizers.stability import companion, effective_steps, limit, regime, regimes
+from optimizers.stability import RITZ_TOL, companion, effective_steps, limit, regime, regimes, top_eigen
 from surfaces import SURFACES
 
 CASES = [
@@ -107,3 +107,23 @@ def test_regimes_of_a_grid_agree_with_each_matrix_on_its_own(name, hyper):
             assert got == ("oscillates" if "clip_norm" in hyper else "diverges"), a
         else:
             assert got in ("glides", "overshoots", "one_step"), a
+
+
+@pytest.mark.parametrize(
+    "spectrum",
+    [
+        [5.0, 4.9999, 4.999, 1.0, 0.0],  # a tiny gap: the power method's slowest case
+        [3.0, 2.0, -50.0, -49.0, 0.5],  # the most negative eigenvalue dominates in magnitude
+        [-1.0, -2.0, -3.0, -4.0, -5.0],  # no positive curvature at all
+    ],
+)
+def test_top_eigen_finds_the_largest_eigenvalue_of_a_known_spectrum(spectrum):
+    rng = np.random.default_rng(3)
+    basis, _ = np.linalg.qr(rng.normal(size=(60, 60)))
+    lam = np.concatenate([spectrum, rng.uniform(-0.5, 0.5, size=60 - len(spectrum))])
+    H = basis @ np.diag(lam) @ basis.T
+    top, v = top_eigen(lambda u: H @ u, 60)
+    exact = np.linalg.eigvalsh(H)[-1]
+    assert abs(top - exact) <= RITZ_TOL * abs(exact)  # the stated bound: the Ritz pair's residual
+    assert np.linalg.norm(H @ v - top * v) <= 2 * RITZ_TOL * abs(top)
+    assert np.linalg.norm(v) == pytest.approx(1.0)
