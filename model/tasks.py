@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from optimizers.stability import limit
+from optimizers.stability import limit, sharpness_path
 from optimizers.sweep import compare, curvature_if_quadratic, lr_grid, lr_sweep
 from viz.sweep import compare_figure, sweep_figure
 
@@ -28,13 +28,22 @@ def surface(setup: Setup, uploads: dict | None = None):
 
 
 def runs(setup: Setup, uploads: dict | None = None):
-    """The setup's runs; on a network each carries its sharpness path, measured here (in the
-    worker that made it, beside the other optimizers' workers) rather than by the page."""
-    s = surface(setup, uploads)
-    made = simulate(setup, s)
+    """The setup's runs; on a network each carries its sharpness path, measured here."""
+    s, made = surface(setup, uploads), trajectories(setup, uploads)
     if s.dim <= 2:
         return made
     return [dataclasses.replace(r, ratios=verdicts.ratio_path(s, r)) for r in made]
+
+
+def trajectories(setup: Setup, uploads: dict | None = None):
+    """The setup's runs alone: a network's sharpness is left to the caller, which measures it in
+    pieces (`sharpness`) on the workers left free."""
+    return simulate(setup, surface(setup, uploads))
+
+
+def sharpness(setup: Setup, points, uploads: dict | None = None):
+    """lambda_max at each of `points` (a piece of a run's sharpness_points), one Lanczos chain."""
+    return sharpness_path(surface(setup, uploads), points, 1)
 
 
 def sweep(setup: Setup, lang: str, uploads: dict | None = None) -> dict:

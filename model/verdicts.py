@@ -45,21 +45,31 @@ def _remembered(run, what: str, compute):
 
 def ratio_path(s, run) -> tuple[np.ndarray, np.ndarray]:
     """(steps k, lr_k * lambda_max(x_k)) along the run: every step on a surface with a Hessian to
-    hand, every SHARPNESS_EVERY steps on a network (optimizers.stability.sharpness_path, power
-    iteration on Hessian-vector products, never a dim x dim Hessian per step). Remembered per run:
-    the notes and the history both read it."""
+    hand, every SHARPNESS_EVERY steps on a network (optimizers.stability.sharpness_path, Lanczos
+    on Hessian-vector products, never a dim x dim Hessian per step). Remembered per run: the notes
+    and the history both read it."""
 
-    if run.ratios is not None:  # measured in the worker that made the run (model.tasks.runs)
+    if run.ratios is not None:  # measured in the workers that made the run (ui.compute)
         return run.ratios
 
     def compute():
-        k = run.steps_taken
-        every = 1 if s.dim <= 2 else SHARPNESS_EVERY
-        steps = np.arange(0, k, every)
-        lam = sharpness_path(s, run.path[:k], every) if k else np.empty(0)
-        return steps, run.lrs[steps] * lam
+        steps, points = sharpness_points(s, run)
+        lam = sharpness_path(s, points, 1) if len(points) else np.empty(0)
+        return ratios_of(run, steps, lam)
 
     return _remembered(run, "path", compute)
+
+
+def sharpness_points(s, run) -> tuple[np.ndarray, np.ndarray]:
+    """The steps where ratio_path measures the sharpness, and the iterates there."""
+    k = run.steps_taken
+    steps = np.arange(0, k, 1 if s.dim <= 2 else SHARPNESS_EVERY)
+    return steps, run.path[steps]
+
+
+def ratios_of(run, steps, lam) -> tuple[np.ndarray, np.ndarray]:
+    """ratio_path from the sharpness lam measured at `steps` (sharpness_points)."""
+    return steps, run.lrs[steps] * lam
 
 
 def start_sharpness(s, run) -> float:

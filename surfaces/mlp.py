@@ -26,6 +26,8 @@ from .base import Surface
 from .data import Dataset
 
 FD_STEP = 1e-5
+NET_BLOCK = 128  # networks per batched pass: a whole 81 x 81 grid at once spends ~5x longer faulting in
+# hundreds of MB of fresh memory than computing (measured: 300 ms cold against 36 ms in blocks of 128)
 
 
 def sine_data(n: int = 32, noise: float = 0.1, seed: int = 0) -> Dataset:
@@ -140,6 +142,15 @@ class MLPSurface(Surface):
         flat = P.reshape(-1, self.dim)
         m = len(flat)
         idx_flat = None if idx is None else np.asarray(idx).reshape((m, -1) if np.ndim(idx) > 1 else (-1,))
+        if m > NET_BLOCK:  # block by block: each network's numbers are the same, the memory stays warm
+            f, g = np.empty(m), np.empty_like(flat) if want_grad else None
+            for i in range(0, m, NET_BLOCK):
+                part = idx_flat if idx_flat is None or idx_flat.ndim == 1 else idx_flat[i : i + NET_BLOCK]
+                fb, gb = self._value_and_grad(flat[i : i + NET_BLOCK], part, want_grad)
+                f[i : i + NET_BLOCK] = fb
+                if want_grad:
+                    g[i : i + NET_BLOCK] = gb
+            return f.reshape(lead), None if g is None else g.reshape(lead + (self.dim,))
         x, y = self._rows(idx_flat, m)
         hs = self.forward(flat, x)
         r = hs[-1][..., 0] - y  # (m, k)

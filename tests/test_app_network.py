@@ -166,3 +166,28 @@ def test_the_true_loss_along_the_run_waits_for_reveal_in_a_lesson():
     no_exception(at)
     charts = [c.proto.id.split("-")[-1] for c in at.get("plotly_chart")]
     assert "faithfulness" in charts and "history" in charts
+
+
+def test_the_runs_made_in_workers_carry_the_sharpness_of_one_chain(monkeypatch):
+    """ui.compute measures a network run's sharpness in pieces on the worker processes, beside the
+    other optimizers' runs: the same runs as simulate's, and the ratio path of one Lanczos chain
+    along each (verdicts.ratio_path) to Lanczos' tolerance, however the chain was cut."""
+    from model import verdicts
+    from ui import compute, offload
+
+    setup = setup_from(dict(defaults("mlp"), steps=400, optimizers=("gd", "adam")))
+    assert offload.WORKERS >= 2, "CI's machine has two cores: the pieces must run in parallel there"
+    monkeypatch.setattr(compute, "heavy", lambda setup, what: True)  # 400 steps: heavy enough to test
+    calls = []
+    monkeypatch.setattr(offload, "call", lambda fn, *a, **k: calls.append(fn.__name__) or fn(*a))
+    made = compute._made(setup)
+    assert sorted(calls) == ["sharpness"] * 4 + ["trajectories"] * 2  # two pieces per run
+    s, reference = mlp_surface(), simulate(setup)
+    assert [r.optimizer for r in made] == ["gd", "adam"] and len(made) == len(reference)
+    for run, ref in zip(made, reference, strict=True):
+        np.testing.assert_array_equal(run.path, ref.path)
+        steps, ratios = run.ratios
+        ref_steps, ref_ratios = verdicts.ratio_path(s, ref)
+        np.testing.assert_array_equal(steps, ref_steps)
+        assert len(steps) == 40 and ref.ratios is None  # every 10 steps, measured here for the reference
+        np.testing.assert_allclose(ratios, ref_ratios, rtol=1e-7)

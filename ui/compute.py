@@ -8,6 +8,7 @@ import contextlib
 import dataclasses
 from concurrent.futures import ThreadPoolExecutor
 
+import numpy as np
 import streamlit as st
 
 from lessons import Lesson
@@ -74,19 +75,43 @@ def runs_of(setup: Setup):
     return RUNS.get(repr(setup), lambda: _made(setup))
 
 
+SHARPNESS_PIECES = 2  # a network run's sharpness chain, cut into this many chains (one cold start each)
+
+
 def _made(setup: Setup):
     """The runs, each optimizer's chain in its own worker at once when the work is heavy and the
-    machine has the cores (simulate runs the optimizers independently: the same runs, in order)."""
+    machine has the cores (simulate runs the optimizers independently: the same runs, in order).
+    A network's sharpness chain along each run (verdicts.ratio_path) is cut in SHARPNESS_PIECES
+    and measured on the workers as soon as its run is back, beside the runs still stepping."""
     what = runs_cost_of(setup)
-    if len(setup.optimizers) < 2 or offload.WORKERS < 2 or not heavy(setup, what):
+    network = surface_of(setup).dim > 2
+    if offload.WORKERS < 2 or not heavy(setup, what) or (len(setup.optimizers) < 2 and not network):
         return offloaded(tasks.runs, setup, what)
     parts = [dataclasses.replace(setup, optimizers=(name,)) for name in setup.optimizers]
     uploads, cancelled = uploads_of(setup), session.superseded_here()  # the threads have no context
-    with ThreadPoolExecutor(len(parts)) as pool:  # each part has the whole picture's time: it may queue
-        made = pool.map(
-            lambda p: offload.call(tasks.runs, p, uploads, seconds=what.seconds, cancelled=cancelled), parts
-        )
-        return [run for runs in made for run in runs]
+
+    def call(fn, *args):  # each task has the whole picture's time: it may queue
+        return offload.call(fn, *args, uploads, seconds=what.seconds, cancelled=cancelled)
+
+    with ThreadPoolExecutor(len(parts) * (1 + SHARPNESS_PIECES)) as pool:
+        if not network:
+            return [run for runs in pool.map(lambda p: call(tasks.runs, p), parts) for run in runs]
+
+        def measured(part):
+            runs = call(tasks.trajectories, part)
+            return [
+                _with_ratios(part, run, lambda pts: call(tasks.sharpness, part, pts), pool) for run in runs
+            ]
+
+        return [run for runs in pool.map(measured, parts) for run in runs]
+
+
+def _with_ratios(setup: Setup, run, sharpness, pool):
+    """The run with its ratio path, its sharpness measured piece by piece in `pool`."""
+    steps, points = verdicts.sharpness_points(surface_of(setup), run)
+    pieces = [p for p in np.array_split(points, SHARPNESS_PIECES) if len(p)] if len(points) else []
+    lam = np.concatenate(list(pool.map(sharpness, pieces))) if pieces else np.empty(0)
+    return dataclasses.replace(run, ratios=verdicts.ratios_of(run, steps, lam))
 
 
 def runs_cost_of(setup: Setup) -> Cost:
