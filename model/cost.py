@@ -49,6 +49,7 @@ BYTES = 8
 
 SECONDS, MEGABYTES = 2.0, 500.0  # the default budget of one rerun
 QUICK = 0.25  # seconds: work estimated above this runs in a worker process, off the turn
+WORKERS = max(1, min(2, os.cpu_count() or 1))  # worker processes (ui.offload): one per core, two at most
 
 
 def budget() -> tuple[float, float]:
@@ -196,7 +197,7 @@ def batch_gradient_cost(surface, batch_size) -> float:
 
 # ------------------------------------------------------------------------------ a run() call
 def call_cost(
-    surface, optimizer: str, n: int, steps: int, batch_size=None, record: bool = True, part="runs"
+    surface, optimizer: str, n: int, steps: int, batch_size=None, record: bool | str = True, part="runs"
 ) -> Cost:
     """One run() call: n runs of `optimizer` for `steps` steps."""
     G = batch_gradient_cost(surface, batch_size)
@@ -208,7 +209,7 @@ def call_cost(
         seconds = steps * F.get(optimizer, 10e-6) * max(1.0, G / G_FLOAT)
     else:
         seconds = steps * (A.get(optimizer, 60e-6) + n * per_point)
-    width = 2 * surface.dim + 3
+    width = 2 * surface.dim + 3 if record is True else surface.dim + 1  # "path": iterates and losses
     kept = n * (steps + 1) * width * BYTES if record else 6 * n * width * BYTES
     if optimizer == "newton":  # each point's Hessian, and for a network its 2 dim gradient probes
         kept += n * surface.dim**2 * BYTES * (3 if surface.dim > 50 else 1)
@@ -252,6 +253,17 @@ def view_cost(setup, surface, view: str, zoom: int = 1) -> Cost:
     if view == "compare":
         return sum(
             (call_cost(surface, o, 50, setup.steps, batch, part="compare") for o in setup.optimizers), Cost()
+        )
+    if view == "scrub" and surface.dim > 2:  # chunks of rates, WORKERS at a time (ui.compute)
+        from .explore import SCRUB_CHUNK, SCRUB_RATES
+
+        chunks = -(-SCRUB_RATES // SCRUB_CHUNK)
+        one = call_cost(surface, name, SCRUB_CHUNK, setup.steps, batch, record="path", part="scrub")
+        rounds = -(-chunks * k // WORKERS)
+        return Cost(
+            one.seconds * rounds,
+            one.bytes * min(WORKERS, chunks * k),
+            (("scrub", one.seconds * rounds, one.bytes),),
         )
     if view == "scrub":
         return sum(

@@ -35,28 +35,88 @@ def scrub_lrs(setup, decades: float) -> np.ndarray:
     return scrub_rates(setup.lr, decades, SCRUB_RATES)
 
 
-def scrub_spec(setup, s, T, decades: float = 1.0, big: bool = False) -> dict:
+SCRUB_POINTS = (
+    300  # a network's paths keep about this many iterates each (its plane is a map, not an animation)
+)
+SCRUB_CHUNK = 21  # a network's rates per run() call: half of them, one per worker; ~160 MB of iterates each
+
+
+def scrub_spec(setup, s, T, decades: float = 1.0, big: bool = False, families=None, plane=None) -> dict:
     """The scrubber's figure: each optimizer run from the start at SCRUB_RATES rates (one run()
     call each), the names saying how each run ended, the caption lr * lambda_max at the start
-    against each optimizer's limit."""
+    against each optimizer's limit. A network's runs are drawn as their shadows on `plane` (the
+    landscape's plane through the chosen rate's run), and `families` may hold them already
+    ({optimizer: scrub_family(...)}, made in pieces by the workers)."""
     lrs = scrub_lrs(setup, decades)
     lam = float(sharpness(s, np.asarray(setup.x0, dtype=float)))
+    families = families or {name: scrub_family(setup, s, name, lrs, plane) for name in setup.optimizers}
     lanes = []
     for name in setup.optimizers:
-        t = run(s, name, x0=setup.x0, lr=lrs, steps=setup.steps, **run_options(setup, name))
-        kind, step = outcomes(t)
-        last = np.where(kind == Fate.DIVERGED, np.maximum(step - 1, 0), step)
+        fam = families[name]
         tops = [limit(name, lr=float(lr), **setup.hyper_for(name)) for lr in lrs]
         notes = [
             _outcome(k, int(n), T) + " · " + _against(lr * lam, top, T)
-            for k, n, lr, top in zip(kind, step, lrs, tops)
+            for k, n, lr, top in zip(fam["kind"], fam["step"], lrs, tops)
         ]
-        lanes.append(lane(T(f"opt.{name}.short"), color_of(name), t.path, t.losses, last, notes))
+        lanes.append(
+            lane(T(f"opt.{name}.short"), color_of(name), fam["path"], fam["losses"], fam["last"], notes)
+        )
 
     def caption(i: int) -> str:
         return T("scrub.caption", lr=format_lr(lrs[i]), ratio=f"{lrs[i] * lam:.3g}")
 
-    return scrub_figure(s, lanes, lrs, SCRUB_RATES // 2, T, caption, big=big)
+    if plane is None:
+        return scrub_figure(s, lanes, lrs, SCRUB_RATES // 2, T, caption, big=big)
+    names = tuple(T(f"axis.{plane.kind_of_directions}_{i}") for i in (1, 2))
+    return scrub_figure(
+        plane, lanes, lrs, SCRUB_RATES // 2, T, caption, big=big, steps=False, axis_names=names
+    )
+
+
+def scrub_family(setup, s, name: str, lrs, plane=None) -> dict:
+    """`name` run from the start at each of lrs (one run() call): the paths (k+1, m, dim), losses
+    and each run's last iterate, with how it ended (fate and step). On a network, the paths are
+    their shadows on `plane` at every stride-th iterate (and the last), about SCRUB_POINTS each."""
+    t = run(s, name, x0=setup.x0, lr=lrs, steps=setup.steps, record="path", **run_options(setup, name))
+    kind, step = outcomes(t)
+    last = np.where(kind == Fate.DIVERGED, np.maximum(step - 1, 0), step)
+    if plane is None:
+        return dict(path=t.path, losses=t.losses, last=last, kind=kind, step=step)
+    stride = max(1, -(-setup.steps // SCRUB_POINTS))
+    keep = np.arange(0, setup.steps + 1, stride)
+    shown = np.searchsorted(keep, last)  # kept iterates before each run's last: its last one's position
+    i = np.arange(len(keep) + 1)[:, None]
+    rows = np.where(i < shown, np.append(keep, 0)[i], last)  # (S, m): the kept iterates, then the last
+    cols = np.arange(len(last))[None, :]
+    with np.errstate(all="ignore"):
+        ab = plane.coordinates(t.path[rows, cols] - plane.origin)
+    return dict(path=ab, losses=t.losses[rows, cols], last=shown, kind=kind, step=step)
+
+
+def scrub_chunks(lrs) -> list[np.ndarray]:
+    """A network's rates in run() calls of at most SCRUB_CHUNK (each a worker's task), dealt in
+    turn (every n-th rate), so each call holds its share of the fast, diverging runs."""
+    lrs = np.asarray(lrs, dtype=float)
+    n = -(-len(lrs) // SCRUB_CHUNK)
+    return [lrs[i::n] for i in range(n)]
+
+
+def joined(parts: list[dict]) -> dict:
+    """One family from the families of scrub_chunks' calls, its runs back in the rates' order."""
+    length, n = max(len(p["path"]) for p in parts), len(parts)
+    where = np.concatenate(
+        [np.arange(i, i + n * len(p["last"]), n)[: len(p["last"])] for i, p in enumerate(parts)]
+    )
+    order = np.argsort(where)  # run j of the rates is run order[j] of the concatenated calls
+
+    def padded(a):  # a call that stopped early: its runs repeat their last iterate
+        return np.concatenate([a, np.repeat(a[-1:], length - len(a), axis=0)]) if len(a) < length else a
+
+    return dict(
+        path=np.concatenate([padded(p["path"]) for p in parts], axis=1)[:, order],
+        losses=np.concatenate([padded(p["losses"]) for p in parts], axis=1)[:, order],
+        **{key: np.concatenate([p[key] for p in parts])[order] for key in ("last", "kind", "step")},
+    )
 
 
 def _against(ratio: float, top: float | None, T) -> str:

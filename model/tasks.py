@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
+
 from optimizers.stability import limit, sharpness_path
 from optimizers.sweep import compare, curvature_if_quadratic, lr_grid, lr_sweep
+from surfaces.landscape import slice_surface
 from viz.sweep import compare_figure, sweep_figure
 
 from . import explore, verdicts
@@ -75,6 +78,14 @@ def scrub(
     setup: Setup, lang: str, decades: float = 1.0, big: bool = False, uploads: dict | None = None
 ) -> dict:
     return explore.scrub_spec(setup, surface(setup, uploads), texts(lang), decades, big)
+
+
+def scrub_family(setup: Setup, name: str, lrs, origin, directions, uploads: dict | None = None) -> dict:
+    """One chunk of a network's scrubber (explore.scrub_family): its runs' shadows on the plane
+    through `origin` along `directions` (2, dim), small enough to send back."""
+    s = surface(setup, uploads)
+    plane = slice_surface(s, origin, np.asarray(directions))
+    return explore.scrub_family(setup, s, name, lrs, plane)
 
 
 def basins(setup: Setup, lang: str, zoom: int = 1, big: bool = False, uploads: dict | None = None) -> dict:

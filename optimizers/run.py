@@ -51,7 +51,8 @@ class Trajectory:
                                    defined at the point it reached (log of a negative number),
                                    not because it ran away; diverged_at says when
     With record=False, path and losses hold the first and last iterates only, and grads, lrs and
-    batch_rows the last step only (none if no step ran).
+    batch_rows the last step only (none if no step ran); with record="path", every iterate and
+    loss, and the last step only (a family of long runs drawn as paths: half the memory).
     """
 
     path: np.ndarray
@@ -154,6 +155,8 @@ def run(
     sched: Schedule = make_schedule(schedule)
     x, lr0 = _starts(s, x0, lr)
     steps = _number("steps", steps, 0, integer=True, hi=MAX_STEPS)
+    if record not in (True, False, "path"):
+        raise ValueError(f"record must be True, False or 'path', got {record!r}")
     tol = _number("tol", tol, 0)
     sigma = _number("noise", noise, 0)
     starts = x.reshape(-1, s.dim)
@@ -175,7 +178,9 @@ def run(
             t = _run_coords(s, spec, sched, x, lr0, steps, tol, world)
         else:
             t = _run_arrays(s, opt, sched, x, lr0, steps, tol, draws, clip, batches, record, world)
-    return t if record else _first_and_last(t)
+    if record is True:
+        return t
+    return _last_step(t) if record == "path" else _first_and_last(t)
 
 
 def _watching(sched: Schedule, s, monitor: str) -> Schedule:
@@ -380,16 +385,18 @@ class _Ends:
 
 
 class _Record:
-    """What a call returns: every iterate (record=True), or the first and last iterates and the
-    last step (record=False). Runs dropped from the working set repeat their last iterate."""
+    """What a call returns: every iterate (record=True), every iterate but only the last step
+    (record="path"), or the first and last iterates and the last step (record=False). Runs
+    dropped from the working set repeat their last iterate."""
 
     def __init__(self, x0, f0, steps, record, batch_size):
         n, dim = x0.shape
-        kept = steps if record else 1
-        self.record, self.n = record, n
+        self.paths, self.steps_kept = bool(record), record is True
+        kept = steps if self.steps_kept else 1
+        self.n = n
         self.path, self.losses = (
-            np.empty((steps + 1 if record else 1, n, dim)),
-            np.empty((steps + 1 if record else 1, n)),
+            np.empty((steps + 1 if self.paths else 1, n, dim)),
+            np.empty((steps + 1 if self.paths else 1, n)),
         )
         self.path[0], self.losses[0] = x0, f0
         self.grads, self.lrs = np.zeros((kept, n, dim)), np.zeros((kept, n))
@@ -409,20 +416,20 @@ class _Record:
             if idx is not None:
                 idx = idx.copy()
                 idx[stopped] = -1
-        if not self.record:  # only the last step is kept
+        if self.paths:
+            if len(rows) == self.n:
+                self.path[k], self.losses[k] = moved.x, moved.f
+            else:
+                self.path[k], self.losses[k] = self.path[k - 1], self.losses[k - 1]
+                self.path[k, rows], self.losses[k, rows] = moved.x, moved.f
+        if not self.steps_kept:  # only the last step is kept
             self.last = (rows, g, lr, idx)
             return
         j = k - 1
         if len(rows) == self.n:
-            self.path[k], self.losses[k], self.grads[j], self.lrs[j] = moved.x, moved.f, g, lr
+            self.grads[j], self.lrs[j] = g, lr
         else:
-            self.path[k], self.losses[k] = self.path[k - 1], self.losses[k - 1]
-            self.path[k, rows], self.losses[k, rows], self.grads[j, rows], self.lrs[j, rows] = (
-                moved.x,
-                moved.f,
-                g,
-                lr,
-            )
+            self.grads[j, rows], self.lrs[j, rows] = g, lr
         if idx is not None:
             self.rows[j, rows, : idx.shape[1]] = idx
 
@@ -431,7 +438,7 @@ class _Record:
 
     def arrays(self, k):
         """(path, losses, grads, lrs, batch rows) after k steps."""
-        if self.record:
+        if self.steps_kept:
             rows = None if self.rows is None else self.rows[:k]
             return self.path[: k + 1], self.losses[: k + 1], self.grads[:k], self.lrs[:k], rows
         if self.last is not None:
@@ -439,7 +446,10 @@ class _Record:
             self.grads[0, rows], self.lrs[0, rows] = g, lr
             if idx is not None:
                 self.rows[0, rows, : idx.shape[1]] = idx
-        path, losses = np.stack([self.path[0], self.X]), np.stack([self.losses[0], self.F])
+        if self.paths:
+            path, losses = self.path[: k + 1], self.losses[: k + 1]
+        else:
+            path, losses = np.stack([self.path[0], self.X]), np.stack([self.losses[0], self.F])
         return path, losses, self.grads[:k], self.lrs[:k], None if self.rows is None else self.rows[:k]
 
 
@@ -718,6 +728,15 @@ def _update(sched: Schedule, k, f, state, x):
     if getattr(sched.update, "watches_point", False):
         return sched.update(k, f, state, x)
     return sched.update(k, f, state)
+
+
+def _last_step(t: Trajectory) -> Trajectory:
+    """The record="path" view of a recorded trajectory: every iterate, the last step only."""
+    if len(t.grads) <= 1:
+        return t
+    last = slice(t.steps - 1, t.steps)
+    rows = None if t.batch_rows is None else t.batch_rows[last]
+    return dataclasses.replace(t, grads=t.grads[last], lrs=t.lrs[last], batch_rows=rows)
 
 
 def _first_and_last(t: Trajectory) -> Trajectory:

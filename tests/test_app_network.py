@@ -13,6 +13,7 @@ from model.state import decode, defaults, encode, setup_from
 from optimizers.stability import sharpness_path
 from surfaces.landscape import line_surface
 from surfaces.mlp import mlp_dim, mlp_surface
+from viz.runs import pin
 
 from .conftest import chart_spec, finite_numbers, fresh, no_exception, state_of
 
@@ -191,3 +192,40 @@ def test_the_runs_made_in_workers_carry_the_sharpness_of_one_chain(monkeypatch):
         np.testing.assert_array_equal(steps, ref_steps)
         assert len(steps) == 40 and ref.ratios is None  # every 10 steps, measured here for the reference
         np.testing.assert_allclose(ratios, ref_ratios, rtol=1e-7)
+
+
+def test_the_lr_scrubber_draws_every_rates_run_as_its_shadow_on_the_landscapes_plane():
+    """view=scrub on the network: 41 rates of each optimizer (stepped in chunks by the workers),
+    each slider step the shadows of those runs on the plane the landscape view draws, every
+    stride-th iterate and the last; checked against run() at single rates projected by least
+    squares with numpy.linalg, and the caption's lambda_max against eigvalsh of the Hessian."""
+    from model.explore import SCRUB_RATES, scrub_lrs
+    from optimizers import run as run_one
+
+    at = fresh({"surface": "mlp", "view": "scrub", "steps": "600", "optimizers": "gd,adam"}, timeout=300)
+    no_exception(at)
+    spec = chart_spec(at, "scrub_chart")
+    setup = setup_from(state_of(at))
+    s, lrs = mlp_surface(), scrub_lrs(setup, 1.0)
+    steps = spec["layout"]["sliders"][0]["steps"]
+    assert len(steps) == SCRUB_RATES and spec["layout"]["sliders"][0]["active"] == SCRUB_RATES // 2
+    first = simulate(setup)[0]  # the landscape's plane: PCA of the chosen rate's path, through its end
+    X = first.path[: first.steps_taken + 1] - first.path[first.steps_taken]
+    D = np.linalg.svd(X, full_matrices=False)[2][:2]
+    lam = np.linalg.eigvalsh(s.hessian(np.asarray(setup.x0)))[-1]
+    for i in (0, SCRUB_RATES // 2, SCRUB_RATES - 1):
+        xs, ys = steps[i]["args"][0]["x"], steps[i]["args"][0]["y"]
+        assert f"{lrs[i] * lam:.3g}" in steps[i]["args"][1]["annotations[0].text"]
+        for lane, name in enumerate(("gd", "adam")):
+            t = run_one(s, name, x0=setup.x0, lr=float(lrs[i]), steps=600, **setup.hyper_for(name))
+            n = int(t.diverged_at - 1 if t.diverged else t.converged_at if t.converged else t.steps) + 1
+            kept = np.unique(np.r_[np.arange(0, n - 1, 2), n - 1])  # stride 2: 600 steps, 300 points
+            ab = np.linalg.lstsq(D.T, (t.path[kept] - first.path[first.steps_taken]).T, rcond=None)[0].T
+            shown = np.column_stack([values(xs[lane]), values(ys[lane])])
+            lo, hi = np.array([spec["layout"][axis]["range"] for axis in ("xaxis", "yaxis")]).T
+            # PCA's directions are defined up to sign: each axis's sign from the points on the map
+            inside = np.all((ab >= lo) & (ab <= hi) & (-ab >= lo) & (-ab <= hi), axis=1)
+            assert inside[0]  # the start is on the map
+            signs = np.sign(np.sum(shown[inside] * ab[inside], axis=0))
+            expected, _ = pin(ab * signs, lo, hi)  # a point beyond the map sits at its edge
+            np.testing.assert_allclose(shown, expected, atol=1e-5 * np.abs(hi - lo).max())

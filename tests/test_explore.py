@@ -148,3 +148,31 @@ def test_basins_of_other_optimizers_and_of_a_typed_formula(optimizer, monkeypatc
     right = int(np.argmin(np.linalg.norm(s.minima - [1.0, 0.0], axis=1)))
     assert (label[:, bmap.xs > 0] == right).sum() > (label[:, bmap.xs > 0] == 1 - right).sum()
     assert (label[:, bmap.xs < 0] == 1 - right).sum() > (label[:, bmap.xs < 0] == right).sum()
+
+
+def test_a_network_scrubbers_chunks_deal_the_rates_and_join_back_in_order():
+    from model.explore import SCRUB_CHUNK, joined, scrub_chunks
+
+    lrs = np.geomspace(0.01, 1.0, 41)
+    chunks = scrub_chunks(lrs)
+    assert max(len(c) for c in chunks) <= SCRUB_CHUNK and np.array_equal(np.sort(np.concatenate(chunks)), lrs)
+    parts = []
+    for i, c in enumerate(chunks):  # the second call stops early: 3 iterates against 5
+        k = 5 if i == 0 else 3
+        path = c[None, :, None] * np.arange(1, k + 1)[:, None, None] * np.ones(2)
+        parts.append(
+            dict(
+                path=path,
+                losses=path[..., 0],
+                last=np.full(len(c), k - 1),
+                kind=np.array(["x" * (i + 1)] * len(c)),
+                step=c,
+            )
+        )
+    j = joined(parts)
+    np.testing.assert_array_equal(j["step"], lrs)
+    np.testing.assert_array_equal(j["path"][2, :, 0], 3 * lrs)
+    np.testing.assert_array_equal(
+        j["path"][4, 1::2, 0], 3 * lrs[1::2]
+    )  # the short call repeats its last iterate
+    assert list(j["kind"][:2]) == ["x", "xx"] and j["path"].shape == (5, 41, 2)

@@ -92,6 +92,31 @@ def test_record_false_keeps_first_and_last_with_the_same_flags():
     assert one.path.shape == (2, 2) and np.array_equal(one.path[1], full.path[-1, 0])
 
 
+@pytest.mark.parametrize(
+    ("surface", "options"),
+    [
+        ("himmelblau", dict(x0=None, lr=np.geomspace(0.003, 0.3, 40))),  # a batch, some diverging
+        ("himmelblau", dict(x0=[1.0, 1.0], lr=0.01)),  # one run of an analytic surface (floats)
+        ("linreg", dict(x0=[0.0, 0.0], lr=np.array([0.01, 0.1, 3.0]), batch_size=4, seed=2)),
+        ("mlp", dict(x0=None, lr=np.array([0.05, 0.5, 5.0]))),
+    ],
+)
+def test_record_path_keeps_every_iterate_and_the_last_step(surface, options):
+    s = get_surface(surface)
+    if options["x0"] is None and surface == "himmelblau":
+        options = dict(options, x0=starts_for(s, 40) * 3)
+    full = run(s, "adam", steps=300, **options)
+    lean = run(s, "adam", steps=300, record="path", **options)
+    assert np.array_equal(lean.path, full.path) and np.array_equal(lean.losses, full.losses)
+    assert np.array_equal(lean.grads, full.grads[-1:]) and np.array_equal(lean.lrs, full.lrs[-1:])
+    if full.batch_rows is not None:
+        assert np.array_equal(lean.batch_rows, full.batch_rows[-1:])
+    for flag in ("converged_at", "diverged_at", "left_domain"):
+        assert np.array_equal(getattr(lean, flag), getattr(full, flag))
+    with pytest.raises(ValueError, match="record must be"):
+        run(s, "adam", steps=3, record="every", **options)
+
+
 ELEMENTWISE = ["gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"]
 
 

@@ -13,7 +13,7 @@ import streamlit as st
 
 from lessons import Lesson
 from lessons.page import Context, revealed
-from model import cost, landscape, tables, tasks, verdicts
+from model import cost, explore, landscape, tables, tasks, verdicts
 from model.cost import QUICK, Cost
 from model.experiment import Setup
 from model.preview import preview
@@ -237,7 +237,32 @@ def compare_json(setup: Setup, lang: str) -> dict:
 
 @st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=SETUP_HASH)
 def scrub_json(setup: Setup, lang: str, decades: float = 1.0, big: bool = False) -> dict:
-    return offloaded(tasks.scrub, setup, _view_cost(setup, "scrub"), lang, decades, big)
+    s = surface_of(setup)
+    if s.dim <= 2:
+        return offloaded(tasks.scrub, setup, _view_cost(setup, "scrub"), lang, decades, big)
+    return _network_scrub(setup, s, lang, decades, big)
+
+
+def _network_scrub(setup: Setup, s, lang: str, decades: float, big: bool) -> dict:
+    """A network's scrubber: each optimizer's rates in chunks (explore.scrub_chunks), each chunk a
+    worker's task at once, drawn on the landscape's plane through the chosen rate's run."""
+    plane = landscape.plane_of(s, runs_of(setup))
+    lrs = explore.scrub_lrs(setup, decades)
+    what, uploads, cancelled = _view_cost(setup, "scrub"), uploads_of(setup), session.superseded_here()
+    jobs = [(name, chunk) for name in setup.optimizers for chunk in explore.scrub_chunks(lrs)]
+
+    def family(job):
+        name, chunk = job
+        args = (tasks.scrub_family, setup, name, chunk, plane.origin, plane.directions, uploads)
+        return offload.call(*args, seconds=what.seconds, cancelled=cancelled)
+
+    with ThreadPoolExecutor(len(jobs)) as pool:
+        made = list(pool.map(family, jobs))
+    families = {
+        name: explore.joined([m for (n, _), m in zip(jobs, made, strict=True) if n == name])
+        for name in setup.optimizers
+    }
+    return explore.scrub_spec(setup, s, texts(lang), decades, big, families, plane)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False, hash_funcs=SETUP_HASH)

@@ -13,16 +13,14 @@ one that runs out of its memory limit answers MemoryError. What it computes come
 from __future__ import annotations
 
 import multiprocessing as mp
-import os
 import threading
 import time
 from collections.abc import Callable
 
-from model.cost import QUICK, budget
+from model.cost import QUICK, WORKERS, budget
 from surfaces.errors import InputError
 
 POLL = 0.05  # seconds between looks at a worker's answer and at the student's next change
-WORKERS = max(1, min(2, os.cpu_count() or 1))
 SLACK = 3.0  # a worker may take this many times the estimate (and at least the budget) before it is stopped
 
 

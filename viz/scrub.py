@@ -26,9 +26,21 @@ def lane(name: str, color: str, path, losses, last, notes) -> dict:
     return dict(name=name, color=color, path=path, losses=losses, last=last, notes=notes)
 
 
-def scrub_figure(surface, lanes: list[dict], lrs, active: int, T, caption=None, big: bool = False) -> dict:
+def scrub_figure(
+    surface,
+    lanes: list[dict],
+    lrs,
+    active: int,
+    T,
+    caption=None,
+    big: bool = False,
+    steps: bool = True,
+    axis_names=None,
+) -> dict:
     """Plotly JSON: the loss (curve or contour) with one path per lane at lrs[active], and a slider
-    over every rate in lrs. caption(i) -> the text shown above the chart at rate i."""
+    over every rate in lrs. caption(i) -> the text shown above the chart at rate i. steps=False:
+    the paths keep every few iterates only (a network's), so a point's hover names no step.
+    axis_names: a plane's directions, for the x and y of a 2-D map."""
     lrs = np.asarray(lrs, dtype=float)
     one_d = surface.dim == 1
     lo, hi = curve_window(surface) if one_d else view_box(surface)
@@ -49,7 +61,9 @@ def scrub_figure(surface, lanes: list[dict], lrs, active: int, T, caption=None, 
                 marker=dict(size=7, color=ln["color"]),
                 customdata=index,
                 meta=dict(rate_path=True),
-                hovertemplate=T("hover.step") + " %{pointNumber}<br>" + T("scrub.click") + "<extra></extra>",
+                hovertemplate=(T("hover.step") + " %{pointNumber}<br>" if steps else "")
+                + T("scrub.click")
+                + "<extra></extra>",
             )
         )
     traces = list(range(first, first + len(lanes)))
@@ -75,7 +89,7 @@ def scrub_figure(surface, lanes: list[dict], lrs, active: int, T, caption=None, 
             )
         )
     size = sizes(big)
-    axes = (T("axis.w"), T("axis.loss_w")) if one_d else ("x", "y")
+    axes = (T("axis.w"), T("axis.loss_w")) if one_d else axis_names or ("x", "y")
     aspect = (hi[1] - lo[1]) / (hi[0] - lo[0])
     square = (
         dict(scaleanchor="x", scaleratio=1, constrain="domain") if not one_d and 0.5 <= aspect <= 2 else {}
