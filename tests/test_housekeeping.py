@@ -42,6 +42,8 @@ def test_many_first_reruns_at_once_start_the_background_work_once(monkeypatch):
     monkeypatch.setattr(startup, "keep_freed_memory", lambda: started.append("memory"))
     monkeypatch.setattr(startup.housekeeping, "sweep", lambda: started.append("sweep"))
     monkeypatch.setattr(startup.sympy_pool, "warm", lambda: started.append("warm"))
+    monkeypatch.setattr(startup.offload.POOL, "warm", lambda: started.append("pool"))
+    monkeypatch.setattr(startup, "WARM_AFTER", 1.0)
     gate = threading.Barrier(16)
     results = []
 
@@ -55,12 +57,13 @@ def test_many_first_reruns_at_once_start_the_background_work_once(monkeypatch):
     for t in threads:
         t.join()
     assert sorted(results) == [False] * 15 + [True]
+    assert "warm" not in started and "pool" not in started  # the workers wait for the first page
     waited = threading.Event()
-    for _ in range(3000):  # the two threads' targets return at once: wait for them, at most 30 s
-        if len(started) >= 3:
+    for _ in range(3000):  # the threads' targets return at once: wait for them, at most 30 s
+        if len(started) >= 4:
             break
         waited.wait(0.01)
-    assert sorted(started) == ["memory", "sweep", "warm"]
+    assert sorted(started) == ["memory", "pool", "sweep", "warm"]
 
 
 def test_freed_memory_is_kept_here_and_in_processes_started_later(monkeypatch):
