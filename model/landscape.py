@@ -5,6 +5,7 @@ caches them)."""
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -32,14 +33,25 @@ class Landscape:
     worst: float
 
 
+_PLANES: dict = {}  # (id of a run's path, directions) -> its plane, while the path lives
+
+
 def plane_of(s, runs, directions: str = "pca"):
     """The plane through the first run's end point: the top two principal directions of its path,
-    or two filter-normalized random directions (PCA needs at least 3 iterates)."""
+    or two filter-normalized random directions (PCA needs at least 3 iterates). One plane per
+    run's path and directions (its map's grid is computed once, maybe ahead: ui.compute)."""
     first = runs[0]
-    k = first.steps_taken
-    if directions == "pca" and k >= 2:
-        return slice_surface(s, first.path[k], "pca", path=first.path[: k + 1])
-    return slice_surface(s, first.path[k], "filter", seed=FILTER_SEED)
+    key = (id(first.path), first.steps_taken, directions)
+    plane = _PLANES.get(key)
+    if plane is None:
+        k = first.steps_taken
+        if directions == "pca" and k >= 2:
+            plane = slice_surface(s, first.path[k], "pca", path=first.path[: k + 1])
+        else:
+            plane = slice_surface(s, first.path[k], "filter", seed=FILTER_SEED)
+        if _PLANES.setdefault(key, plane) is plane:
+            weakref.finalize(first.path, _PLANES.pop, key, None)
+    return _PLANES[key]
 
 
 def shadows(plane, runs) -> tuple[list, list, list]:

@@ -190,3 +190,34 @@ def test_the_2d_views_and_engines_work_on_a_slice_unchanged(net):
     T = texts("en")
     assert contour_figure(plane, [r], T)["data"][0]["type"] == "contour"
     assert surface_figure(plane, [r], T)["data"][0]["type"] == "surface"
+
+
+def test_a_planes_map_grid_is_the_loss_of_its_networks_computed_once(net):
+    """SliceSurface.grid_values: the loss at center + a d1 + b d2 on the plane's own grid, each
+    network's loss by its own forward pass (no batching), and the same arrays when asked again."""
+    rng = np.random.default_rng(4)
+    plane = slice_surface(net, net.start, "filter", seed=3)
+    xs, ys, Z = plane.grid_values()
+    assert (
+        Z.shape == (plane.grid, plane.grid) and xs[0] == plane.bounds[0, 0] and ys[-1] == plane.bounds[1, 1]
+    )
+    for i, j in rng.integers(0, plane.grid, size=(5, 2)):
+        p = net.start + xs[j] * plane.directions[0] + ys[i] * plane.directions[1]
+        f = np.mean((net.predict(p, net.data.x) - net.data.y) ** 2)
+        assert Z[i, j] == pytest.approx(f, rel=1e-12)
+    assert plane.grid_values()[2] is Z  # computed once per plane
+
+
+def test_the_landscapes_plane_is_kept_per_run_and_directions():
+    from types import SimpleNamespace
+
+    from model.landscape import plane_of
+
+    s = mlp_surface()
+    path = s.start + 0.01 * np.random.default_rng(1).normal(size=(30, s.dim)).cumsum(axis=0)
+    run = SimpleNamespace(path=path, steps_taken=29)
+    pca = plane_of(s, [run])
+    assert plane_of(s, [run]) is pca and plane_of(s, [run], "filter") is not pca
+    np.testing.assert_allclose(pca.origin, path[29])
+    other = SimpleNamespace(path=path.copy(), steps_taken=29)  # another run's path: its own plane
+    assert plane_of(s, [other]) is not pca

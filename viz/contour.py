@@ -126,10 +126,14 @@ def map_traces(surface, T, lo, hi, clickable: bool = True) -> list[dict]:
     """The background of every 2-D map: the loss as filled contours (log-spaced levels), the
     invisible click grid, the known minima and a typed formula's other critical points."""
     grid = surface.grid or GRID  # a network's plane: fewer cells, each a forward pass
-    xs, ys = np.linspace(lo[0], hi[0], grid), np.linspace(lo[1], hi[1], grid)
-    X, Y = np.meshgrid(xs, ys)
-    with np.errstate(all="ignore"):
-        Z = surface.value(np.stack([X, Y], axis=-1))
+    own = getattr(surface, "grid_values", None)
+    if own is not None and np.array_equal(np.column_stack([lo, hi]), surface.bounds):
+        xs, ys, Z = own()  # a plane's, computed once (surfaces.landscape)
+    else:
+        xs, ys = np.linspace(lo[0], hi[0], grid), np.linspace(lo[1], hi[1], grid)
+        X, Y = np.meshgrid(xs, ys)
+        with np.errstate(all="ignore"):
+            Z = surface.value(np.stack([X, Y], axis=-1))
     undefined = ~np.isfinite(Z)  # a typed formula may be undefined on part of the view (log x)
     levels, _ = level_values(np.where(undefined, np.nan, Z), surface.f_min)
     data = [
