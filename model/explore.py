@@ -82,7 +82,7 @@ def scrub_family(setup, s, name: str, lrs, plane=None) -> dict:
     last = np.where(kind == Fate.DIVERGED, np.maximum(step - 1, 0), step)
     if plane is None:
         return dict(path=t.path, losses=t.losses, last=last, kind=kind, step=step)
-    stride = max(1, -(-setup.steps // SCRUB_POINTS))
+    stride = scrub_stride(setup.steps)
     keep = np.arange(0, setup.steps + 1, stride)
     shown = np.searchsorted(keep, last)  # kept iterates before each run's last: its last one's position
     i = np.arange(len(keep) + 1)[:, None]
@@ -91,6 +91,11 @@ def scrub_family(setup, s, name: str, lrs, plane=None) -> dict:
     with np.errstate(all="ignore"):
         ab = plane.coordinates(t.path[rows, cols] - plane.origin)
     return dict(path=ab, losses=t.losses[rows, cols], last=shown, kind=kind, step=step)
+
+
+def scrub_stride(steps: int) -> int:
+    """A network's scrubber keeps every stride-th iterate of each run (about SCRUB_POINTS)."""
+    return max(1, -(-int(steps) // SCRUB_POINTS))
 
 
 def scrub_chunks(lrs) -> list[np.ndarray]:

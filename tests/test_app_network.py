@@ -10,6 +10,7 @@ import pytest
 
 from model.experiment import simulate
 from model.state import decode, defaults, encode, setup_from
+from model.text import texts
 from optimizers.stability import sharpness_path
 from surfaces.landscape import line_surface
 from surfaces.mlp import mlp_dim, mlp_surface
@@ -114,6 +115,8 @@ def test_random_directions_and_three_optimizers_with_sgd():
     assert len([d for d in spec["data"] if d.get("mode") == "lines+markers"]) == 6
     table = at.dataframe[0].value
     assert len(table) == 6 and table.iloc[:, 2].str.startswith("|θ| = ").all()
+    assert texts("en")("summary.distance") not in table.columns  # no minimum is known: no column of blanks
+    assert not table.isna().any().any()
 
 
 def test_a_smaller_network_from_the_link_and_its_link_round_trips():

@@ -59,13 +59,15 @@ def test_scrub_names_say_how_each_run_ended():
     s = setup.spec.build()
     steps = explore.scrub_spec(setup, s, texts("en"))["layout"]["sliders"][0]["steps"]
     assert explore.scrub_lrs(setup, 1.0)[-1] == pytest.approx(1.0)
-    assert steps[-1]["args"][0]["name"] == ["GD: oscillates · at its limit 2"]
+    assert steps[-1]["args"][0]["name"] == ["GD: oscillates · at the start at its limit 2"]
     assert steps[20]["args"][0]["name"][0].startswith("GD: converged at step")
-    assert steps[20]["args"][0]["name"][0].endswith("below its limit 2")
+    assert steps[20]["args"][0]["name"][0].endswith("at the start below its limit 2")
     assert steps[20]["args"][1]["annotations[0].text"] == "lr = 0.1: lr × λmax at the start = 0.2"
     steps = explore.scrub_spec(setup, s, texts("en"), decades=1.5)["layout"]["sliders"][0]["steps"]
     t = run(s, "gd", x0=[5.0], lr=0.1 * 10**1.5, steps=100)
-    assert steps[-1]["args"][0]["name"] == [f"GD: diverged at step {t.diverged_at} · above its limit 2"]
+    assert steps[-1]["args"][0]["name"] == [
+        f"GD: diverged at step {t.diverged_at} · at the start above its limit 2"
+    ]
 
 
 def test_scrub_payload_for_3_optimizers_40_rates_300_steps_is_within_budget():

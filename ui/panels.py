@@ -226,19 +226,18 @@ def summary_ui(s, runs, T) -> None:
     for run in runs:
         k = run.steps_taken
         end = run.path[k]
-        dist = float(np.min(np.linalg.norm(s.minima - end, axis=-1))) if len(s.minima) else None  # none known
-        rows.append(
-            {
-                T("summary.run"): label(run, runs, T),
-                T("summary.status"): fate_text(run, T),
-                T("summary.final_point"): ", ".join(fmt(v) for v in end)
-                if len(end) <= 2
-                else T("summary.norm", norm=fmt(float(np.linalg.norm(end)))),
-                T("summary.final_loss"): float(run.losses[k]),
-                T("summary.steps"): k,
-                T("summary.distance"): dist,
-            }
-        )
+        row = {
+            T("summary.run"): label(run, runs, T),
+            T("summary.status"): fate_text(run, T),
+            T("summary.final_point"): ", ".join(fmt(v) for v in end)
+            if len(end) <= 2
+            else T("summary.norm", norm=fmt(float(np.linalg.norm(end)))),
+            T("summary.final_loss"): float(run.losses[k]),
+            T("summary.steps"): k,
+        }
+        if len(s.minima):  # no column where no minimum is known (a network, some formulas)
+            row[T("summary.distance")] = float(np.min(np.linalg.norm(s.minima - end, axis=-1)))
+        rows.append(row)
     st.dataframe(
         arrow(rows),
         hide_index=True,

@@ -101,6 +101,11 @@ def scrub(setup, state: dict, T) -> None:
             hi=format_lr(lrs[-1]),
             steps=setup.steps,
         )
+        + (
+            T("view.scrub_network", stride=explore.scrub_stride(setup.steps))
+            if compute.surface_of(setup).dim > 2
+            else ""
+        )
         + settings_note(setup, T)
     )
     slider("scrub_decades", T("view.scrub_decades"), help=T("view.scrub_decades_help"))
