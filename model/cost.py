@@ -255,9 +255,9 @@ def view_cost(setup, surface, view: str, zoom: int = 1) -> Cost:
             (call_cost(surface, o, 50, setup.steps, batch, part="compare") for o in setup.optimizers), Cost()
         )
     if view == "scrub" and surface.dim > 2:  # chunks of rates, WORKERS at a time (ui.compute)
-        from .explore import SCRUB_CHUNK, SCRUB_RATES
+        from .explore import SCRUB_CHUNK, SCRUB_RATES, scrub_chunks
 
-        chunks = -(-SCRUB_RATES // SCRUB_CHUNK)
+        chunks = len(scrub_chunks(range(SCRUB_RATES)))
         one = call_cost(surface, name, SCRUB_CHUNK, setup.steps, batch, record="path", part="scrub")
         rounds = -(-chunks * k // WORKERS)
         return Cost(

@@ -35,9 +35,8 @@ def scrub_lrs(setup, decades: float) -> np.ndarray:
     return scrub_rates(setup.lr, decades, SCRUB_RATES)
 
 
-SCRUB_POINTS = (
-    300  # a network's paths keep about this many iterates each (its plane is a map, not an animation)
-)
+# a network's paths keep about this many iterates each (its plane is a map, not an animation)
+SCRUB_POINTS = 300
 SCRUB_CHUNK = 21  # a network's rates per run() call: half of them, one per worker; ~160 MB of iterates each
 
 

@@ -26,11 +26,8 @@ VIEWS_BY_DIM = {
     1: ("curve", "scrub", "sweep", "compare"),
     2: ("contour", "3d", "scrub", "basins", "sweep", "compare"),
 }
-NETWORK_VIEWS = (
-    "landscape",
-    "line",
-    "scrub",
-)  # a network's hundreds of parameters, seen through a plane or a line
+# a network's hundreds of parameters, seen through a plane or a line (and each rate's run on the plane)
+NETWORK_VIEWS = ("landscape", "line", "scrub")
 DIRECTIONS = ("pca", "filter")  # the landscape's plane (surfaces.landscape.slice_surface)
 
 

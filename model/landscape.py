@@ -39,18 +39,16 @@ _PLANES: dict = {}  # (id of a run's path, directions) -> its plane, while the p
 def plane_of(s, runs, directions: str = "pca"):
     """The plane through the first run's end point: the top two principal directions of its path,
     or two filter-normalized random directions (PCA needs at least 3 iterates). One plane per
-    run's path and directions (its map's grid is computed once, maybe ahead: ui.compute)."""
+    run's path and directions, so its map's grid is computed once (SliceSurface.grid_values)."""
     first = runs[0]
     key = (id(first.path), first.steps_taken, directions)
-    plane = _PLANES.get(key)
-    if plane is None:
+    if key not in _PLANES:
         k = first.steps_taken
         if directions == "pca" and k >= 2:
-            plane = slice_surface(s, first.path[k], "pca", path=first.path[: k + 1])
+            _PLANES[key] = slice_surface(s, first.path[k], "pca", path=first.path[: k + 1])
         else:
-            plane = slice_surface(s, first.path[k], "filter", seed=FILTER_SEED)
-        if _PLANES.setdefault(key, plane) is plane:
-            weakref.finalize(first.path, _PLANES.pop, key, None)
+            _PLANES[key] = slice_surface(s, first.path[k], "filter", seed=FILTER_SEED)
+        weakref.finalize(first.path, _PLANES.pop, key, None)
     return _PLANES[key]
 
 

@@ -32,7 +32,8 @@ def surface(setup: Setup, uploads: dict | None = None):
 
 def runs(setup: Setup, uploads: dict | None = None):
     """The setup's runs; on a network each carries its sharpness path, measured here."""
-    s, made = surface(setup, uploads), trajectories(setup, uploads)
+    s = surface(setup, uploads)
+    made = simulate(setup, s)
     if s.dim <= 2:
         return made
     return [dataclasses.replace(r, ratios=verdicts.ratio_path(s, r)) for r in made]

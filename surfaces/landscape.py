@@ -18,8 +18,6 @@ Directions:
 
 from __future__ import annotations
 
-import threading
-
 import numpy as np
 
 from .base import Surface
@@ -37,7 +35,7 @@ class SliceSurface(Surface):
         self.origin = np.asarray(center, dtype=float)
         self.directions = np.stack([np.asarray(d1, dtype=float), np.asarray(d2, dtype=float)])
         self.explained = explained
-        self._grid, self._grid_lock = None, threading.Lock()
+        self._grid = None
         super().__init__(
             name=f"{surface.name}_slice",
             title=f"{surface.title}: a plane through the parameters",
@@ -58,16 +56,14 @@ class SliceSurface(Surface):
 
     def grid_values(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(a's, b's, the loss on their grid (grid, grid)) over the plane's bounds: the map's
-        background, computed once per plane (a page may ask for it while the runs' sharpness is
-        still being measured)."""
-        with self._grid_lock:
-            if self._grid is None:
-                xs = np.linspace(*self.bounds[0], self.grid)
-                ys = np.linspace(*self.bounds[1], self.grid)
-                X, Y = np.meshgrid(xs, ys)
-                with np.errstate(all="ignore"):
-                    self._grid = (xs, ys, self.value(np.stack([X, Y], axis=-1)))
-            return self._grid
+        background, computed once per plane (a redrawn landscape reuses it)."""
+        if self._grid is None:
+            xs = np.linspace(*self.bounds[0], self.grid)
+            ys = np.linspace(*self.bounds[1], self.grid)
+            X, Y = np.meshgrid(xs, ys)
+            with np.errstate(all="ignore"):
+                self._grid = (xs, ys, self.value(np.stack([X, Y], axis=-1)))
+        return self._grid
 
     def value(self, P) -> np.ndarray:
         """The loss alone (no gradient: half the work over a contour grid)."""
