@@ -250,7 +250,7 @@ TEXT = {
     "lesson.why": "이유:",
     "lesson.predict": "먼저 예측해 보십시오: {question}",
     "lesson.reveal": "정답 보기",
-    "lesson.right": "정답입니다! ",
+    "lesson.right": "맞았습니다! ",
     "lesson.not_quite": "아쉽습니다. ",
     "budget.time": "이 그림은 계산에 약 {seconds}초가 걸립니다 ({what}). 이 서버가 한 번의 변경에 주는 시간({limit}초)보다 깁니다.",
     "budget.memory": "이 그림은 메모리가 약 {mb}MB 필요합니다 ({what}). 이 서버가 한 번의 변경에 주는 메모리({limit}MB)보다 많습니다.",
