@@ -168,18 +168,28 @@ class ClassRun:
         self.kill.update(at=time.monotonic(), replica=f"{victim}, pid {pid}, {by[victim]} students")
         os.kill(pid, signal.SIGKILL)
 
-    async def reaches_all(self, phase: str, pressed: float) -> float:
-        """Seconds from the teacher's press until every student's page shows `phase`."""
-        while time.monotonic() < pressed + 15:
-            if all(s is not None and s.phase() == phase for s in self.students):
-                return time.monotonic() - pressed
+    async def reaches_all(self, phase: str, pressed: float) -> list[float]:
+        """Seconds from the teacher's press until each student's page shows `phase` (inf: never)."""
+        reached = {}
+        while time.monotonic() < pressed + 15 and len(reached) < len(self.students):
+            for i, s in enumerate(self.students):
+                if i not in reached and s is not None and s.phase() == phase:
+                    reached[i] = time.monotonic() - pressed
             await asyncio.sleep(0.02)
-        return float("inf")
+        return [reached.get(i, float("inf")) for i in range(len(self.students))]
 
-    async def press(self, button: str, phase: str) -> float:
+    async def press(self, button: str, phase: str) -> dict:
+        """When the last student followed the teacher's press, and the median student."""
         pressed = time.monotonic()
+        waiting = asyncio.create_task(self.reaches_all(phase, pressed))
         await self.teacher.rerun(**{button: True})
-        return await self.reaches_all(phase, pressed)
+        teacher_s = time.monotonic() - pressed
+        times = await waiting
+        return {
+            "all": round(max(times), 2),
+            "p50": round(statistics.median(times), 2),
+            "teacher": round(teacher_s, 2),
+        }
 
     async def run(self) -> dict:
         args, t_start, cpu_start = self.args, time.monotonic(), time.process_time()
@@ -201,9 +211,13 @@ class ClassRun:
             ],
             "students_by_replica_at_reveal": _by_replica(self.students),
         }
+        reveal = await self.press("class_reveal", "revealed")
+        after = await self.press("class_next", "number")
         reached = {
-            "reveal_reached_all_s": round(await self.press("class_reveal", "revealed"), 2),
-            "next_reached_all_s": round(await self.press("class_next", "number"), 2),
+            "reveal_reached_all_s": reveal["all"],
+            "next_reached_all_s": after["all"],
+            "reveal_next_median_student_s": [reveal["p50"], after["p50"]],
+            "reveal_next_teachers_own_rerun_s": [reveal["teacher"], after["teacher"]],
         }
         await self.teacher.rerun(class_end=True)
         self.stop.set()
