@@ -2,12 +2,15 @@
 checked against Streamlit's own session manager and storage classes."""
 
 import time
+from pathlib import Path
 from types import SimpleNamespace
 
 from streamlit.runtime.memory_session_storage import MemorySessionStorage
 from streamlit.runtime.websocket_session_manager import WebsocketSessionManager
 
 from ui import housekeeping
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_expired_sessions_leave_the_storage_without_a_new_write(monkeypatch):
@@ -43,6 +46,7 @@ def test_many_first_reruns_at_once_start_the_background_work_once(monkeypatch):
     monkeypatch.setattr(startup.housekeeping, "sweep", lambda: started.append("sweep"))
     monkeypatch.setattr(startup.sympy_pool, "warm", lambda: started.append("warm"))
     monkeypatch.setattr(startup.offload.POOL, "warm", lambda: started.append("pool"))
+    monkeypatch.setattr(startup, "warm_tables", lambda: started.append("tables"))
     monkeypatch.setattr(startup, "WARM_AFTER", 1.0)
     gate = threading.Barrier(16)
     results = []
@@ -57,13 +61,28 @@ def test_many_first_reruns_at_once_start_the_background_work_once(monkeypatch):
     for t in threads:
         t.join()
     assert sorted(results) == [False] * 15 + [True]
-    assert "warm" not in started and "pool" not in started  # the workers wait for the first page
+    assert not {"warm", "pool", "tables"} & set(started)  # the warm-ups wait for the first page
     waited = threading.Event()
     for _ in range(3000):  # the threads' targets return at once: wait for them, at most 30 s
-        if len(started) >= 4:
+        if len(started) >= 5:
             break
         waited.wait(0.01)
-    assert sorted(started) == ["memory", "pool", "sweep", "warm"]
+    assert sorted(started) == ["memory", "pool", "sweep", "tables", "warm"]
+
+
+def test_a_first_table_brings_in_what_pyarrow_imports_at_its_first_conversion():
+    """warm_tables does what the page's first table would: afterwards building a table imports
+    nothing more (checked in a fresh interpreter, where nothing was imported before)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from ui.startup import warm_tables; before = set(sys.modules); warm_tables(); "
+        "grew = set(sys.modules) - before; from ui.panels import arrow; mid = set(sys.modules); "
+        "arrow([{'a': 1.0, 'b': 'x', 'c': 3}]); print('pandas' in grew, len(set(sys.modules) - mid))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.split() == ["True", "0"], out.stderr
 
 
 def test_freed_memory_is_kept_here_and_in_processes_started_later(monkeypatch):
