@@ -114,7 +114,9 @@ def main() -> None:
         if "class" in st.query_params and "teacher" not in st.query_params:  # a student's phone
             lang = st.query_params.get("lang")
             panels.assets({"present": False})
-            classroom.student_page(lang if lang in ("en", "ko") else session.browser_lang())
+            # 120 phones rerun at a Reveal: in turn, most see it early and the tally keeps its pace
+            with turn():
+                classroom.student_page(lang if lang in ("en", "ko") else session.browser_lang())
             return
         classroom.resume()  # a teacher link: this session runs that class
         own.open_pending()  # a teacher's lesson file or link, before the state's transition
