@@ -20,7 +20,7 @@ from model.landscape import picture
 from model.text.korean import after_value
 from model.words import surface_description, surface_title
 from viz.export import html_page, page_script
-from viz.runs import label
+from viz.runs import label, power_of_ten
 
 from .format import Lesson, placeholders
 from .kinds import Choice, matches
@@ -163,10 +163,9 @@ def _number(v, spec: str) -> str:
         return f"{v:{spec}}"
     text = f"{float(v):{spec}}"
     m = re.fullmatch(r"(-?[\d.]+)e([+-])0*(\d+)", text)
-    if m:  # 7.5e+127 -> 7.5·10¹²⁷
-        sup = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-        exp = ("-" if m.group(2) == "-" else "") + m.group(3)
-        return f"{m.group(1)}·10{exp.translate(sup)}"
+    if m:  # 7.5e+127 -> 7.5×10¹²⁷
+        text = power_of_ten(m.group(1), int(m.group(2) + m.group(3)))
+        return text.replace("-", "−", 1) if text.startswith("-") else text
     if text.endswith("%"):
         return text
     return text if spec.endswith("e") else text.replace("-", "−", 1) if text.startswith("-") else text

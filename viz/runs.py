@@ -85,16 +85,21 @@ def pinned_symbol(point: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> str:
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
+def power_of_ten(mantissa: str, exponent: int) -> str:
+    """Scientific notation as a school writes it: power_of_ten("7.5", 127) is 7.5×10¹²⁷."""
+    return f"{mantissa}×10{str(exponent).translate(SUPERSCRIPT)}"
+
+
 def fmt(v: float) -> str:
     """A number for a label: 4 significant figures, no trailing noise, a power of ten as one.
 
     >>> fmt(4.2), fmt(-9904000.0), fmt(9.81e13), fmt(1.5e-7)
-    ('4.2', '−9.904·10⁶', '9.81·10¹³', '1.5·10⁻⁷')
+    ('4.2', '−9.904×10⁶', '9.81×10¹³', '1.5×10⁻⁷')
     """
     text = f"{v:.4g}"
     if "e" in text:
         mantissa, exponent = text.split("e")
-        text = f"{mantissa}·10{str(int(exponent)).translate(SUPERSCRIPT)}"
+        text = power_of_ten(mantissa, int(exponent))
     return text.replace("-", "−", 1) if text.startswith("-") else text
 
 

@@ -37,7 +37,7 @@ TEXT = {
     "sidebar.noise_help": "Adds N(0, σ²) to every gradient component: the stochastic view of SGD.",
     "sidebar.seed": "Random seed",
     "sidebar.stop_diverged": "Stop a run that runs away",
-    "sidebar.stop_diverged_help": "On: a run is stopped once its point is a million views away. Off: it goes on until a number overflows, as the lecture's loop does (lr 10 runs all 100 iterations to w ≈ 7.5·10¹²⁷).",
+    "sidebar.stop_diverged_help": "On: a run is stopped once its point is a million views away. Off: it goes on until a number overflows, as the lecture's loop does (lr 10 runs all 100 iterations to w ≈ 7.5×10¹²⁷).",
     "sidebar.start_w": "start w₀",
     "sidebar.start_x0": "start x₀",
     "sidebar.start_y0": "start y₀",

@@ -40,7 +40,7 @@ TEXT = {
     "sidebar.noise_help": "기울기의 각 성분에 N(0, σ²) 잡음을 더합니다: 확률적 경사 하강법(SGD)을 보는 한 가지 방법입니다.",
     "sidebar.seed": "난수 시드",
     "sidebar.stop_diverged": "멀리 달아나는 경로 멈추기",
-    "sidebar.stop_diverged_help": "켜면: 점이 화면 크기의 백만 배 밖으로 나가는 순간 경로를 멈춥니다. 끄면: 수업 코드의 반복문처럼 숫자가 넘칠 때까지 계속합니다 (학습률 10은 100번을 모두 돌아 w ≈ 7.5·10¹²⁷).",
+    "sidebar.stop_diverged_help": "켜면: 점이 화면 크기의 백만 배 밖으로 나가는 순간 경로를 멈춥니다. 끄면: 수업 코드의 반복문처럼 숫자가 넘칠 때까지 계속합니다 (학습률 10은 100번을 모두 돌아 w ≈ 7.5×10¹²⁷).",
     "sidebar.start_w": "시작점 w₀",
     "sidebar.start_x0": "시작점 x₀",
     "sidebar.start_y0": "시작점 y₀",

@@ -8,6 +8,11 @@ run is measured, so the page corrects the particle after every value it fills in
 ('과', '으로', '로', '과')
 >>> particle("−19", "이어서"), particle("−1", "여서")
 ('여서', '이어서')
+
+A power of ten is read with 승 (7.5×10¹²⁷: 칠 점 오 곱하기 십의 백이십칠 승), so a consonant follows it:
+
+>>> particle("7.5×10¹²⁷", "로"), particle("10⁻²", "가")
+('으로', '이')
 >>> fix_particles("λmax는 30.8와 같고, lr은 20로 바뀝니다")
 'λmax는 30.8과 같고, lr은 20으로 바뀝니다'
 """
@@ -41,6 +46,7 @@ FORMS = {form: pair for pair in PAIRS for form in pair}
 
 
 SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+POWER = re.compile(r"10[⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+$")  # read ... 승
 VALUE = re.compile(r"[-−+\d.,\s]+")  # a parenthesis holding only numbers is read as its numbers
 
 
@@ -53,7 +59,9 @@ def final_sound(word: str) -> str | None:
         before, inside = word[: word.rindex("(")], word[word.rindex("(") + 1 : -1]
         if not VALUE.fullmatch(inside):
             return final_sound(before) if before.strip() else None
-    word = word.rstrip(")]} ").replace(",", "").translate(SUPERSCRIPTS)  # 10⁻⁵¹ reads its last digit too
+    if POWER.search(word.rstrip(")]} ")):
+        return "ㅇ"
+    word = word.rstrip(")]} ").replace(",", "").translate(SUPERSCRIPTS)
     if not word:
         return None
     c = word[-1]
