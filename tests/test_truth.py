@@ -34,6 +34,27 @@ def test_momentum_at_lr_1_5_on_the_quadratic_is_not_called_diverging():
     assert [round(s["x0"], 6) for s in strip["layout"]["shapes"] if s["type"] == "line"] == [2.0, 3.8]
 
 
+def test_the_strips_labels_are_never_clipped_and_break_in_two_on_a_phone():
+    """A run's label runs past the plot area rather than being cut at its edge; on a phone (a chart
+    ~300 px wide, where one line ran off it) the name stands over the numbers."""
+    from viz.stability import stability_figure
+
+    rows = [
+        dict(
+            label="GD · lr 0.4",
+            ratio=0.8,
+            limit=2.0,
+            color="#0072B2",
+            regime_of=lambda r: ["glides"] * len(r),
+        )
+    ]
+    desk, phone = stability_figure(rows, T), stability_figure(rows, T, phone=True)
+    assert desk["data"][0]["text"] == ["GD · lr 0.4: 0.8" + T("stability.limit", limit="2")]
+    assert phone["data"][0]["text"] == ["GD · lr 0.4<br>0.8" + T("stability.limit", limit="2")]
+    assert desk["data"][0]["cliponaxis"] is False and phone["data"][0]["cliponaxis"] is False
+    assert phone["layout"]["height"] > desk["layout"]["height"]  # two lines need the room
+
+
 def test_the_rosenbrock_verdict_says_what_happened_and_why():
     """lr 0.001 on Rosenbrock: 'diverges' for a quadratic curved like the start, converging in fact."""
     at = fresh({"surface": "rosenbrock", "optimizers": "gd"})

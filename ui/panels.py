@@ -211,7 +211,8 @@ def stability_ui(s, setup, runs, T) -> None:
             st.markdown(T("stability.adaptive"))
     with strip:
         if limited:
-            st.plotly_chart(PreparedFigure(stability_figure(limited, T)), key="stability", config=CONFIG)
+            figure = stability_figure(limited, T, phone=session.on_phone())
+            st.plotly_chart(PreparedFigure(figure), key="stability", config=CONFIG)
         if adaptive:
             st.plotly_chart(
                 PreparedFigure(effective_step_figure(adaptive, T)), key="effective_steps", config=CONFIG

@@ -34,10 +34,11 @@ def bands(regime_of, lo: float, hi: float, n: int = 240) -> list[tuple[float, fl
     return [(a if k else lo, b, name) for k, (a, b, name) in enumerate(out) if name in BAND_COLORS]
 
 
-def stability_figure(rows, T, height=None) -> dict:
+def stability_figure(rows, T, height=None, phone: bool = False) -> dict:
     """rows: dicts with label, ratio (lr * lambda_max at the start), limit (or None), color and
     regime_of (ratio -> regime id). One row per run: its own regimes shaded, its limit marked, its
-    ratio a diamond on a log axis."""
+    ratio a diamond on a log axis, labelled on the side with more room (`phone`: on two lines, the
+    run's name over its numbers, which on one line ran off a phone's narrow chart)."""
     ratios = [max(r["ratio"], 1e-3) for r in rows] + [r["limit"] for r in rows if r["limit"]]
     lo = min([0.05, *ratios]) / 2
     hi = max([8.0, *ratios]) * 2
@@ -59,8 +60,9 @@ def stability_figure(rows, T, height=None) -> dict:
                 x=[ratio],
                 y=[i],
                 mode="markers+text",
-                text=[f"{r['label']}: {r['ratio']:.3g}{limit_text}"],
+                text=[f"{r['label']}{'<br>' if phone else ': '}{r['ratio']:.3g}{limit_text}"],
                 textposition="middle right" if ratio < math.sqrt(lo * hi) else "middle left",
+                cliponaxis=False,
                 textfont=dict(size=15, color="#1B1F24"),
                 marker=dict(
                     size=16, color=r["color"], symbol="diamond", line=dict(color="#FFFFFF", width=1.5)
@@ -71,7 +73,7 @@ def stability_figure(rows, T, height=None) -> dict:
         )
     ticks = [v for v in (1e-3, 1e-2, 0.1, 1, 2, 10, 100, 1e3) if lo <= v <= hi]
     layout = base_layout(
-        height or 110 + 46 * len(rows),
+        height or 110 + (56 if phone else 46) * len(rows),
         shapes=shapes,
         annotations=notes,
         showlegend=False,
