@@ -93,6 +93,28 @@ def test_a_student_who_reloads_comes_back_with_their_answer():
     assert again.radio(key="class_answer").value == 2 and "diverges" in text_of(again)
 
 
+def test_a_student_who_opens_the_class_link_again_is_the_same_student(monkeypatch):
+    """A phone that lost its tab scans the QR code again (the link without its `me`): this browser's
+    cookie brings back the same random id, so the answer is there and the class still counts one."""
+    t, code = teacher_on()
+    s = fresh({"class": code})
+    me = s.session_state["_student"]
+    assert f"{classroom.STUDENT_COOKIE}={me};" in text_of(s)  # written once, in this browser
+    s.radio(key="class_answer").set_value(2).run()
+    assert classroom.STUDENT_COOKIE not in text_of(s)  # not again at every rerun
+    monkeypatch.setattr(classroom, "cookie", lambda name: me if name == classroom.STUDENT_COOKIE else "")
+    again = fresh({"class": code})  # the QR code's link: no `me`
+    no_exception(again)
+    assert again.session_state["_student"] == me and again.radio(key="class_answer").value == 2
+    t.run()
+    assert "1 joined · 1 answered" in text_of(t)
+    monkeypatch.setattr(classroom, "cookie", lambda name: "not-an-id")  # a cookie that is not ours
+    other = fresh({"class": code})
+    assert other.session_state["_student"] != me and re.fullmatch(
+        r"[0-9a-f]{32}", other.session_state["_student"]
+    )
+
+
 def test_a_students_page_cannot_act_as_the_teacher():
     t, code = teacher_on()
     for query in ({"class": code, "teacher": "guess"}, {"class": code, "teacher": ""}):

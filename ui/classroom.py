@@ -36,6 +36,7 @@ WRONG_SLOW, WRONG_REFUSE = 3, 10  # wrong codes from one page: then each waits, 
 ANSWERS_PER_MINUTE = 30
 STUDENT_ID = re.compile(r"[0-9a-f]{32}")
 COOKIE = "descent_class_teacher"  # `code.secret` of the class this browser's teacher runs
+STUDENT_COOKIE = "descent_class_student"  # this browser's random id as a student (nothing personal)
 now = time.monotonic  # the clock of rate limits and waits (a test sets its own)
 
 
@@ -112,7 +113,7 @@ def resume() -> None:
     if st.session_state.pop("_class_ended", False):
         st.toast(T("class.ended"))
     if teacher() is None:
-        kept = (st.context.cookies or {}).get(COOKIE, "")
+        kept = cookie(COOKIE)
         code, _, secret = kept.partition(".")
         if _takes_over(normal_code(code), secret):
             st.toast(T("class.resumed"))
@@ -144,16 +145,26 @@ def _takes_over(code: str | None, secret: str) -> bool:
     return True
 
 
+def cookie(name: str) -> str:
+    """A cookie this browser sent with the page ("" if none)."""
+    return (st.context.cookies or {}).get(name, "")
+
+
+def set_cookie(name: str, value: str) -> None:
+    """Write a cookie in this browser, 3 hours (a class's life), this site only. `value`: our own
+    tokens (hex, our code alphabet, token_urlsafe): nothing to escape."""
+    age = 3 * 3600 if value else 0
+    st.html(
+        f"<script>document.cookie = '{name}={value}; path=/; max-age={age}; SameSite=Strict';</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
 def remember() -> None:
     """Write (or clear) the teacher's cookie in this browser, once after a start or an end."""
     value = st.session_state.pop("_class_cookie", None)
-    if value is None:
-        return
-    age = 3 * 3600 if value else 0
-    st.html(  # value: our code alphabet, a dot and a token_urlsafe secret: nothing to escape
-        f"<script>document.cookie = '{COOKIE}={value}; path=/; max-age={age}; SameSite=Strict';</script>",
-        unsafe_allow_javascript=True,
-    )
+    if value is not None:
+        set_cookie(COOKIE, value)
 
 
 def students_link(code: str) -> str:
@@ -232,13 +243,22 @@ def bars(labels, counts, right: int | None) -> str:
 
 # ------------------------------------------------------------------------------ the students
 def student_id() -> str:
-    """This browser's random id in the class (kept in the link, so a reload keeps the answer)."""
+    """This browser's random id in the class: kept in the link (a reload keeps the answer) and in a
+    cookie (a student who opens the class's link or QR code again, in a new tab, is the same student
+    with the same answer, not a second one)."""
     ss = st.session_state
     if "_student" not in ss:
-        given = st.query_params.get("me", "")
-        ss["_student"] = given if STUDENT_ID.fullmatch(given or "") else secrets.token_hex(16)
+        known = (
+            v
+            for v in (st.query_params.get("me", ""), cookie(STUDENT_COOKIE))
+            if STUDENT_ID.fullmatch(v or "")
+        )
+        ss["_student"] = next(known, None) or secrets.token_hex(16)
     if st.query_params.get("me") != ss["_student"]:
         st.query_params["me"] = ss["_student"]
+    if cookie(STUDENT_COOKIE) != ss["_student"] and not ss.get("_student_cookie"):
+        set_cookie(STUDENT_COOKIE, ss["_student"])
+        ss["_student_cookie"] = True
     return ss["_student"]
 
 
