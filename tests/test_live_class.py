@@ -13,7 +13,7 @@ import pytest
 from model.text import texts
 from ui import classroom
 
-from .conftest import fresh, no_exception, state_of
+from .conftest import chart_spec, fresh, no_exception, state_of
 
 
 @pytest.fixture(autouse=True)
@@ -66,6 +66,9 @@ def test_the_loop_start_join_answer_tally_reveal_next_end(class_store):
         no_exception(s)
         said = (s.success or s.info)[0].value  # right in green, not quite in blue
         assert said.startswith(texts(lang)("lesson.right" if right else "lesson.not_quite"))
+        chart = chart_spec(s, "class_chart")  # plays by itself (viz/page.js), by its own Play button
+        assert chart["layout"]["meta"]["autoplay"] is True
+        assert "play" in [b.get("name") for m in chart["layout"]["updatemenus"] for b in m["buttons"]]
     t.button(key="class_next").click().run()
     no_exception(t)
     assert state_of(t)["lesson"] == "too-small"

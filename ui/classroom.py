@@ -28,7 +28,7 @@ from model.state import preset_state, setup_from
 from model.text import texts
 from viz.figure import PreparedFigure
 
-from . import compute, session
+from . import compute, session, views
 
 TEACHER_POLL = 0.5  # seconds between the teacher's tally refreshes (the count is late by at most this)
 STUDENT_POLL = 1.5  # seconds between a student's looks at the class (Next reaches them within 2 s)
@@ -354,7 +354,7 @@ def answer_box(code: str, me: str, q: Question, asked, own, T) -> None:
 
 
 def revealed_view(lesson, state: dict, setup, asked, own, T) -> None:
-    """After Reveal: right or not, the answer and why, and the run playing."""
+    """After Reveal: right or not, the answer and why, and the run, playing by itself."""
     r = compute.reveal_of(setup, lesson, T.lang, state)
     right = False
     if own is None:
@@ -367,6 +367,7 @@ def revealed_view(lesson, state: dict, setup, asked, own, T) -> None:
     said = f"{verdict}{T('lesson.answer_is', answer=plain(r.answer))} {plain(r.explanation)}"
     st.success(said) if right else st.info(said)
     spec = compute.main_json(setup, state["view"], T.lang, False, False, False, session.on_phone())
+    spec = views.scened(spec, setup, autoplay=True)  # the run plays without a tap (viz/page.js)
     st.plotly_chart(PreparedFigure(spec), key="class_chart", config={"displayModeBar": False})
 
 

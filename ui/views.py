@@ -165,10 +165,12 @@ def line(setup, state: dict, T) -> None:
     st.caption(T("landscape.line_caption"))
 
 
-def scened(spec: dict, setup) -> dict:
+def scened(spec: dict, setup, **more) -> dict:
     """The figure marked with its scene, the runs it animates (viz/page.js keeps the frame on show
-    when the same scene is drawn again: Reveal). A shallow copy: cached figures are never changed."""
-    meta = dict(spec["layout"].get("meta") or {}, scene=hashlib.sha1(repr(setup).encode()).hexdigest()[:12])
+    when the same scene is drawn again: Reveal), and `more` of viz/page.js's marks (autoplay). A
+    shallow copy: cached figures are never changed."""
+    scene = hashlib.sha1(repr(setup).encode()).hexdigest()[:12]
+    meta = dict(spec["layout"].get("meta") or {}, scene=scene, **more)
     return dict(spec, layout=dict(spec["layout"], meta=meta))
 
 

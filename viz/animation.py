@@ -127,7 +127,12 @@ def controls(
         ),
     ]
     buttons += [
-        dict(label=T(key), method="animate", args=_go(None, ms, redraw, fromcurrent=True))
+        dict(
+            label=T(key),
+            name=key.removeprefix("anim."),
+            method="animate",
+            args=_go(None, ms, redraw, fromcurrent=True),
+        )
         for key, ms in SPEEDS.items()
     ]
     buttons.append(dict(label=T("anim.pause"), name="pause", method="animate", args=_go([None], 0, redraw)))

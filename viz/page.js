@@ -9,6 +9,8 @@
 //     turns into a selection: on the contour map, the new start.
 //  4. Presentation mode: the stage's height follows what stands above it (sizeStage).
 //  5. Reveal redraws the chart: it goes back to the frame that was on show (restore).
+//  6. A figure whose layout.meta.autoplay is set plays once when it is first drawn (a student's
+//     phone after Reveal: the run plays without a tap).
 (function () {
   if (window.__descentPage) return;
   window.__descentPage = true;
@@ -108,6 +110,21 @@
     gd.__descentSeen = gd.layout;
     gd.__descentFrame = undefined;
     restore(gd);
+    autoplay(gd);
+  }
+
+  // 6. plays once, by its own Play button (the frame duration and the step buttons' bookkeeping
+  //    are then the same as a tap's)
+  var played = {};
+  function autoplay(gd) {
+    var meta = gd.layout && gd.layout.meta;
+    if (!meta || !meta.autoplay || played[meta.scene]) return;
+    var play = [].find.call(gd.querySelectorAll(".updatemenu-button"), function (b) {
+      return b.__data__ && b.__data__.name === "play";
+    });
+    if (!play) return;
+    played[meta.scene] = true;
+    setTimeout(function () { play.dispatchEvent(new MouseEvent("click", { bubbles: true })); }, 400);
   }
 
   function hook(gd) {

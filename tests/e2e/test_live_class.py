@@ -108,7 +108,13 @@ def test_the_class_loop_reaches_every_student(browser, class_server):
         said = alert.inner_text()
         verdicts.append(said.startswith(T("lesson.right")))
         assert said.startswith(T("lesson.right")) or said.startswith(T("lesson.not_quite"))
-        pg.wait_for_selector(".js-plotly-plot", timeout=WAIT)  # the run plays on their page
+        pg.wait_for_selector(".js-plotly-plot", timeout=WAIT)
+        pg.wait_for_function(  # the run plays on their page, without a tap: its frames advance
+            """() => { const g = document.querySelector('.js-plotly-plot');
+                       const f = g && g._fullLayout && g._fullLayout._currentFrame;
+                       return f !== undefined && f !== null && +f > 0; }""",
+            timeout=WAIT,
+        )
     assert verdicts == [False, True, False]
     right = teacher.locator(".tally-row.right")
     right.wait_for(timeout=WAIT)  # the projector marks the right answer and shows the shares
