@@ -118,6 +118,24 @@ def test_a_student_who_opens_the_class_link_again_is_the_same_student(monkeypatc
     )
 
 
+def test_after_reveal_the_teacher_sees_which_typed_numbers_are_right():
+    """too-small asks where w is after 100 steps of lr 0.001 from 5: 1 + 4 (1 - 2 lr)^100 = 4.2743
+    (the closed form of gradient descent on (w - 1)^2 + 2); 4.27 is right, 3 is not."""
+    t, code = teacher_on("too-small")
+    expected = 1 + 4 * (1 - 2 * 0.001) ** 100
+    assert abs(expected - 4.2743) < 1e-4
+    for value in (4.27, 3.0):
+        s = fresh({"class": code})
+        s.number_input(key="class_answer").set_value(value).run()
+        no_exception(s)
+    t.run()
+    assert "Answers so far: 3, 4.27" in text_of(t) and "right." not in text_of(t)  # nothing marked before
+    t.button(key="class_reveal").click().run()
+    no_exception(t)
+    shown = text_of(t)
+    assert "Answers so far: 3, ✓ 4.27 1 of 2 right." in shown
+
+
 def test_a_students_page_cannot_act_as_the_teacher():
     t, code = teacher_on()
     for query in ({"class": code, "teacher": "guess"}, {"class": code, "teacher": ""}):

@@ -216,8 +216,15 @@ def tally(code: str, lesson, state: dict, T) -> None:
         right = compute.reveal_of(setup_from(state), lesson, T.lang, state).index if revealed else None
         st.html(bars(labels, t.counts, right))
     elif t.numbers:
-        shown = ", ".join(f"{v:g}" for v in t.numbers[:40])
-        st.html(f"<div class='class-numbers'>{html.escape(T('class.numbers', numbers=shown))}</div>")
+        judge = None
+        if revealed:  # after Reveal: the right ones marked, and how many
+            r = compute.reveal_of(setup_from(state), lesson, T.lang, state)
+            judge = [bool(r.judge(v, lesson.question)) for v in t.numbers]
+        shown = ", ".join(f"{'✓ ' * bool(judge and judge[i])}{v:g}" for i, v in enumerate(t.numbers[:40]))
+        said = T("class.numbers", numbers=shown)
+        if judge is not None:
+            said += " " + T("class.numbers_right", right=sum(judge), total=len(judge))
+        st.html(f"<div class='class-numbers'>{html.escape(said)}</div>")
 
 
 def _labels(lesson, state: dict, T) -> tuple[str, ...]:

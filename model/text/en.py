@@ -653,6 +653,7 @@ TEXT = {
     "class.teacher_link": "Teacher link",
     "class.teacher_link_help": "Open it on another device to run this class from there. Keep it private: it carries the teacher's powers.",
     "class.numbers": "Answers so far: {numbers}",
+    "class.numbers_right": "{right} of {total} right.",
     "class.ended": "This class has ended.",
     "class.answer_label": "Your answer",
     "class.your_answer": "Your answer: {answer}. You can change it until the teacher reveals.",

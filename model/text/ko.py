@@ -656,6 +656,7 @@ TEXT = {
     "class.teacher_link": "교사용 링크",
     "class.teacher_link_help": "다른 기기에서 열면 거기서 이 함께 풀기를 이어서 진행할 수 있습니다. 교사의 권한이 담겨 있으니 다른 사람에게 보여 주지 마십시오.",
     "class.numbers": "지금까지의 답: {numbers}",
+    "class.numbers_right": "{total}명 가운데 {right}명이 맞혔습니다.",
     "class.ended": "함께 풀기가 끝났습니다.",
     "class.answer_label": "내 답",
     "class.your_answer": "내 답: {answer}. 선생님이 정답을 보여 주기 전까지 바꿀 수 있습니다.",
