@@ -188,6 +188,30 @@ def test_before_reveal_the_page_states_no_outcome(slug):
         assert max(ticks) == max(setup.steps_for(r.per_epoch) * r.sync for r in runs)
 
 
+JUDGING_WORDS = (
+    "too ",
+    "너무",
+    "fails",
+    "wins",
+    "best",
+    "worse",
+    "diverg",
+    "converg",
+    "발산",
+    "수렴",
+    "실패",
+)
+
+
+@pytest.mark.parametrize("slug", list(LESSONS))
+def test_a_lessons_title_names_its_setting_not_its_outcome(slug):
+    """A title stands above the question on the projector and every phone: 'Too large a learning
+    rate' over 'Will lr 1 converge?' answered it (a Korean teacher's class walkthrough)."""
+    for lang in ("en", "ko"):
+        title = LESSONS[slug].text(lang)[0]["title"].lower()
+        assert not [w for w in JUDGING_WORDS if w in title], (slug, lang, title)
+
+
 def plain_text(text: str) -> str:
     return re.sub(r"\\(.)", r"\1", text)
 

@@ -18,7 +18,7 @@ def context(state: dict, setup, surface) -> Context:
 
 
 def title(lesson, T, menu: dict | None = None) -> str:
-    """'3 · Too large a learning rate': a lesson's title, numbered by its place in the menu (this
+    """'3 · Turning up the learning rate': a lesson's title, numbered by its place in the menu (this
     session's, unless given)."""
     text, _ = lesson.text(T.lang)
     return f"{number(lesson.slug, session.presets() if menu is None else menu)} · {text['title']}"
