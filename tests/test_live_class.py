@@ -209,3 +209,25 @@ def test_the_tally_shows_a_teachers_words_as_text_and_the_shares_after_reveal():
     assert "<img" not in before and "&lt;img" in before and "(67%)" not in before  # no share, no mark
     after = classroom.bars(labels, [2, 1], right=1)
     assert "2 (67%)" in after and "1 (33%)" in after and after.count("tally-row right") == 1
+
+
+def test_the_projected_link_wraps_before_its_query_and_warns_when_phones_cannot_open_it(monkeypatch):
+    assert classroom.readable_link("http://192.168.0.10:8501/?class=ACDEFH") == (
+        "http://192.168.0.10:8501/<wbr>?class=ACDEFH"
+    )
+    assert (
+        classroom.readable_link("http://h/<x>?a=<b>") == "http://h/&lt;x&gt;<wbr>?a=&lt;b&gt;"
+    )  # shown as text
+    for link, local in (
+        ("http://127.0.0.1:8501/?class=ACDEFH", True),
+        ("http://localhost:8501/?class=ACDEFH", True),
+        ("http://[::1]:8501/?class=ACDEFH", True),
+        ("http://192.168.0.10:8501/?class=ACDEFH", False),
+        ("https://descent.school.kr/?class=ACDEFH", False),
+    ):
+        assert classroom.local_only(link) is local, link
+    t, code = teacher_on()
+    assert texts("en")("class.local_link") not in text_of(t)  # AppTest's page has no address
+    monkeypatch.setattr(classroom, "students_link", lambda code: f"http://127.0.0.1:8501/?class={code}")
+    t.run()  # the page at this computer's own address: the teacher is told
+    assert texts("en")("class.local_link") in text_of(t)

@@ -16,6 +16,7 @@ import math
 import re
 import secrets
 import time
+import urllib.parse
 
 import segno
 import streamlit as st
@@ -172,26 +173,43 @@ def students_link(code: str) -> str:
     return f"{base if base.endswith('/') else base + '/'}?class={code}"
 
 
+def readable_link(link: str) -> str:
+    """The link as escaped HTML that wraps only after its address and before its query (a line
+    break inside "127.0.0.1" reads as two addresses from the back row)."""
+    base, _, query = link.partition("?")
+    return html.escape(base) + ("<wbr>?" + html.escape(query) if query else "")
+
+
+def local_only(link: str) -> bool:
+    """Whether the link names this computer itself: a phone cannot open it."""
+    host = urllib.parse.urlsplit(link).hostname or ""
+    return host in ("localhost", "::1") or host.startswith("127.")
+
+
 def qr_svg(link: str) -> str:
     """The link as a QR code, an SVG drawn by segno here (nothing fetched)."""
     return segno.make(link, error="m").svg_inline(scale=6, dark="#1B1F24", light="#FFFFFF")
 
 
 def panel(lesson, state: dict, T) -> None:
-    """Beside the chart while a class runs: the code, the QR code and link, the live tally, End."""
+    """Beside the chart while a class runs: the code, the QR code and link, the live tally (End is in
+    the lesson's bar, where the class started)."""
     live = teacher()
     code = live["code"]
-    st.markdown(f"<div class='class-code'>{code}</div>", unsafe_allow_html=True)  # our alphabet only
     link = students_link(code)
     if st.session_state.get("_revealed") != lesson.slug:  # after Reveal the tally needs the room
-        c1, c2 = st.columns([1, 1], vertical_alignment="center")
-        c1.image(qr_svg(link), width=190)
-        c2.markdown(T("class.open_link"))
-        c2.html(f"<div class='class-link'>{html.escape(link)}</div>")
+        # the code beside the QR code, not above it: the tally and End fit a 1280x720 projector
+        c1, c2 = st.columns([2, 3], vertical_alignment="center")
+        c1.image(qr_svg(link), width=160)
+        c2.markdown(f"<div class='class-code'>{code}</div>", unsafe_allow_html=True)  # our alphabet only
+        c2.caption(T("class.open_link"))
+        c2.html(f"<div class='class-link'>{readable_link(link)}</div>")
+        if local_only(link):
+            c2.caption(T("class.local_link"))
+    else:
+        st.markdown(f"<div class='class-code'>{code}</div>", unsafe_allow_html=True)
     tally(code, lesson, state, T)
-    c3, c4 = st.columns(2)
-    c3.button(T("class.end"), key="class_end", on_click=end, width="stretch", icon=":material/stop_circle:")
-    if c4.toggle(T("class.teacher_link"), key="class_teacher_link", help=T("class.teacher_link_help")):
+    if st.toggle(T("class.teacher_link"), key="class_teacher_link", help=T("class.teacher_link_help")):
         st.code(f"{link}&teacher={live['secret']}", language=None, wrap_lines=True)
     problem = st.session_state.pop("_class_problem", None)
     if problem is not None:

@@ -64,6 +64,9 @@ def question(lesson, ctx: Context, state: dict, T, compact: bool) -> None:
         if live is None:
             c6.button(T("class.start"), key="class_start", width="stretch", icon=":material/groups:",
                       help=T("class.start_help"), on_click=classroom.start, args=(lesson, T.lang))  # fmt: skip
+        else:  # in the bar, where it started: the tally beside the chart keeps the screen's height
+            c6.button(T("class.end_short"), key="class_end", on_click=classroom.end, width="stretch",
+                      icon=":material/stop_circle:", help=T("class.end"))  # fmt: skip
     if shown:
         answer(lesson, ctx, T)
 
