@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from lessons import builtin, parse
 from lessons.check import check
 from model.state import preset_state, setup_from
+from model.text import texts
 from surfaces import get_surface
 
 from .conftest import ROOT, chart_spec, fresh, no_exception, state_of
@@ -210,6 +211,25 @@ def test_a_lessons_title_names_its_setting_not_its_outcome(slug):
     for lang in ("en", "ko"):
         title = LESSONS[slug].text(lang)[0]["title"].lower()
         assert not [w for w in JUDGING_WORDS if w in title], (slug, lang, title)
+
+
+@pytest.mark.parametrize(("slug", "view"), [("too-large", "curve"), ("ravine", "contour")])
+def test_before_reveal_the_caption_names_no_arrow_the_chart_does_not_draw(slug, view):
+    """A preview draws no step arrows (they would point at the outcome): its caption says they come
+    after Reveal, and after Reveal the caption explains the arrows the chart then draws."""
+    T = texts("en")
+    at = fresh({"lesson": slug})
+    captions = " ".join(c.value for c in at.caption)
+    assert T(f"view.{view}_caption_predicting") in captions and T(f"view.{view}_caption") not in captions
+    frames = chart_spec(at)["frames"]
+    assert not any(
+        a.get("showarrow") and a.get("visible") for f in frames for a in f["layout"]["annotations"]
+    )
+    at.button(key="lesson_reveal").click().run()
+    captions = " ".join(c.value for c in at.caption)
+    assert T(f"view.{view}_caption") in captions and T(f"view.{view}_caption_predicting") not in captions
+    frames = chart_spec(at)["frames"]
+    assert any(a.get("showarrow") and a.get("visible") for f in frames for a in f["layout"]["annotations"])
 
 
 def plain_text(text: str) -> str:

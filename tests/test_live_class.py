@@ -226,7 +226,7 @@ def test_the_projected_link_wraps_before_its_query_and_warns_when_phones_cannot_
         ("https://descent.school.kr/?class=ACDEFH", False),
     ):
         assert classroom.local_only(link) is local, link
-    t, code = teacher_on()
+    t, _ = teacher_on()
     assert texts("en")("class.local_link") not in text_of(t)  # AppTest's page has no address
     monkeypatch.setattr(classroom, "students_link", lambda code: f"http://127.0.0.1:8501/?class={code}")
     t.run()  # the page at this computer's own address: the teacher is told

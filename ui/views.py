@@ -70,7 +70,12 @@ def animated(s, setup, state, runs, T, grow: bool, predicting: bool = False) -> 
         state["search_points"] if s.dim == 1 else 0,
     )  # fmt: skip
     staged(PreparedFigure(scened(spec, setup)), "chart", big_screen(state), clickable=view == "contour")
-    if view == "contour":
+    if predicting and view in (
+        "contour",
+        "curve",
+    ):  # a preview draws no arrows: the caption says when they come
+        st.caption(T(f"view.{view}_caption_predicting") + T("view.play_hint"))
+    elif view == "contour":
         mini = any(r.batch_size for r in runs)
         st.caption(
             T("view.contour_caption") + (T("view.contour_caption_mini") if mini else "") + T("view.play_hint")

@@ -225,6 +225,8 @@ TEXT = {
     "view.contour_caption": "Coloured arrow: the step each optimizer took. Grey arrow: −lr·∇L, the step plain gradient descent would take from the same point (tiny steps are drawn enlarged, both arrows alike)",
     "view.contour_caption_mini": "; for a mini-batch run the grey arrow uses the batch's gradient and the black one the full data's: their difference is why SGD wobbles",
     "view.curve_caption": "Dotted line: the tangent at the current point (the first-order Taylor view); arrow: the step to the next point",
+    "view.curve_caption_predicting": "Dotted line: the tangent at the current point (the first-order Taylor view). The arrows of the steps appear after Reveal",
+    "view.contour_caption_predicting": "Each dot is where its optimizer stands at the step on show. The arrows of the steps appear after Reveal",
     "view.surface3d_caption": "Drag to turn the surface",
     "view.taylor": "Taylor",
     "view.whole_path": "Whole path",
