@@ -76,7 +76,16 @@ def test_lr_10_on_the_quadratic_shows_the_divergence_note_and_a_finite_chart():
     spec = chart_spec(at)
     assert all(math.isfinite(v) for v in finite_numbers(spec))
     summary = at.dataframe[0].value
-    assert summary["status"].iloc[0].startswith("diverged at step")
+    status = summary["status"].iloc[0]
+    assert status.startswith("diverged at step")
+    k = int(status.rsplit(" ", 1)[1]) - 1  # the final point shown is the last one before the step that left
+    assert summary["steps to the final point"].iloc[0] == k
+    w = 1 + 4 * (1 - 2 * 10.0) ** k  # from w = 5, each step multiplies w - 1 by 1 - 2 lr = -19
+    for column, value in (("final loss", (w - 1) ** 2 + 2), ("distance to nearest minimum", abs(w - 1))):
+        text = summary[column].iloc[0]  # the labels' notation: 9.81×10¹³, not 98097100000000
+        mantissa, power = text.split("×10")
+        shown = float(mantissa) * 10 ** int(power.translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")))
+        assert abs(shown / value - 1) < 1e-3, (column, text, value)
 
 
 def test_lr_presets_set_the_seeds_values_exactly():

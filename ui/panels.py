@@ -220,6 +220,9 @@ def stability_ui(s, setup, runs, T) -> None:
 
 
 def summary_ui(s, runs, T) -> None:
+    """One row per run: how it ended, where, at what loss, after how many steps. Numbers in the
+    notation of the chart's labels (9.81×10¹³, not 98097100000000 beside −9.904×10⁶); the steps are
+    those to the final point shown, so a run that diverged at step 6 ends after 5."""
     if s.solution is not None:  # least squares: the exact answer every run is heading for
         point = "(" + ", ".join(fmt(float(v)) for v in s.solution) + ")"
         st.caption(T("summary.closed_form", point=point, loss=fmt(float(s.value(s.solution)))))
@@ -233,21 +236,13 @@ def summary_ui(s, runs, T) -> None:
             T("summary.final_point"): ", ".join(fmt(v) for v in end)
             if len(end) <= 2
             else T("summary.norm", norm=fmt(float(np.linalg.norm(end)))),
-            T("summary.final_loss"): float(run.losses[k]),
+            T("summary.final_loss"): fmt(float(run.losses[k])),
             T("summary.steps"): k,
         }
         if len(s.minima):  # no column where no minimum is known (a network, some formulas)
-            row[T("summary.distance")] = float(np.min(np.linalg.norm(s.minima - end, axis=-1)))
+            row[T("summary.distance")] = fmt(float(np.min(np.linalg.norm(s.minima - end, axis=-1))))
         rows.append(row)
-    st.dataframe(
-        arrow(rows),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            T("summary.final_loss"): st.column_config.NumberColumn(format="%.6g"),
-            T("summary.distance"): st.column_config.NumberColumn(format="%.3g"),
-        },
-    )
+    st.dataframe(arrow(rows), hide_index=True, width="stretch")
 
 
 def steps_ui(s, setup, state: dict, runs, T) -> None:

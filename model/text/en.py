@@ -307,7 +307,7 @@ TEXT = {
     "summary.status": "status",
     "summary.final_point": "final point",
     "summary.final_loss": "final loss",
-    "summary.steps": "steps taken",
+    "summary.steps": "steps to the final point",
     "summary.distance": "distance to nearest minimum",
     "steps.title": "Step by step: check the first steps by hand",
     "steps.run": "run",

@@ -310,7 +310,7 @@ TEXT = {
     "summary.status": "상태",
     "summary.final_point": "마지막 점",
     "summary.final_loss": "마지막 손실",
-    "summary.steps": "스텝 수",
+    "summary.steps": "마지막 점까지 스텝 수",
     "summary.distance": "가장 가까운 최솟값까지 거리",
     "steps.title": "한 스텝씩: 처음 몇 스텝을 손으로 확인해 보십시오",
     "steps.run": "경로",
