@@ -31,6 +31,7 @@ INK = "#1B1F24"  # text: 16:1 on white
 TICK_INK = "#3D4451"  # tick labels: 9.9:1 on white (at least 4.5:1 is readable from the back row)
 TICK_FONT = dict(size=15, color=TICK_INK)
 AXIS = dict(
+    exponentformat="power",  # 5×10¹³ as a school writes it, not plotly's SI "50T"
     showline=True,
     linewidth=1.5,
     linecolor="#5A6270",
