@@ -197,17 +197,18 @@ def panel(lesson, state: dict, T) -> None:
     live = teacher()
     code = live["code"]
     link = students_link(code)
+    code_mark = f"<div class='class-code'>{code}</div>"  # our alphabet only
     if st.session_state.get("_revealed") != lesson.slug:  # after Reveal the tally needs the room
         # the code beside the QR code, not above it: the tally and End fit a 1280x720 projector
         c1, c2 = st.columns([2, 3], vertical_alignment="center")
         c1.image(qr_svg(link), width=160)
-        c2.markdown(f"<div class='class-code'>{code}</div>", unsafe_allow_html=True)  # our alphabet only
+        c2.markdown(code_mark, unsafe_allow_html=True)
         c2.caption(T("class.open_link"))
         c2.html(f"<div class='class-link'>{readable_link(link)}</div>")
         if local_only(link):
             c2.caption(T("class.local_link"))
     else:
-        st.markdown(f"<div class='class-code'>{code}</div>", unsafe_allow_html=True)
+        st.markdown(code_mark, unsafe_allow_html=True)
     tally(code, lesson, state, T)
     if st.toggle(T("class.teacher_link"), key="class_teacher_link", help=T("class.teacher_link_help")):
         st.code(f"{link}&teacher={live['secret']}", language=None, wrap_lines=True)
